@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the tests use for real: mpv + ffmpeg (mpv adapter), Kodi + Xvfb + PulseAudio (Kodi adapter),
+# gnome-keyring + libsecret (keychain token store; libsecret-1-dev lets keytar build from source),
+# systemd (systemd-analyze verify/security on the unit file).
+# Tests that need one of these print SKIPPED and why where it is missing.
+set -euo pipefail
+packages=(mpv ffmpeg kodi xvfb pulseaudio gnome-keyring dbus libsecret-1-dev libsecret-tools systemd)
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-system-deps: not root; skipping apt-get (${packages[*]})" >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-system-deps: installed ${packages[*]}"

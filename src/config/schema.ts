@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { accountsSection, secretsSection } from "./sections/accounts.js";
+import { identifySection } from "./sections/identify.js";
+import { kodiSection, mpvSection, plexSection } from "./sections/players.js";
+import { logSection, schedulesSection, serverSection } from "./sections/runtime.js";
+import { outboxSection, scrobbleSection } from "./sections/scrobble.js";
+import { traktSection } from "./sections/trakt.js";
+
+/** The whole config file. The single source of config types, defaults and documentation. */
+export const configSchema = z
+  .object({
+    stateDir: z.string().optional().describe("Where tokens, the outbox and caches live.").meta({ env: "STATE_DIR", restart: true }),
+    trakt: traktSection,
+    accounts: accountsSection,
+    secrets: secretsSection,
+    log: logSection,
+    server: serverSection,
+    scrobble: scrobbleSection,
+    outbox: outboxSection,
+    identify: identifySection,
+    mpv: mpvSection,
+    kodi: kodiSection,
+    plex: plexSection,
+    schedules: schedulesSection,
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}

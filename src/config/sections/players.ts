@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+export const mpvSection = z
+  .object({
+    enabled: z.boolean().default(true).describe("Follow mpv players."),
+    socketDir: z.string().optional().describe("Directory watched for mpv IPC sockets (one per mpv instance). Default: $XDG_RUNTIME_DIR/mpv or /tmp/mpv-sockets."),
+    sockets: z.array(z.string()).default([]).describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket)."),
+    account: z.string().optional().describe("Trakt account for mpv playback (default: accounts.default)."),
+  })
+  .default({ enabled: true, sockets: [] })
+  .describe("mpv over its JSON IPC socket.");
+
+export const kodiSection = z
+  .object({
+    enabled: z.boolean().default(true).describe("Follow Kodi instances."),
+    instances: z
+      .array(
+        z.object({
+          name: z.string().default("kodi").describe("A name for logs and status."),
+          url: z.string().default("ws://127.0.0.1:9090/jsonrpc").describe("Kodi's JSON-RPC WebSocket."),
+          account: z.string().optional().describe("Trakt account for this Kodi (default: accounts.default)."),
+        }),
+      )
+      .default([{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }])
+      .describe("Kodi instances (enable 'Allow remote control from applications' in Kodi)."),
+    ignoreLiveTv: z.boolean().default(true).describe("Ignore PVR / live TV."),
+    excludePaths: z.array(z.string()).default([]).describe("Path patterns never scrobbled."),
+  })
+  .default({ enabled: true, instances: [{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }], ignoreLiveTv: true, excludePaths: [] })
+  .describe("Kodi over JSON-RPC WebSocket.");
+
+export const plexSection = z
+  .object({
+    enabled: z.boolean().default(true).describe("Accept Plex webhooks on the HTTP server."),
+    webhookSecret: z.string().min(16).optional().describe("Secret in the webhook URL (/plex/<secret>). Required for the endpoint to accept anything.").meta({ env: "PLEX_WEBHOOK_SECRET", secret: true }),
+    users: z.record(z.string(), z.string()).default({}).describe("Plex account title or id → Trakt account name."),
+    defaultAccount: z.string().optional().describe("Trakt account for Plex users not listed in `users`; unset = ignore them."),
+    players: z.array(z.string()).default([]).describe("Only these Player.uuid or titles (empty = all)."),
+    servers: z.array(z.string()).default([]).describe("Only these Server.uuid (empty = all)."),
+    allowFrom: z.array(z.string()).default([]).describe("Source addresses allowed to post (empty = any)."),
+    maxBodyBytes: z.number().int().positive().default(2 * 1024 * 1024).describe("Largest webhook body accepted (413 above)."),
+  })
+  .default({ enabled: true, users: {}, players: [], servers: [], allowFrom: [], maxBodyBytes: 2 * 1024 * 1024 })
+  .describe("Plex webhooks.");
+
+export type MpvSection = z.infer<typeof mpvSection>;
+export type KodiSection = z.infer<typeof kodiSection>;
+export type PlexSection = z.infer<typeof plexSection>;

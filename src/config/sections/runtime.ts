@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+export const logSection = z
+  .object({
+    level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level.").meta({ env: "LOG_LEVEL" }),
+    pretty: z.boolean().optional().describe("Human-readable logs; by default only when stdout is a terminal.").meta({ env: "LOG_PRETTY" }),
+  })
+  .default({ level: "info" })
+  .describe("Logging.");
+
+export const serverSection = z
+  .object({
+    host: z.string().default("127.0.0.1").describe("Address the HTTP server (health, status, metrics, Plex webhook) binds to. Use 0.0.0.0 in Docker.").meta({ env: "SERVER_HOST", restart: true }),
+    port: z.number().int().min(0).max(65535).default(7788).describe("HTTP server port.").meta({ env: "SERVER_PORT", restart: true }),
+  })
+  .default({ host: "127.0.0.1", port: 7788 })
+  .describe("The daemon's HTTP server.");
+
+export const schedulesSection = z
+  .object({
+    tokenRefresh: z.string().default("*/15 * * * *").describe("cron: check tokens and refresh those near expiry."),
+    outboxDrain: z.string().default("* * * * *").describe("cron: retry what is waiting in the outbox."),
+    cachePrune: z.string().default("17 3 * * *").describe("cron: prune the identification cache."),
+  })
+  .default({ tokenRefresh: "*/15 * * * *", outboxDrain: "* * * * *", cachePrune: "17 3 * * *" })
+  .describe("Periodic jobs (node-cron syntax, with optional seconds field).");
+
+export type LogSection = z.infer<typeof logSection>;
+export type ServerSection = z.infer<typeof serverSection>;
+export type SchedulesSection = z.infer<typeof schedulesSection>;

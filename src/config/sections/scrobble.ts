@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+export const scrobbleSection = z
+  .object({
+    watchedThreshold: z.number().min(1).max(100).default(80).describe("Progress (%) at which a stop counts as watched. Trakt itself counts ≥ 80."),
+    dedupeWindowMinutes: z.number().min(0).default(360).describe("A second watch of the same item within this window is not sent again."),
+    previewSeconds: z.number().min(0).default(60).describe("A file opened already past the threshold must really play this long before it counts."),
+    staleAfterSeconds: z.number().positive().default(300).describe("A 'playing' session that reports nothing for this long is paused, then closed."),
+  })
+  .default({ watchedThreshold: 80, dedupeWindowMinutes: 360, previewSeconds: 60, staleAfterSeconds: 300 })
+  .describe("When a playback counts as a watch.");
+
+export const outboxSection = z
+  .object({
+    replayAfterMinutes: z.number().positive().default(10).describe("A watch not delivered live within this time is sent through /sync/history with its real time."),
+    deadLetterExpiryDays: z.number().positive().default(30).describe("Dead letters (not found, invalid, account limit) are kept this long for `queue list|retry|drop`."),
+  })
+  .default({ replayAfterMinutes: 10, deadLetterExpiryDays: 30 })
+  .describe("The durable outbox.");
+
+export type ScrobbleSection = z.infer<typeof scrobbleSection>;
+export type OutboxSection = z.infer<typeof outboxSection>;

@@ -1,0 +1,37 @@
+import type { MediaHints } from "../players/events.js";
+import type { MediaItem } from "../trakt/types.js";
+
+export type IdentificationSource =
+  | "override"
+  | "trakt-ids"
+  | "kodi-uniqueid"
+  | "plex-guid"
+  | "legacy-guid"
+  | "title-season-episode"
+  | "title-year"
+  | "filename-search"
+  | "cache";
+
+export type Identification =
+  | {
+      ok: true;
+      /** One item, or several for a multi-episode file (S02E01E02). */
+      items: MediaItem[];
+      source: IdentificationSource;
+      /** 0–1; only confident matches are returned as ok. */
+      confidence: number;
+      /** Human-readable: why this item. */
+      reason: string;
+    }
+  | {
+      ok: false;
+      /** Human-readable: what was tried and why it was not good enough. */
+      reason: string;
+      /** True when a later retry might succeed (Trakt unreachable); false when the media is unknown/doubtful. */
+      retryable: boolean;
+    };
+
+/** Turns player hints into Trakt items. Implemented in identify/; the outbox calls it before sending. */
+export interface Identifier {
+  identify(hints: MediaHints, signal?: AbortSignal): Promise<Identification>;
+}

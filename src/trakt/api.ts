@@ -1,0 +1,87 @@
+import type {
+  DeviceCode,
+  HistoryAddResult,
+  HistoryBody,
+  HistoryEntry,
+  IdType,
+  ScrobbleAction,
+  ScrobbleBody,
+  ScrobbleResponse,
+  SearchResult,
+  SearchType,
+  TokenSet,
+} from "./types.js";
+
+/**
+ * Gives the client a user's access token. Implemented by the accounts module; the client never stores tokens.
+ * After a 401 the client calls `refreshAfterUnauthorized` once (single-flight per account) and retries once.
+ */
+export interface AccessTokenProvider {
+  getAccessToken(account: string, signal?: AbortSignal): Promise<string>;
+  refreshAfterUnauthorized(account: string, rejectedAccessToken: string, signal?: AbortSignal): Promise<string>;
+}
+
+/** Outcome of one device-token poll that is not a token (400/404/409/410/418/429). */
+export type DevicePollStatus = "pending" | "invalid" | "already_used" | "expired" | "denied" | "slow_down";
+
+export type DevicePollResult = { status: "approved"; tokens: TokenSet } | { status: DevicePollStatus };
+
+export interface HistoryQuery {
+  type?: "movies" | "shows" | "seasons" | "episodes";
+  /** Trakt id of the item (with `type`). */
+  id?: number;
+  startAt?: Date;
+  endAt?: Date;
+  page?: number;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageCount: number;
+  itemCount: number;
+}
+
+export interface PlaybackProgressItem {
+  id: number;
+  progress: number;
+  paused_at: string;
+  type: "movie" | "episode";
+  movie?: ScrobbleResponse["movie"];
+  episode?: ScrobbleResponse["episode"];
+  show?: ScrobbleResponse["show"];
+}
+
+export interface UserSettings {
+  user: { username: string; name?: string | null; vip?: boolean; ids?: { slug?: string } };
+  account?: { timezone?: string };
+  limits?: unknown;
+}
+
+/** What the rest of the daemon may ask of Trakt. `account` names a logged-in account. */
+export interface TraktApi {
+  // OAuth (no user token)
+  deviceCode(signal?: AbortSignal): Promise<DeviceCode>;
+  pollDeviceToken(deviceCode: string, signal?: AbortSignal): Promise<DevicePollResult>;
+  refreshToken(refreshToken: string, signal?: AbortSignal): Promise<TokenSet>;
+  revokeToken(accessToken: string, signal?: AbortSignal): Promise<void>;
+
+  // Scrobbling. A 409 from stop throws TraktError kind "conflict" with its parsed watched_at/expires_at.
+  scrobble(account: string, action: ScrobbleAction, body: ScrobbleBody, signal?: AbortSignal): Promise<ScrobbleResponse>;
+  checkin(account: string, body: Omit<ScrobbleBody, "progress">, signal?: AbortSignal): Promise<ScrobbleResponse>;
+  deleteCheckin(account: string, signal?: AbortSignal): Promise<void>;
+
+  // Search (GET; a token is sent when `account` is given, moving the call to the user's rate bucket)
+  searchById(idType: IdType, id: string, type?: SearchType, signal?: AbortSignal): Promise<SearchResult[]>;
+  searchText(types: SearchType[], query: string, options?: { years?: number | string; fields?: string[]; signal?: AbortSignal }): Promise<SearchResult[]>;
+
+  // Sync
+  addHistory(account: string, body: HistoryBody, signal?: AbortSignal): Promise<HistoryAddResult>;
+  removeHistory(account: string, body: HistoryBody & { ids?: number[] }, signal?: AbortSignal): Promise<unknown>;
+  getHistory(account: string, query?: HistoryQuery, signal?: AbortSignal): Promise<Page<HistoryEntry>>;
+  getPlayback(account: string, type?: "movies" | "episodes", signal?: AbortSignal): Promise<PlaybackProgressItem[]>;
+  removePlayback(account: string, playbackId: number, signal?: AbortSignal): Promise<void>;
+  lastActivities(account: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  userSettings(account: string, signal?: AbortSignal): Promise<UserSettings>;
+}

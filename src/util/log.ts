@@ -1,0 +1,80 @@
+// One pino root logger to stdout; child loggers per component. Secrets are removed twice over:
+// by key name at any depth (pino's own `redact` wildcards only match one level, so it is not enough on its own),
+// and by value: every token, secret or device code the process learns is registered and scrubbed from any
+// string that is logged, error messages and stacks included.
+import { pino, type Logger, type LoggerOptions, type DestinationStream } from "pino";
+
+export type { Logger } from "pino";
+
+const SECRET_KEY = /^(access_?token|refresh_?token|client_?secret|device_?code|authorization|password|secret|webhook_?secret|api_?key|trakt-api-key|code|token|x-plex-token)$/i;
+const REDACTED = "[redacted]";
+const knownSecrets = new Set<string>();
+
+/** Remember a secret value so it is scrubbed from every log line from now on. Short values are ignored. */
+export function registerSecret(value: string | undefined | null): void {
+  if (typeof value === "string" && value.length >= 6) knownSecrets.add(value);
+}
+
+export function scrubString(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/g, `$1${REDACTED}`);
+}
+
+/** Deep copy with secret keys replaced and secret values scrubbed. Handles cycles and Errors. */
+export function redactDeep(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === "string") return scrubString(value);
+  if (value === null || typeof value !== "object") return value;
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, seen));
+  const out: Record<string, unknown> = {};
+  if (value instanceof Error) {
+    out.type = value.name;
+    out.message = scrubString(value.message);
+    if (value.stack) out.stack = scrubString(value.stack);
+    if (value.cause !== undefined) out.cause = redactDeep(value.cause, seen);
+  }
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null ? REDACTED : redactDeep(v, seen);
+  }
+  return out;
+}
+
+export interface LogSettings {
+  level?: string;
+  /** Pretty output; defaults to "only when stdout is a terminal". */
+  pretty?: boolean;
+  destination?: DestinationStream;
+}
+
+export function createLogger(settings: LogSettings = {}): Logger {
+  const options: LoggerOptions = {
+    level: settings.level ?? "info",
+    base: { name: "trakt-scrobblerd" },
+    // `err` goes through redactDeep like everything else instead of pino's std serializer.
+    serializers: { err: (e: unknown) => redactDeep(e) },
+    formatters: {
+      log: (object) => redactDeep(object) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const scrubbed = args.map((a) => (typeof a === "string" ? scrubString(a) : a)) as Parameters<typeof method>;
+        method.apply(this, scrubbed);
+      },
+    },
+  };
+  if (settings.destination) return pino(options, settings.destination);
+  const pretty = settings.pretty ?? process.stdout.isTTY;
+  if (pretty) {
+    return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:standard" } } });
+  }
+  return pino(options);
+}
+
+/** A logger that discards everything, for tests and library use. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Real players, real sockets and child processes: two cores, so keep parallelism modest.
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
