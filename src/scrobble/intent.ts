@@ -25,3 +25,8 @@ export interface ScrobbleIntent {
   /** For stop/watched: when playback really ended (ms since epoch); used as watched_at on replay. */
   endedAt?: number;
 }
+
+/** Where the engine hands intents. The promise resolves once the intent is durably persisted (fsync'd). */
+export interface IntentSink {
+  submit(intent: ScrobbleIntent): Promise<void>;
+}
