@@ -195,7 +195,9 @@ class Machine {
 
     if (e.state === "stopped" || e.state === "ended") {
       if (st.phase !== "idle") {
-        const final = e.state === "ended" ? 100 : (cur.progress ?? this.advanced(prev, elapsed));
+        // Players that unload the file report position 0 with the stop; after real progress that means "unknown".
+        const reported = cur.progress === 0 && (prev?.progress ?? 0) > 0 ? undefined : cur.progress;
+        const final = e.state === "ended" ? 100 : (reported ?? this.advanced(prev, elapsed));
         this.finish(final, cur.observedAt);
       }
       st.last = cur;

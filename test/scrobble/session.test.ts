@@ -34,6 +34,7 @@ const rules: Record<string, Row[]> = {
     { name: "stopped below the threshold sends pause with the last position", steps: [[0, "playing", 10], [1800, "stopped", 40]], out: ["start 10", "pause 40"] },
     { name: "stopped at or above 80 sends stop", steps: [[0, "playing", 10], [4800, "stopped", 90]], out: ["start 10", "stop 90"] },
     { name: "player vanished while playing: last position advanced by the time played", steps: [[0, "playing", 10], [4500, "playing", 85], [4800, "stopped"]], out: ["start 10", "stop 90"] },
+    { name: "a stop reported at position 0 after real progress counts as no position", steps: [[0, "playing", 10], [4500, "playing", 85], [4800, "stopped", 0]], out: ["start 10", "stop 90"] },
     { name: "player vanished while paused: last position, not advanced", steps: [[0, "playing", 10], [600, "paused", 20], [605, "tick"], [4000, "stopped"]], out: ["start 10", "pause 20"] },
     { name: "a stop with no start sends nothing", steps: [[0, "stopped", 50]], out: [] },
     { name: "paused then stopped without ever playing sends nothing", steps: [[0, "paused", 50], [10, "stopped", 90]], out: [] },
