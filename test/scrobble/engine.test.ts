@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PlaybackEvent, PlaybackState } from "../../src/players/events.js";
 import { ScrobbleEngine, type ScrobbleEngineOptions } from "../../src/scrobble/engine.js";
 import type { IntentSink, ScrobbleIntent } from "../../src/scrobble/intent.js";
+import { defaultConfig } from "../../src/config/schema.js";
 import { createLogger } from "../../src/util/log.js";
 import { baseSettings, DURATION_MS, ITEMS, T0, type ItemName } from "./helpers.js";
 
@@ -249,5 +250,24 @@ describe("ScrobbleEngine", () => {
     await engine.idle();
     expect(sink.stored.map((i) => `${i.player} ${i.kind} ${i.progress}`)).toEqual(["kodi:a start 10", "kodi:b start 20", "kodi:a stop 100"]);
     expect(engine.snapshot().map((s) => s.player)).toEqual(["kodi:b"]);
+  });
+
+  it("takes the scrobble config section as its settings", async () => {
+    engine = makeEngine({ settings: defaultConfig().scrobble });
+    engine.handle(ev("playing", 10));
+    await playFor(4200, 10);
+    engine.handle(ev("stopped", 80));
+    await engine.idle();
+    expect(sink.kinds()).toEqual(["start 10", "stop 80"]);
+  });
+
+  it("survives a malformed event: logs it, counts it, keeps going", async () => {
+    const broken = { player: "mpv:test", sessionKey: "s1", state: "playing", observedAt: Date.now() } as unknown as PlaybackEvent;
+    expect(() => engine.handle(broken)).not.toThrow();
+    expect(engine.metrics().droppedEvents).toBe(1);
+    expect(logLines.some((l) => l.includes("scrobble state machine failed"))).toBe(true);
+    engine.handle(ev("playing", 10));
+    await engine.idle();
+    expect(sink.kinds()).toEqual(["start 10"]);
   });
 });
