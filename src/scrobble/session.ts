@@ -56,7 +56,7 @@ export interface SessionState {
   playthrough: Playthrough | undefined;
   playthroughCount: number;
   /** A debounced intent waiting for its time. */
-  pending: { kind: "start" | "pause"; dueAt: number } | undefined;
+  pending: { kind: "start" | "pause"; dueAt: number; since: number } | undefined;
   /** A seek whose start was superseded by a pause that then never went out: resume must re-send start. */
   seekUnsent: boolean;
   last: Observation | undefined;
@@ -377,8 +377,11 @@ class Machine {
       this.emit(kind, this.st.last?.progress);
       return;
     }
-    // Trailing debounce: a burst of seeks sends one start, after the last one settles.
-    this.st.pending = { kind, dueAt: this.now + delaySeconds * 1000 };
+    // Trailing debounce — a burst of seeks sends one start, after the last one settles — but never held longer
+    // than four debounce times, so endless scrubbing still reaches Trakt.
+    const delayMs = delaySeconds * 1000;
+    const since = this.st.pending?.kind === kind ? this.st.pending.since : this.now;
+    this.st.pending = { kind, since, dueAt: Math.max(this.now, Math.min(this.now + delayMs, since + 4 * delayMs)) };
   }
 
   private emit(kind: IntentKind, progress: number | undefined, endedAt?: number): void {

@@ -20,6 +20,7 @@ const rules: Record<string, Row[]> = {
   seek: [
     { name: "a seek while playing re-sends start after the debounce", steps: [[0, "playing", 10], [60, "playing", 40], [62, "tick"], [63, "tick"]], out: ["start 10", "start 40"] },
     { name: "a burst of seeks sends one start with the final progress", steps: [[0, "playing", 10], [60, "playing", 40], [61, "playing", 60], [62, "playing", 30], [64, "tick"], [65, "tick"]], out: ["start 10", "start 30"] },
+    { name: "endless scrubbing still sends a start after four debounce times", steps: [[0, "playing", 10], [60, "playing", 40], [62, "playing", 50], [64, "playing", 60], [66, "playing", 70], [68, "playing", 20], [70, "playing", 30], [71, "tick"], [72, "tick"]], out: ["start 10", "start 30"] },
     { name: "a seek during a fast pause/resume is still sent", steps: [[0, "playing", 10], [60, "paused", 11], [62, "playing", 50], [65, "tick"]], out: ["start 10", "start 50"] },
     { name: "seek then pause: the pause carries the new progress", steps: [[0, "playing", 10], [60, "playing", 40], [61, "paused", 40], [66, "tick"]], out: ["start 10", "pause 40"] },
     { name: "seek, pause, quick resume: the seek's start still goes out", steps: [[0, "playing", 10], [60, "playing", 40], [61, "paused", 40], [62, "playing", 40], [65, "tick"]], out: ["start 10", "start 40"] },
