@@ -88,6 +88,11 @@ export interface Emulator {
   clearRequests(): void;
   /** Resolves with the first request (already logged or future) matching `predicate`, or rejects after timeoutMs. */
   waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  /**
+   * Resolves when a future request matching `predicate` has arrived, before it is answered (status still 0) —
+   * e.g. to cut the emulator while a request is held by a latency fault.
+   */
+  waitForArrival(predicate?: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
 }
 
 export async function startTraktEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -193,21 +198,32 @@ export async function startTraktEmulator(options: EmulatorOptions = {}): Promise
     waitForRequest(predicate, timeoutMs = 5_000) {
       const found = server.requests.find(predicate);
       if (found) return Promise.resolve(found);
-      return new Promise<RecordedRequest>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`emulator: no matching request within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const off = server.onRequest((r) => {
-          if (!predicate(r)) return;
-          clearTimeout(timer);
-          off();
-          resolve(r);
-        });
-      });
+      return waitFor((l) => server.onRequest(l), predicate, timeoutMs);
+    },
+    waitForArrival(predicate = () => true, timeoutMs = 5_000) {
+      return waitFor((l) => server.onArrival(l), predicate, timeoutMs);
     },
   };
   return emulator;
+}
+
+function waitFor(
+  subscribe: (listener: (r: RecordedRequest) => void) => () => void,
+  predicate: (r: RecordedRequest) => boolean,
+  timeoutMs: number,
+): Promise<RecordedRequest> {
+  return new Promise<RecordedRequest>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`emulator: no matching request within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = subscribe((r) => {
+      if (!predicate(r)) return;
+      clearTimeout(timer);
+      off();
+      resolve(r);
+    });
+  });
 }
 
 /** The catalogue, for tests that need real ids without hard-coding them. */

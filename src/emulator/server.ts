@@ -48,6 +48,7 @@ export class EmulatorServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #listeners = new Set<(r: RecordedRequest) => void>();
+  readonly #arrivalListeners = new Set<(r: RecordedRequest) => void>();
   readonly #lastWrite = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #port = 0;
@@ -66,6 +67,11 @@ export class EmulatorServer {
       });
     });
     this.#server.on("connection", (socket) => {
+      // A connection that slipped in while stopping is cut like the others.
+      if (!this.#listening) {
+        socket.destroy();
+        return;
+      }
       this.#sockets.add(socket);
       socket.once("close", () => this.#sockets.delete(socket));
     });
@@ -104,9 +110,16 @@ export class EmulatorServer {
     await closed;
   }
 
+  /** Called for every finished request (answered or dropped). */
   onRequest(listener: (r: RecordedRequest) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Called when a request has arrived (body read), before any fault or answer; `status` is still 0. */
+  onArrival(listener: (r: RecordedRequest) => void): () => void {
+    this.#arrivalListeners.add(listener);
+    return () => this.#arrivalListeners.delete(listener);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -140,6 +153,12 @@ export class EmulatorServer {
       at: this.state.now(),
       fault: undefined,
     };
+    if (!this.#listening) {
+      req.socket.destroy();
+      return;
+    }
+    for (const l of [...this.#arrivalListeners]) l(record);
+
     const fault = this.faults.take(method, url.pathname);
     if (fault) {
       record.fault = fault.type;
@@ -149,6 +168,7 @@ export class EmulatorServer {
           req.socket.destroy();
           return;
         case "latency":
+          if (!this.#listening) return;
           await new Promise<void>((resolve) => {
             const t = setTimeout(() => {
               this.#timers.delete(t);

@@ -53,6 +53,8 @@ export interface TraktClientOptions {
   timeoutMs?: number | undefined;
   /** Minimum gap between two writes of one account, default 1000 ms (Trakt: 1 write/s per user). */
   writeSpacingMs?: number | undefined;
+  /** Retries after the first attempt for retryable failures (default 4). Shorthand for retry.retries. */
+  retries?: number | undefined;
   /** Retry policy overrides (retries, baseDelayMs, maxDelayMs, maxRetryAfterMs). */
   retry?: Partial<RetryPolicy> | undefined;
   /** OAuth redirect_uri sent with token refreshes; device-flow apps use the out-of-band URN. */
@@ -103,6 +105,11 @@ export class TraktClient implements TraktApi {
   readonly #random: () => number;
   readonly #fetch: typeof fetch;
   readonly #writes: WriteScheduler;
+  /**
+   * After a 429, its rate bucket (an account, or the app for token-less calls) is closed until Retry-After has
+   * passed: calls in that time fail fast (or wait, if short) instead of hitting Trakt and prolonging the block.
+   */
+  readonly #blocked = new Map<string, { until: number; error: TraktError }>();
 
   constructor(options: TraktClientOptions) {
     if (!options.clientId) throw new Error("TraktClient needs a client id: set trakt.clientId (TRAKT_CLIENT_ID)");
@@ -115,6 +122,7 @@ export class TraktClient implements TraktApi {
     this.#log = (options.logger ?? silentLogger()).child({ component: "trakt" });
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
+    if (options.retries !== undefined) this.#policy.retries = options.retries;
     this.#redirectUri = options.redirectUri ?? "urn:ietf:wg:oauth:2.0:oob";
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? realSleep;
@@ -357,6 +365,19 @@ export class TraktClient implements TraktApi {
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
 
     spec.signal?.throwIfAborted();
+    const bucket = spec.account ?? "";
+    const block = this.#blocked.get(bucket);
+    if (block) {
+      const remaining = block.until - this.#now();
+      if (remaining > 0) {
+        throw new TraktError("rate_limited", `Trakt ${spec.method} ${url.pathname} not sent: still rate limited for ${Math.ceil(remaining / 1000)} s`, {
+          status: 429,
+          retryAfterMs: remaining,
+          cause: block.error,
+        });
+      }
+      this.#blocked.delete(bucket);
+    }
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
     const started = performance.now();
@@ -392,7 +413,11 @@ export class TraktClient implements TraktApi {
       }
       return { status, headers: responseHeaders, body };
     }
-    throw errorFromResponse({ method: spec.method, path: url.pathname, status, statusText, headers: responseHeaders, bodyText: text, nowMs: this.#now() });
+    const error = errorFromResponse({ method: spec.method, path: url.pathname, status, statusText, headers: responseHeaders, bodyText: text, nowMs: this.#now() });
+    if (error.kind === "rate_limited" && error.retryAfterMs !== undefined) {
+      this.#blocked.set(bucket, { until: this.#now() + error.retryAfterMs, error });
+    }
+    throw error;
   }
 }
 

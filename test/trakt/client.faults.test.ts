@@ -17,17 +17,23 @@ async function rejection(promise: Promise<unknown>): Promise<TraktError> {
 
 let h: Harness;
 let sleeps: number[];
+/** Virtual time: the client's clock; every client sleep advances it and the emulator's clock. */
+let clock = 0;
 afterEach(async () => {
   await h?.close();
 });
 
-async function harness(client: Parameters<typeof startEmulatorHarness>[0] = {}): Promise<Harness> {
+async function harness(client: Parameters<typeof startEmulatorHarness>[0] = {}, startClock = Date.now()): Promise<Harness> {
   sleeps = [];
+  clock = startClock;
   h = await startEmulatorHarness({
     ...client,
     client: {
+      now: () => clock,
       sleep: (ms) => {
         sleeps.push(ms);
+        clock += ms;
+        h.emulator.advanceTime(ms);
         return Promise.resolve();
       },
       random: () => 1,
@@ -139,7 +145,7 @@ describe("429 rate limits", () => {
 
   it("honours Retry-After as an HTTP date", async () => {
     const fixedNow = Date.parse("2026-01-01T00:00:00Z");
-    await harness({ client: { now: () => fixedNow, retry: { maxRetryAfterMs: 60_000 } } });
+    await harness({ client: { retry: { maxRetryAfterMs: 60_000 } } }, fixedNow);
     h.emulator.injectFault({ type: "status", status: 429, headers: { "retry-after": new Date(fixedNow + 12_000).toUTCString() } });
     await h.client.userSettings(h.account);
     expect(sleeps).toEqual([12_000]);
@@ -156,9 +162,35 @@ describe("429 rate limits", () => {
     expect(h.emulator.requests).toHaveLength(1);
   });
 
+  it("after a 429 the account's calls fail fast until Retry-After has passed, without hitting Trakt", async () => {
+    await harness();
+    h.tokens.set("bob", h.emulator.issueTokens("bob"));
+    h.emulator.injectFault({ type: "rate_limit", retryAfterSec: null });
+    expect((await rejection(h.client.userSettings(h.account))).retryAfterMs).toBe(DEFAULT_RETRY_AFTER_MS);
+    clock += 30_000;
+    const blocked = await rejection(h.client.scrobble(h.account, "start", movie));
+    expect(blocked).toMatchObject({ kind: "rate_limited", retryAfterMs: 30_000 });
+    expect(blocked.message).toContain("not sent");
+    expect(blocked.cause).toBeInstanceOf(TraktError);
+    expect((await h.client.userSettings("bob")).user.username).toBe("bob"); // other accounts are not blocked
+    expect(h.emulator.requests).toHaveLength(2);
+    clock += 30_000;
+    expect((await h.client.scrobble(h.account, "start", movie)).action).toBe("start");
+  });
+
+  it("once the remaining block is short, the next call waits it out inline", async () => {
+    await harness(); // maxRetryAfterMs 15 s by default
+    h.emulator.injectFault({ type: "rate_limit", retryAfterSec: 20 });
+    expect((await rejection(h.client.userSettings(h.account))).retryAfterMs).toBe(20_000);
+    expect(sleeps).toEqual([]);
+    clock += 10_000;
+    expect((await h.client.userSettings(h.account)).user.username).toBe("alice");
+    expect(sleeps).toEqual([10_000]);
+    expect(h.emulator.requests.map((r) => r.status)).toEqual([429, 200]);
+  });
+
   it("the emulator's own per-user write limit answers 429 + Retry-After; the client waits it out", async () => {
-    // The client's sleep moves the emulator's clock: virtual time on both sides, no real waiting.
-    await harness({ emulator: { writeLimitMs: 1_000 }, client: { sleep: (ms) => (sleeps.push(ms), h.emulator.advanceTime(ms), Promise.resolve()) } });
+    await harness({ emulator: { writeLimitMs: 1_000 } });
     await h.client.scrobble(h.account, "start", movie);
     await h.client.scrobble(h.account, "pause", { ...movie, progress: 20 });
     expect(h.emulator.requests.map((r) => r.status)).toEqual([201, 429, 201]);
