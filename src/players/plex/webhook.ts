@@ -113,7 +113,11 @@ export function createPlexWebhookHandler(options: PlexWebhookOptions): (req: Inc
       payloadTruncated = info.valueTruncated;
     });
     // Thumbnails are not needed: drain them without buffering.
-    parser.on("file", (_name, stream) => stream.resume());
+    parser.on("file", (_name, stream) => {
+      // A form cut off mid-file errors on the file stream as well as on the parser; the parser's handler answers.
+      stream.on("error", () => undefined);
+      stream.resume();
+    });
     parser.on("error", (error: Error) => finish(400, `broken multipart body: ${error.message}`));
     parser.on("close", () => {
       if (finished) return;
