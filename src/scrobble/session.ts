@@ -64,6 +64,8 @@ export interface SessionState {
   lastSeenAt: number;
   /** The player was playing at the last observation, so time since then counts as played. */
   clockRunning: boolean;
+  /** The player reports on its own while playing (mpv, Kodi polling), not only on changes (Plex webhooks). */
+  heartbeat: boolean;
   /** Fingerprints of the latest events, to ignore redelivered ones. */
   recent: string[];
 }
@@ -95,11 +97,34 @@ export function newSession(player: string, sessionKey: string, now: number): Ses
     last: undefined,
     lastSeenAt: now,
     clockRunning: false,
+    heartbeat: false,
     recent: [],
   };
 }
 
 const closeAfterMs = (s: SessionSettings): number => Math.max(s.closeAfterSeconds, s.staleAfterSeconds) * 1000;
+
+/** How long an event-driven player may stay quiet while playing when we do not know the item's runtime. */
+const UNKNOWN_REMAINING_MS = 3 * 3600_000;
+
+/**
+ * How long a playing player may be silent before silence means anything: nothing for players that report
+ * periodically; the rest of the item for players that only report changes (they speak again at the end).
+ */
+function quietAllowanceMs(st: SessionState): number {
+  if (st.heartbeat) return 0;
+  const last = st.last;
+  if (last?.durationMs && last.positionMs !== undefined) return Math.max(0, last.durationMs - last.positionMs);
+  return UNKNOWN_REMAINING_MS;
+}
+
+function staleAt(st: SessionState, s: SessionSettings): number {
+  return st.lastSeenAt + quietAllowanceMs(st) + s.staleAfterSeconds * 1000;
+}
+
+function closeAt(st: SessionState, s: SessionSettings): number {
+  return st.lastSeenAt + (st.phase === "stale" ? quietAllowanceMs(st) : 0) + closeAfterMs(s);
+}
 
 export function step(prev: SessionState, input: SessionInput, now: number, settings: SessionSettings): StepResult {
   const st = structuredClone(prev);
@@ -122,9 +147,18 @@ export function step(prev: SessionState, input: SessionInput, now: number, setti
 export function nextDeadline(st: SessionState, settings: SessionSettings): number | undefined {
   const times: number[] = [];
   if (st.pending) times.push(st.pending.dueAt);
-  if (st.phase === "playing") times.push(st.lastSeenAt + settings.staleAfterSeconds * 1000);
-  // Stale/paused sessions close, idle ones are forgotten, both after the close time.
-  times.push(st.lastSeenAt + closeAfterMs(settings));
+  switch (st.phase) {
+    case "playing":
+      times.push(staleAt(st, settings));
+      break;
+    case "stale":
+    case "paused":
+      times.push(closeAt(st, settings));
+      break;
+    case "idle":
+      times.push(st.lastSeenAt + closeAfterMs(settings)); // forgotten
+      break;
+  }
   return Math.min(...times);
 }
 
@@ -188,7 +222,11 @@ class Machine {
 
     const cur = observe(e);
     const prev = st.last;
-    const wasRunning = st.clockRunning;
+    let wasRunning = st.clockRunning;
+    // Back from silence at the position continuous playing explains: it kept playing; count that time.
+    if (st.phase === "stale" && prev && (e.state === "stopped" || e.state === "ended" || sameItem(st.hints, e.hints))) {
+      if (prev.positionMs !== undefined && cur.positionMs !== undefined && !this.isJump(prev, cur, true)) wasRunning = true;
+    }
     const elapsed = prev && wasRunning ? Math.max(0, cur.observedAt - prev.observedAt) : 0;
     if (st.playthrough) st.playthrough.playedMs += elapsed;
     st.lastSeenAt = this.now;
@@ -225,6 +263,7 @@ class Machine {
     if (e.state === "playing") {
       st.clockRunning = true;
       if (st.phase === "playing") {
+        if (prev && cur.observedAt - prev.observedAt <= this.s.staleAfterSeconds * 1000) st.heartbeat = true;
         if (jump) this.schedule("start");
         return true;
       }
@@ -262,14 +301,14 @@ class Machine {
       st.pending = undefined;
       this.emit(pending.kind, st.last?.progress);
     }
-    if (st.phase === "playing" && now - st.lastSeenAt >= this.s.staleAfterSeconds * 1000) {
+    if (st.phase === "playing" && now >= staleAt(st, this.s)) {
       // Silent while playing: pause on Trakt with the last progress we saw (nothing invented).
       st.phase = "stale";
       st.clockRunning = false;
       st.pending = undefined;
       if (st.traktState === "playing") this.emit("pause", st.last?.progress);
     }
-    if ((st.phase === "stale" || st.phase === "paused") && now - st.lastSeenAt >= closeAfterMs(this.s)) {
+    if ((st.phase === "stale" || st.phase === "paused") && now >= closeAt(st, this.s)) {
       // Closed with the last progress really observed — never advanced, so no watch is made up.
       this.finish(st.last?.progress, st.last?.observedAt ?? st.lastSeenAt);
     }

@@ -231,15 +231,18 @@ describe("ScrobbleEngine", () => {
 
   it("applies new settings live without dropping sessions", async () => {
     engine.handle(ev("playing", 10));
-    await seconds(120);
+    await seconds(30);
+    engine.handle(ev("playing", 10.5));
+    await seconds(90);
+    expect(sink.kinds()).toEqual(["start 10"]);
     engine.updateSettings({ ...baseSettings, staleAfterSeconds: 60, pauseDebounceSeconds: 0 });
     await engine.idle();
-    expect(sink.kinds()).toEqual(["start 10", "pause 10"]); // silent for 120 s > new 60 s
+    expect(sink.kinds()).toEqual(["start 10", "pause 10.5"]); // silent for 90 s > new 60 s
     engine.handle(ev("playing", 12));
     await seconds(1);
-    engine.handle(ev("paused", 12.02));
+    engine.handle(ev("paused", 12 + 1 / 60));
     await engine.idle();
-    expect(sink.kinds()).toEqual(["start 10", "pause 10", "start 12", "pause 12.02"]);
+    expect(sink.kinds()).toEqual(["start 10", "pause 10.5", "start 12", "pause 12.02"]);
   });
 
   it("keeps sessions of different players apart", async () => {

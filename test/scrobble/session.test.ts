@@ -47,9 +47,13 @@ const rules: Record<string, Row[]> = {
     { name: "a new item while paused: old one finished at its paused position", steps: [[0, "playing", 10, "A"], [600, "paused", 20, "A"], [605, "tick"], [900, "paused", 5, "B"], [960, "playing", 5, "B"]], out: ["start 10 A", "pause 20 A", "start 5 B"] },
   ],
   stale: [
-    { name: "silent while playing: paused at the last progress, closed without inventing", steps: [[0, "playing", 10], [600, "playing", 20], [899, "tick"], [900, "tick"], [4200, "tick"]], out: ["start 10", "pause 20"] },
-    { name: "silent past the threshold: the watch it saw counts at close", steps: [[0, "playing", 10], [4800, "playing", 90], [5100, "tick"], [8400, "tick"]], out: ["start 10", "pause 90", "stop 90"] },
-    { name: "reporting again after going stale sends start", steps: [[0, "playing", 10], [600, "playing", 20], [900, "tick"], [1200, "playing", 30]], out: ["start 10", "pause 20", "start 30"] },
+    // A player that reports while playing (two reports within staleAfterSeconds) is expected to keep reporting.
+    { name: "silent while playing: paused at the last progress, closed without inventing", steps: [[0, "playing", 10], [60, "playing", 11], [359, "tick"], [360, "tick"], [3659, "tick"], [3660, "tick"]], out: ["start 10", "pause 11"] },
+    { name: "silent past the threshold: the watch it saw counts at close", steps: [[0, "playing", 10], [60, "playing", 11], [4800, "playing", 90], [5100, "tick"], [8400, "tick"]], out: ["start 10", "pause 90", "stop 90"] },
+    { name: "reporting again after going stale sends start", steps: [[0, "playing", 10], [60, "playing", 11], [360, "tick"], [660, "playing", 30]], out: ["start 10", "pause 11", "start 30"] },
+    { name: "silent but still playing, as its position shows: the silent time counts as played", steps: [[0, "playing", 90], [30, "playing", 90.5], [330, "tick"], [400, "stopped", 96.67]], out: ["start 90", "pause 90.5", "stop 96.67"] },
+    { name: "a player that only reports changes is not paused while the item could still be playing", steps: [[0, "playing", 10], [5699, "tick"], [5700, "tick"], [8999, "tick"], [9000, "tick"], [9001, "playing", 10]], out: ["start 10", "pause 10", "start 10"] },
+    { name: "event-driven player (Plex webhooks): play, scrobble at 90 %, stop — a watch", steps: [[0, "playing", 10], [4800, "playing", 90], [5100, "stopped", 95]], out: ["start 10", "stop 95"] },
     { name: "a paused session is closed after the close time", steps: [[0, "playing", 10], [600, "paused", 20], [605, "tick"], [4199, "tick"], [4200, "tick"], [4300, "playing", 20]], out: ["start 10", "pause 20", "start 20"] },
   ],
   preview: [
@@ -79,7 +83,7 @@ const rules: Record<string, Row[]> = {
     { name: "70: a stop at 75 is a pause plus a history watch", threshold: 70, steps: [[0, "playing", 10], [3900, "stopped", 75]], out: ["start 10", "pause 75", "watched 75"] },
     { name: "70: a stop at 85 is a stop", threshold: 70, steps: [[0, "playing", 10], [4500, "stopped", 85]], out: ["start 10", "stop 85"] },
     { name: "70: a stop at 60 is a pause", threshold: 70, steps: [[0, "playing", 10], [3000, "stopped", 60]], out: ["start 10", "pause 60"] },
-    { name: "70: stale at 75 becomes a history watch at close", threshold: 70, steps: [[0, "playing", 10], [3900, "playing", 75], [4200, "tick"], [7500, "tick"]], out: ["start 10", "pause 75", "watched 75"] },
+    { name: "70: stale at 75 becomes a history watch at close", threshold: 70, steps: [[0, "playing", 10], [60, "playing", 11], [3900, "playing", 75], [4200, "tick"], [7500, "tick"]], out: ["start 10", "pause 75", "watched 75"] },
   ],
   duplicates: [
     { name: "identical consecutive events are ignored", steps: [[0, "playing", 10], [0, "playing", 10], [60, "paused", 11], [60, "paused", 11], [65, "tick"], [600, "ended"], [600, "ended"]], out: ["start 10", "pause 11", "stop 100"] },
@@ -108,7 +112,7 @@ describe("session state machine", () => {
   });
 
   it("stamps stop and watched with when playback really ended", () => {
-    const { intents } = runSteps([[0, "playing", 10], [3900, "playing", 75], [4200, "tick"], [7500, "tick"]], { ...baseSettings, watchedThreshold: 70 });
+    const { intents } = runSteps([[0, "playing", 10], [60, "playing", 11], [3900, "playing", 75], [4200, "tick"], [7500, "tick"]], { ...baseSettings, watchedThreshold: 70 });
     const watched = intents.find((i) => i.kind === "watched");
     expect(watched?.endedAt).toBe(T0 + 3900 * 1000);
     expect(watched?.createdAt).toBe(T0 + 7500 * 1000);
@@ -141,7 +145,9 @@ describe("session state machine", () => {
     let state = runSteps([[0, "playing", 10], [60, "paused", 11]]).state;
     expect(nextDeadline(state, baseSettings)).toBe(T0 + 65_000);
     state = runSteps([[0, "playing", 10], [60, "playing", 11]]).state;
-    expect(nextDeadline(state, baseSettings)).toBe(T0 + 360_000);
+    expect(nextDeadline(state, baseSettings)).toBe(T0 + 360_000); // reports periodically: stale after 300 s
+    state = runSteps([[0, "playing", 10]]).state;
+    expect(nextDeadline(state, baseSettings)).toBe(T0 + 5_700_000); // not yet known to: the remaining 90 min first
     state = runSteps([[0, "playing", 10], [600, "ended"]]).state;
     expect(state.phase).toBe("idle");
     expect(isDisposable(state, T0 + 600_000 + 3_599_000, baseSettings)).toBe(false);
