@@ -41,6 +41,7 @@ export interface PlaybackRecord {
 
 export interface EmulatorUser {
   username: string;
+  uuid: string;
   name: string;
   vip: boolean;
   createdAt: number;
@@ -142,6 +143,7 @@ export class EmulatorState {
       const now = this.now();
       user = {
         username,
+        uuid: hex(20),
         name: username.charAt(0).toUpperCase() + username.slice(1),
         vip: false,
         createdAt: now,
@@ -559,7 +561,7 @@ export class EmulatorState {
         name: user.name,
         vip: user.vip,
         vip_ep: false,
-        ids: { slug: user.username.toLowerCase(), uuid: hex(20) },
+        ids: { slug: user.username.toLowerCase(), uuid: user.uuid },
         joined_at: iso(user.createdAt),
       },
       account: { timezone: "UTC", date_format: "dmy", time_24hr: true },
