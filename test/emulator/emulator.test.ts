@@ -115,6 +115,12 @@ describe("scrobble and sync semantics", () => {
     expect(await res.json()).toMatchObject({ action: "start", episode: { title: "A Clone of My Own", ids: { imdb: null } }, show: { ids: { tvdb: 73871 } } });
   });
 
+  it("an episode by show ids + number_abs is matched (Trakt's anime variant)", async () => {
+    const res = await call("POST", "/checkin", { body: { show: { ids: { slug: "baki-hanma" } }, episode: { number_abs: 1 } } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ episode: { season: 1, number: 1, number_abs: 1, ids: { tvdb: 8530933 } } });
+  });
+
   it("the fixture's history add request resolves what the catalogue knows and lists the rest as not_found", async () => {
     const res = await call("POST", "/sync/history", { body: fixture("sync.history.add.request.json") });
     expect(res.status).toBe(201);
