@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
+import { captureLogger } from "../support/emulator.js";
 
 let emu: Emulator;
 let token: string;
@@ -217,6 +218,22 @@ describe("faults and control API", () => {
     expect(JSON.stringify(emu.requests)).not.toContain(token);
     emu.clearRequests();
     expect(emu.requests).toEqual([]);
+  });
+
+  it("onRequest listeners and the optional logger see every finished request", async () => {
+    const { logger, lines } = captureLogger();
+    const logged = await startTraktEmulator({ logger });
+    try {
+      const seen: string[] = [];
+      const off = logged.onRequest((r) => seen.push(`${r.method} ${r.path} ${r.status}`));
+      await fetch(`${logged.url}/search/trakt/28?type=movie`, { headers: { "trakt-api-key": logged.clientId, "trakt-api-version": "2" } });
+      off();
+      await fetch(`${logged.url}/search/trakt/1?type=movie`, { headers: { "trakt-api-key": logged.clientId, "trakt-api-version": "2" } });
+      expect(seen).toEqual(["GET /search/trakt/28 200"]);
+      expect(lines.filter((l) => l.includes('"component":"trakt-emulator"'))).toHaveLength(2);
+    } finally {
+      await logged.close();
+    }
   });
 
   it("outage refuses connections and cuts in-flight ones; recovery listens on the same port", async () => {
