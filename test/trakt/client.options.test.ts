@@ -56,6 +56,14 @@ describe("client options", () => {
     expect(h.emulator.requests.map((r) => r.status)).toEqual([401, 401]);
   });
 
+  it("a wrong client secret on an OAuth call is a config error, not an expired session", async () => {
+    h = await startEmulatorHarness({ login: false });
+    const client = new TraktClient({ apiUrl: h.emulator.url, clientId: h.emulator.clientId, clientSecret: "wrong-secret-value" });
+    const error = await client.refreshToken(h.emulator.issueTokens().refresh_token).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: "config", status: 401, oauthError: "invalid_client" });
+    expect((error as Error).message).toContain("TRAKT_CLIENT_SECRET");
+  });
+
   it("account calls without a token provider and OAuth calls without a secret are config errors", async () => {
     h = await startEmulatorHarness({ login: false });
     const client = new TraktClient({ apiUrl: h.emulator.url, clientId: h.emulator.clientId });
