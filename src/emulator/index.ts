@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   verificationUrl?: string;
   /** The user a device approval logs in when none is named; default "alice". */
   defaultUser?: string;
+  /** Approve every device code as soon as it is issued: `true` for the default user, or a user name (demo mode). */
+  autoApproveDevices?: boolean | string;
   /** Logs each finished request at debug ({method, path, status, user}); for the demo command. */
   logger?: Logger;
 }
@@ -114,6 +116,7 @@ export async function startTraktEmulator(options: EmulatorOptions = {}): Promise
     verificationUrl: options.verificationUrl ?? "https://trakt.tv/activate",
     defaultUser,
     refreshErrorStatus: options.refreshErrorStatus ?? 400,
+    autoApproveUser: options.autoApproveDevices === true ? defaultUser : options.autoApproveDevices || undefined,
   });
   state.user(defaultUser);
   const clientId = options.clientId ?? EMULATOR_CLIENT_ID;

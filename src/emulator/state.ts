@@ -89,6 +89,8 @@ export interface StateOptions {
   verificationUrl: string;
   defaultUser: string;
   refreshErrorStatus: 400 | 401;
+  /** Approve every new device code at once for this user (demo mode). */
+  autoApproveUser: string | undefined;
 }
 
 /** History ids are 64-bit on Trakt; start above 2^31 like the fixtures (3373536622). */
@@ -232,8 +234,8 @@ export class EmulatorState {
       expiresAt: now + this.options.deviceCodeExpiresInSec * 1000,
       intervalSec: this.options.deviceIntervalSec,
       lastPollAt: undefined,
-      state: "pending",
-      username: undefined,
+      state: this.options.autoApproveUser === undefined ? "pending" : "approved",
+      username: this.options.autoApproveUser,
     };
     this.devices.set(device.deviceCode, device);
     return {

@@ -86,6 +86,29 @@ describe("OAuth", () => {
     expect((await oauth("/oauth/device/token", { code: code.device_code, client_secret: "wrong" })).status).toBe(401);
   });
 
+  it("autoApproveDevices approves new codes at once (demo mode)", async () => {
+    const demo = await startTraktEmulator({ autoApproveDevices: "dave" });
+    try {
+      const post = (path: string, body: Record<string, unknown>) =>
+        fetch(`${demo.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ client_id: demo.clientId, client_secret: demo.clientSecret, ...body }),
+        });
+      const code = (await (await post("/oauth/device/code", {})).json()) as { device_code: string };
+      const tokens = await post("/oauth/device/token", { code: code.device_code });
+      expect(tokens.status).toBe(200);
+      expect(demo.requests.at(-1)?.path).toBe("/oauth/device/token");
+      const { access_token } = (await tokens.json()) as { access_token: string };
+      const settings = await fetch(`${demo.url}/users/settings`, {
+        headers: { "trakt-api-key": demo.clientId, "trakt-api-version": "2", authorization: `Bearer ${access_token}` },
+      });
+      expect(await settings.json()).toMatchObject({ user: { username: "dave" } });
+    } finally {
+      await demo.close();
+    }
+  });
+
   it("refresh tokens are single use; the error status is configurable (400 now, 401 in older docs)", async () => {
     const first = emu.issueTokens("alice");
     const ok = await oauth("/oauth/token", { refresh_token: first.refresh_token, grant_type: "refresh_token", redirect_uri: "urn:ietf:wg:oauth:2.0:oob" });
