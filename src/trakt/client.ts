@@ -51,6 +51,11 @@ export interface TraktClientOptions {
   logger?: Logger | undefined;
   /** Per request (each attempt), default 15 s. */
   timeoutMs?: number | undefined;
+  /**
+   * Largest response body read, default 16 MiB: a 2xx beyond it is a bad_response, an error page beyond it is
+   * mapped by its status with the rest unread. Keeps a misbehaving proxy from filling a small box's memory.
+   */
+  maxBodyBytes?: number | undefined;
   /** Minimum gap between two writes of one account, default 1000 ms (Trakt: 1 write/s per user). */
   writeSpacingMs?: number | undefined;
   /** Retries after the first attempt for retryable failures (default 4). Shorthand for retry.retries. */
@@ -102,6 +107,7 @@ export class TraktClient implements TraktApi {
   readonly #tokens: AccessTokenProvider | undefined;
   readonly #log: Logger;
   readonly #timeoutMs: number;
+  readonly #maxBodyBytes: number;
   readonly #policy: RetryPolicy;
   readonly #redirectUri: string;
   /** Monotonic, for intervals. */
@@ -128,6 +134,7 @@ export class TraktClient implements TraktApi {
     this.#tokens = options.tokens;
     this.#log = (options.logger ?? silentLogger()).child({ component: "trakt" });
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
     if (options.retries !== undefined) this.#policy.retries = options.retries;
     this.#redirectUri = options.redirectUri ?? "urn:ietf:wg:oauth:2.0:oob";
@@ -392,6 +399,7 @@ export class TraktClient implements TraktApi {
     let status = 0;
     let responseHeaders: Headers;
     let text: string;
+    let truncated: boolean;
     let statusText: string;
     try {
       const init: RequestInit = { method: spec.method, headers, signal };
@@ -400,7 +408,7 @@ export class TraktClient implements TraktApi {
       status = response.status;
       statusText = response.statusText;
       responseHeaders = response.headers;
-      text = await response.text();
+      ({ text, truncated } = await readBoundedText(response, this.#maxBodyBytes));
     } catch (error) {
       const ms = Math.round(performance.now() - started);
       if (spec.signal?.aborted) throw spec.signal.reason instanceof Error ? spec.signal.reason : error;
@@ -411,6 +419,11 @@ export class TraktClient implements TraktApi {
     const ms = Math.round(performance.now() - started);
     this.#log.debug({ method: spec.method, path: pathForLog, status, ms, attempt }, "trakt request");
 
+    if (truncated && status >= 200 && status < 300) {
+      throw new TraktError("bad_response", `Trakt ${spec.method} ${url.pathname} answered HTTP ${status} with a body over ${this.#maxBodyBytes} bytes; not read`, {
+        status,
+      });
+    }
     if ((status >= 200 && status < 300) || spec.passStatuses?.includes(status)) {
       const body = tryParseJson(text);
       if (status >= 200 && status < 300 && status !== 204 && body === undefined && text.trim() !== "") {
@@ -426,6 +439,32 @@ export class TraktClient implements TraktApi {
       this.#blocked.set(bucket, { until: this.#now() + error.retryAfterMs, error });
     }
     throw error;
+  }
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** The body as text, at most `maxBytes` of it; the rest is not read (the stream is cancelled). */
+async function readBoundedText(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  const declared = Number(response.headers.get("content-length"));
+  if (!response.body) return { text: "", truncated: false };
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body.cancel();
+    return { text: "", truncated: true };
+  }
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode(), truncated: false };
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel();
+      return { text: text + decoder.decode(), truncated: true };
+    }
+    text += decoder.decode(value, { stream: true });
   }
 }
 
