@@ -349,6 +349,24 @@ describe("oversized and endless bodies", () => {
     }
   });
 
+  it("a 421 whose body stalls ends in a timeout, not a hang (Node 20's fetch retries 421 and then ignores the signal)", async () => {
+    const srv = createServer((_req, res) => {
+      res.writeHead(421, { "content-type": "application/json" });
+      res.write("{");
+    });
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    try {
+      const apiUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+      const stalling = new TraktClient({ apiUrl, clientId: "fuzz-client-id", timeoutMs: 200, retries: 0 });
+      const error = await stalling.searchById("imdb", "tt0111161").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TraktError);
+      expect((error as TraktError).message).toMatch(/timed out after 200 ms/);
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    }
+  });
+
   it("a declared Content-Length over the cap is refused without reading", async () => {
     const srv = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": String(100 * 1024 * 1024) });
