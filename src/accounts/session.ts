@@ -118,6 +118,6 @@ export function formatAccounts(statuses: AccountStatus[], now: number = Date.now
 
 function relative(ms: number): string {
   const abs = Math.abs(ms);
-  const text = abs >= 86_400_000 ? `${Math.round(abs / 86_400_000)}d` : abs >= 3_600_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 60_000)}m`;
+  const text = abs >= 2 * 86_400_000 ? `${Math.round(abs / 86_400_000)}d` : abs >= 3_600_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 60_000)}m`;
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }

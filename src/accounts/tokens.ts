@@ -120,7 +120,7 @@ export class TokenManager implements AccessTokenProvider {
 
   /** The account's state, for `accounts`, `status` and readiness. Never throws for a locked store. */
   async status(account: string): Promise<AccountStatus> {
-    const backend = await this.store.backendOf?.(account).catch(() => undefined);
+    const backend = this.store.backendOf ? await this.store.backendOf(account).catch(() => undefined) : this.store.kind;
     const base: AccountStatus = { account, state: "ok", ...(backend ? { backend } : {}) };
     let entry: StoredAccount | null;
     try {
