@@ -186,6 +186,8 @@ describe("keychain backend against a real gnome-keyring under dbus-run-session",
     expect(results.get("get-unknown")).toBeNull();
     expect(results.get("get-alice-locked")).toMatchObject({ ok: false, locked: true });
     expect(results.get("get-unknown-locked")).toEqual({ v: null });
+    expect(results.get("state-alice-locked")).toBe("locked");
+    expect(results.get("restart-state-alice")).toBe("locked");
     expect(results.get("restart-locked-kind")).toBe("file");
     expect(results.get("restart-locked-description")).toMatch(/locked/);
     expect(results.get("restart-get-alice")).toMatchObject({ ok: false, locked: true });
