@@ -7,6 +7,7 @@ import path from "node:path";
 import { defaultConfig, type Config } from "../config/schema.js";
 import { openSecretStore, type LocatingSecretStore } from "../secrets/select.js";
 import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
+import { TraktClient } from "../trakt/client.js";
 import { createLogger, registerSecret, type Logger } from "../util/log.js";
 import { TokenManager } from "./tokens.js";
 
@@ -83,26 +84,41 @@ export async function createAccountsContext(globals: GlobalOptionsLike, deps: Ac
   return { config, stateDir, logger, store, tokens, api };
 }
 
-/** Stand-in until src/trakt/client.ts lands. */
-export function interimCreateApi(): AccountsApi {
-  throw new Error("the Trakt client (src/trakt/client.ts) is not available in this build");
+/** The real Trakt client, with this process's TokenManager as its token provider. */
+export function createTraktApi(config: Config, tokens: AccessTokenProvider, logger: Logger): AccountsApi {
+  if (!config.trakt.clientId) {
+    // `accounts` works without one; anything that talks to Trakt says what to set.
+    const fail = (): Promise<never> => Promise.reject(new Error(CLIENT_ID_MISSING));
+    return { deviceCode: fail, pollDeviceToken: fail, refreshToken: fail, revokeToken: fail, userSettings: fail };
+  }
+  return new TraktClient({
+    apiUrl: config.trakt.apiUrl,
+    authUrl: config.trakt.authUrl,
+    clientId: config.trakt.clientId,
+    clientSecret: config.trakt.clientSecret,
+    tokens,
+    logger,
+    timeoutMs: config.trakt.timeoutMs,
+    writeSpacingMs: config.trakt.writeSpacingMs,
+  });
 }
 
 export function defaultAccountsDeps(overrides: Partial<AccountsDeps> = {}): AccountsDeps {
   return {
     loadConfig: interimLoadConfig,
-    createApi: interimCreateApi,
+    createApi: createTraktApi,
     logDestination: process.stderr,
     out: process.stdout,
     ...overrides,
   };
 }
 
+const CLIENT_ID_MISSING =
+  "trakt.clientId is not set: create an API app at https://app.trakt.tv/settings/apps/api (redirect uri urn:ietf:wg:oauth:2.0:oob) and put its client id in the config file (trakt.clientId) or TRAKT_CLIENT_ID";
+
 /** login/logout talk to Trakt: without a client id nothing works, so say what to set. */
 export function requireClientId(config: Config): void {
-  if (!config.trakt.clientId) {
-    throw new Error("trakt.clientId is not set: create an API app at https://app.trakt.tv/settings/apps/api (redirect uri urn:ietf:wg:oauth:2.0:oob) and put its client id in the config file (trakt.clientId) or TRAKT_CLIENT_ID");
-  }
+  if (!config.trakt.clientId) throw new Error(CLIENT_ID_MISSING);
 }
 
 /** Runs a command body; an error becomes one clear line on stderr and exit code 1. */

@@ -64,8 +64,10 @@ export class TokenManager implements AccessTokenProvider {
   private readonly loggedNeedsLogin = new Set<string>();
   /** Refresh tokens Trakt refused, so a store that failed to record "needs login" cannot cause a retry loop. */
   private readonly refused = new Map<string, string>();
+  private readonly known = new Map<string, AccountStatus>();
   private task: ScheduledTask | undefined;
   private checking: Promise<void> | undefined;
+  private alsoInclude: string[] = [];
 
   constructor(options: TokenManagerOptions) {
     this.store = options.store;
@@ -120,6 +122,25 @@ export class TokenManager implements AccessTokenProvider {
 
   /** The account's state, for `accounts`, `status` and readiness. Never throws for a locked store. */
   async status(account: string): Promise<AccountStatus> {
+    const status = await this.computeStatus(account);
+    this.known.set(account, status);
+    return status;
+  }
+
+  /** Last known status of each account (updated by every check, refresh and status call) — for synchronous
+   * readers such as /readyz. Empty until the first check; `start()` runs one at once. */
+  snapshot(): AccountStatus[] {
+    return [...this.known.values()].sort((a, b) => a.account.localeCompare(b.account));
+  }
+
+  /** Readiness problems, one line per account that cannot scrobble (needs login or locked). */
+  problems(): string[] {
+    return this.snapshot()
+      .filter((s) => s.state === "needs_login" || s.state === "locked")
+      .map((s) => `account "${s.account}" ${s.state === "locked" ? "is locked" : "needs login"}: ${s.reason ?? ""}`.trimEnd());
+  }
+
+  private async computeStatus(account: string): Promise<AccountStatus> {
     const backend = this.store.backendOf ? await this.store.backendOf(account).catch(() => undefined) : this.store.kind;
     const base: AccountStatus = { account, state: "ok", ...(backend ? { backend } : {}) };
     let entry: StoredAccount | null;
@@ -153,6 +174,7 @@ export class TokenManager implements AccessTokenProvider {
     this.failures.delete(account);
     this.loggedNeedsLogin.delete(account);
     this.refused.delete(account);
+    this.known.delete(account);
   }
 
   /** Refreshes every stored account whose token is due. Errors are logged, never thrown. */
@@ -163,10 +185,13 @@ export class TokenManager implements AccessTokenProvider {
     return this.checking;
   }
 
-  /** Starts the periodic check (`schedules.tokenRefresh`). The daemon owns start/stop. */
-  start(): void {
+  /** Starts the periodic check (`schedules.tokenRefresh`) and runs one check now. The daemon owns start/stop.
+   * `alsoInclude` names accounts to report even when they have no tokens yet (e.g. accounts.default). */
+  start(alsoInclude: string[] = []): void {
     if (this.task) return;
+    this.alsoInclude = alsoInclude;
     this.task = cron.schedule(this.schedule, () => this.refreshDue(), { name: "token-refresh", noOverlap: true });
+    void this.refreshDue();
     this.log?.debug({ schedule: this.schedule }, "token refresh check scheduled");
   }
 
@@ -183,7 +208,7 @@ export class TokenManager implements AccessTokenProvider {
   private async checkAll(): Promise<void> {
     let names: string[];
     try {
-      names = await this.store.list();
+      names = [...new Set([...(await this.store.list()), ...this.alsoInclude])].sort();
     } catch (error) {
       this.log?.warn({ err: error }, "cannot list accounts for the token check");
       return;
@@ -242,6 +267,7 @@ export class TokenManager implements AccessTokenProvider {
     this.cache.set(account, next);
     await this.persist(account, next);
     this.failures.delete(account);
+    await this.status(account).catch(() => undefined);
     this.log?.info({ account, expiresAt: new Date(tokenExpiresAt(tokens)).toISOString() }, "access token refreshed");
     return tokens;
   }
@@ -269,6 +295,7 @@ export class TokenManager implements AccessTokenProvider {
     } catch (error) {
       this.log?.warn({ account, err: error }, "could not record 'needs login' in the store (it is kept in memory)");
     }
+    await this.status(account).catch(() => undefined);
   }
 
   private async load(account: string): Promise<Cached> {

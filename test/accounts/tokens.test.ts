@@ -256,6 +256,32 @@ describe("TokenManager", () => {
     expect(await tm.state("default")).toBe("ok");
   });
 
+  it("snapshot() and problems() give readiness a synchronous view after a check", async () => {
+    await loggedIn("alice");
+    await loggedIn("bob");
+    trakt.revokeAll();
+    const carol = await loggedIn("carol");
+    const tm = manager();
+    expect(tm.snapshot()).toEqual([]);
+    clock += 23 * HOUR;
+    await tm.refreshDue();
+    tm.start(["default"]);
+    await tm.stop();
+    await tm.refreshDue();
+    expect(tm.snapshot().map((s) => [s.account, s.state])).toEqual([
+      ["alice", "needs_login"],
+      ["bob", "needs_login"],
+      ["carol", "ok"],
+      ["default", "needs_login"],
+    ]);
+    expect(tm.problems()).toEqual([
+      'account "alice" needs login: Trakt refused the refresh token (invalid_grant)',
+      'account "bob" needs login: Trakt refused the refresh token (invalid_grant)',
+      'account "default" needs login: not logged in',
+    ]);
+    expect((await store.get("carol"))!.tokens.access_token).not.toBe(carol.access_token);
+  });
+
   it("rejects an invalid cron expression with the config key in the message", () => {
     expect(() => manager({ schedule: "every now and then" })).toThrow(/schedules.tokenRefresh/);
   });

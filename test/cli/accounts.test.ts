@@ -6,30 +6,36 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AccountsDeps } from "../../src/accounts/context.js";
+import { createAccountsContext, defaultAccountsDeps, type AccountsDeps } from "../../src/accounts/context.js";
 import { registerAccountsCommand } from "../../src/cli/commands/accounts.js";
 import { registerLoginCommand } from "../../src/cli/commands/login.js";
 import { registerLogoutCommand } from "../../src/cli/commands/logout.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { FileSecretStore } from "../../src/secrets/file.js";
-import { FakeTraktAuth } from "../accounts/fake-trakt.js";
+import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 
-const CLIENT_SECRET = "client-secret-zyxwvutsrq";
+const CLIENT_SECRET = "client-secret-zyxwvutsrq-0123";
 
 let stateDir: string;
-let trakt: FakeTraktAuth;
+let emu: Emulator;
 let logText: string;
 let outText: string;
+/** What the user does when the code appears: approve as this Trakt user, or deny. */
+let onCode: (userCode: string) => void;
 
 beforeEach(async () => {
   stateDir = await mkdtemp(path.join(tmpdir(), "tsd-cli-"));
-  trakt = new FakeTraktAuth();
+  emu = await startTraktEmulator({ clientSecret: CLIENT_SECRET, deviceIntervalSec: 1, accessTokenLifetimeSec: 86_400, writeLimitMs: 0 });
+  emu.addUser("sean", { name: "Sean Rudford" });
+  emu.addUser("maria");
+  onCode = (code) => emu.approveDevice(code, "sean");
   logText = "";
   outText = "";
   process.exitCode = undefined;
 });
 afterEach(async () => {
   process.exitCode = undefined;
+  await emu.close();
   await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -37,30 +43,26 @@ function deps(): Partial<AccountsDeps> {
   return {
     loadConfig: () => {
       const config = defaultConfig();
-      config.trakt.clientId = "client-id-public";
+      config.trakt.clientId = emu.clientId;
+      config.trakt.apiUrl = emu.url;
       config.trakt.clientSecret = CLIENT_SECRET;
       config.secrets.store = "file";
       config.log.level = "debug";
       return Promise.resolve(config);
     },
-    createApi: (_config, tokens, logger) => ({
-      deviceCode: async () => ({ ...(await trakt.deviceCode()), interval: 1 }),
-      pollDeviceToken: (code) => trakt.pollDeviceToken(code),
-      refreshToken: (rt) => trakt.refreshToken(rt),
-      revokeToken: (at) => trakt.revokeToken(at),
-      userSettings: async (account) => {
-        const token = await tokens.getAccessToken(account);
-        logger.debug({ account, headers: { authorization: `Bearer ${token}` }, body: { client_secret: CLIENT_SECRET } }, "GET /users/settings");
-        return trakt.userSettings();
-      },
-    }),
     logDestination: new Writable({
       write(chunk: Buffer, _e, cb) {
         logText += chunk.toString();
         cb();
       },
     }),
-    out: { write: (t: string) => (outText += t) },
+    out: {
+      write: (t: string) => {
+        outText += t;
+        const code = emu.lastUserCode();
+        if (code && t.includes(code)) onCode(code);
+      },
+    },
   };
 }
 
@@ -75,13 +77,13 @@ async function cli(...args: string[]): Promise<void> {
 
 describe("accounts CLI", () => {
   it("login, accounts, refresh and logout for two accounts; no secret in the debug log", async () => {
-    trakt.pollScript = ["pending", "approved"];
     await cli("login", "--account", "alice", "--no-qr");
     expect(process.exitCode).toBeUndefined();
-    expect(outText).toContain("ABCD1234");
+    expect(outText).toContain("/activate");
     expect(outText).toContain('Logged in to Trakt as sean (Sean Rudford) — account "alice"');
-    trakt.pollCalls = 0;
+    onCode = (code) => emu.approveDevice(code, "maria");
     await cli("login", "--account", "bob", "--no-qr");
+    expect(outText).toContain('Logged in to Trakt as maria (Maria) — account "bob"');
 
     const store = new FileSecretStore(stateDir);
     const alice = (await store.get("alice"))!;
@@ -91,15 +93,15 @@ describe("accounts CLI", () => {
     outText = "";
     await cli("accounts");
     expect(outText).toMatch(/alice\s+sean\s+ok\s+\S+ \(in 24h\)\s+file/);
-    expect(outText).toMatch(/bob\s+sean\s+ok/);
+    expect(outText).toMatch(/bob\s+maria\s+ok/);
     expect(outText).toMatch(/default\s+-\s+needs login/);
 
-    // A refresh (as after a 401) through the same wiring the daemon uses.
-    const { createAccountsContext, defaultAccountsDeps } = await import("../../src/accounts/context.js");
+    // A 401 → refresh → retry through the same wiring the commands use (the real TraktClient).
     const ctx = await createAccountsContext({ stateDir }, defaultAccountsDeps(deps()));
-    const fresh = await ctx.tokens.refreshAfterUnauthorized("alice", alice.tokens.access_token);
+    emu.expireAccessToken(alice.tokens.access_token);
+    expect((await ctx.api.userSettings("alice")).user.username).toBe("sean");
     const rotated = (await store.get("alice"))!;
-    expect(rotated.tokens.access_token).toBe(fresh);
+    expect(rotated.tokens.refresh_token).not.toBe(alice.tokens.refresh_token);
 
     await cli("logout", "--account", "alice");
     expect(outText).toContain('Logged out account "alice" (Trakt user sean); the token was revoked on Trakt');
@@ -107,12 +109,17 @@ describe("accounts CLI", () => {
 
     outText = "";
     await cli("accounts", "--json");
-    expect(JSON.parse(outText)).toMatchObject([{ account: "bob", state: "ok", username: "sean", backend: "file" }, { account: "default", state: "needs_login" }]);
+    expect(JSON.parse(outText)).toMatchObject([{ account: "bob", state: "ok", username: "maria", backend: "file" }, { account: "default", state: "needs_login" }]);
 
+    const paths = new Set(emu.requests.map((r) => r.path));
+    for (const p of ["/oauth/device/code", "/oauth/device/token", "/users/settings", "/oauth/token", "/oauth/revoke"]) expect(paths).toContain(p);
     expect(logText).toContain('"level":20'); // debug lines were written
-    expect(logText).toContain("GET /users/settings");
-    const secrets = [alice.tokens.access_token, alice.tokens.refresh_token, bob.tokens.access_token, bob.tokens.refresh_token, rotated.tokens.access_token, rotated.tokens.refresh_token, CLIENT_SECRET, trakt.deviceCodeValue];
+    expect(logText).toContain("/oauth/token");
+    const deviceCodes = emu.requests.filter((r) => r.path === "/oauth/device/token").map((r) => (r.body as { code: string }).code);
+    expect(deviceCodes.length).toBeGreaterThan(1);
+    const secrets = [alice.tokens.access_token, alice.tokens.refresh_token, bob.tokens.access_token, bob.tokens.refresh_token, rotated.tokens.access_token, rotated.tokens.refresh_token, CLIENT_SECRET, ...deviceCodes];
     for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(8);
       expect(logText).not.toContain(secret);
       expect(outText).not.toContain(secret);
     }
@@ -128,7 +135,7 @@ describe("accounts CLI", () => {
   });
 
   it("a denied login exits 1 with a clear message and stores nothing", async () => {
-    trakt.pollScript = ["denied"];
+    onCode = (code) => emu.denyDevice(code);
     await cli("login", "--no-qr");
     expect(process.exitCode).toBe(1);
     expect(logText).toMatch(/error: login denied on Trakt/);
