@@ -195,3 +195,16 @@ describe("keychain backend against a real gnome-keyring under dbus-run-session",
     expect(results.get("done")).toBe(true);
   });
 });
+
+describe("a session bus that accepts but never answers", () => {
+  it.skipIf(skipReason !== undefined)("`accounts` falls back to the file store after the probe timeout and exits by itself", async () => {
+    const started = performance.now();
+    const { stdout } = await run(process.execPath, ["--import", "tsx", path.join(here, "fixtures/hung-dbus-accounts.ts"), stateDir], {
+      timeout: 25_000,
+      env: { ...process.env, DISPLAY: "" },
+    });
+    expect(stdout).toMatch(/Tokens: file store \(secrets.store: auto; OS keychain did not pass the probe: no answer within 3000 ms/);
+    expect(stdout).toMatch(/default\s+-\s+needs login/);
+    console.log(`hung D-Bus: accounts exited after ${Math.round(performance.now() - started)} ms`);
+  });
+});
