@@ -28,5 +28,6 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 
 export function defaultConfig(): Config {
-  return configSchema.parse({});
+  // zod returns `.default()` values by reference: clone so no caller can change the defaults of everyone else.
+  return structuredClone(configSchema.parse({}));
 }

@@ -83,7 +83,8 @@ export function validateData(data: unknown, origin: Origin, env: Env): Validatio
     return { ok: false, error: new ConfigError(problems) };
   }
   if (!parsed.success) throw new Error("unreachable: a failed parse always has issues");
-  return { ok: true, config: parsed.data, envVars: overlay.used };
+  // zod hands out `.default()` values by reference; a clone keeps one config's edits out of every other.
+  return { ok: true, config: structuredClone(parsed.data), envVars: overlay.used };
 }
 
 interface Unknown {
