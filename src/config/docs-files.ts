@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig } from "./schema.js";
-import { generateExampleYaml, generateReferenceMarkdown, replaceBetweenMarkers } from "./docs.js";
+import { ENV_END, ENV_START, generateEnvMarkdown, generateExampleYaml, generateReferenceMarkdown, replaceBetweenMarkers } from "./docs.js";
 
 export interface DocsTarget {
   path: string;
@@ -28,6 +28,12 @@ export function docsTargets(repoRoot: string, extraMarked: string[] = []): DocsT
 export function syncConfigDocs(targets: DocsTarget[], check: boolean): DocsResult[] {
   const example = generateExampleYaml(defaultConfig());
   const reference = generateReferenceMarkdown();
+  const envTable = generateEnvMarkdown();
+  // The reference markers are required in a marked file; the env-table markers are optional.
+  const marked = (text: string): string => {
+    const withReference = replaceBetweenMarkers(text, reference);
+    return withReference.includes(ENV_START) ? replaceBetweenMarkers(withReference, envTable, ENV_START, ENV_END) : withReference;
+  };
   return targets.map((t) => {
     let current = "";
     try {
@@ -35,7 +41,7 @@ export function syncConfigDocs(targets: DocsTarget[], check: boolean): DocsResul
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT" || t.mode === "markers") throw e;
     }
-    const wanted = t.mode === "whole" ? example : replaceBetweenMarkers(current, reference);
+    const wanted = t.mode === "whole" ? example : marked(current);
     const changed = wanted !== current;
     if (changed && !check) writeFileSync(t.path, wanted);
     return { path: t.path, changed };

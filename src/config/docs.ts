@@ -1,11 +1,13 @@
 // The example config file and the Markdown reference, both generated from the schema walk.
 import { stringify } from "yaml";
-import { isRecord } from "./env.js";
+import { envBindings, isRecord } from "./env.js";
 import { configKeys } from "./validate.js";
 import type { KeyInfo } from "./walk.js";
 
 export const REFERENCE_START = "<!-- config-reference:start -->";
 export const REFERENCE_END = "<!-- config-reference:end -->";
+export const ENV_START = "<!-- config-env:start -->";
+export const ENV_END = "<!-- config-env:end -->";
 const GENERATOR = "npm run config:docs";
 
 function notes(key: KeyInfo, withType: boolean): string {
@@ -135,6 +137,13 @@ export function generateReferenceMarkdown(root: KeyInfo = configKeys()): string 
     }
   };
   visit(root);
+  return `${rows.join("\n")}\n`;
+}
+
+/** The environment variables: name, key, type. */
+export function generateEnvMarkdown(root: KeyInfo = configKeys()): string {
+  const rows = ["| Variable | Key | Type |", "|---|---|---|"];
+  for (const { name, key } of envBindings(root)) rows.push(`| \`${name}\` | \`${key.name}\` | ${cell(key.type)} |`);
   return `${rows.join("\n")}\n`;
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { generateExampleYaml, generateReferenceMarkdown, replaceBetweenMarkers, REFERENCE_END, REFERENCE_START } from "../../src/config/docs.js";
+import { ENV_END, ENV_START, generateExampleYaml, generateReferenceMarkdown, replaceBetweenMarkers, REFERENCE_END, REFERENCE_START } from "../../src/config/docs.js";
 import { docsTargets, syncConfigDocs } from "../../src/config/docs-files.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { configKeys, validateConfigText } from "../../src/config/validate.js";
@@ -53,14 +53,15 @@ describe("generated config docs", () => {
     const dir = mkdtempSync(join(tmpdir(), "tsd-docs-"));
     try {
       const readme = join(dir, "README.md");
-      writeFileSync(readme, `# Title\n\nintro\n\n${REFERENCE_START}\nold table\n${REFERENCE_END}\n\n## After\n`);
+      writeFileSync(readme, `# Title\n\nintro\n\n${REFERENCE_START}\nold table\n${REFERENCE_END}\n\n## After\n\n${ENV_START}\n${ENV_END}\n`);
       const [first] = syncConfigDocs([{ path: readme, mode: "markers" }], true);
       expect(first?.changed).toBe(true);
       expect(readFileSync(readme, "utf8")).toContain("old table");
       syncConfigDocs([{ path: readme, mode: "markers" }], false);
       const text = readFileSync(readme, "utf8");
       expect(text.startsWith("# Title\n\nintro\n\n")).toBe(true);
-      expect(text.endsWith(`${REFERENCE_END}\n\n## After\n`)).toBe(true);
+      expect(text).toContain(`${REFERENCE_END}\n\n## After\n\n${ENV_START}\n| Variable | Key | Type |`);
+      expect(text).toContain("| `TRAKT_CLIENT_SECRET` | `trakt.clientSecret` | string (non-empty) |");
       expect(text).not.toContain("old table");
       expect(text).toContain("| `server.port` | integer 0–65535 | `7788` | `TRAKT_SCROBBLERD_PORT` |");
       expect(syncConfigDocs([{ path: readme, mode: "markers" }], true)[0]?.changed).toBe(false);
