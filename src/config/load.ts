@@ -88,3 +88,19 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const { stateDir: _fromFile, ...rest } = result.config;
   return { config: { stateDir: choice.dir, ...rest }, source, stateDir: choice.dir };
 }
+
+export type TryLoadResult = { ok: true; loaded: LoadedConfig } | { ok: false; error: ConfigError };
+
+/**
+ * loadConfig that returns the error instead of throwing it; for live reload: call it with the same options as at
+ * start, keep running on the old config when it fails, and compare with diffConfigs(old.config, new.config).
+ * Other errors (bugs) still throw.
+ */
+export function tryLoadConfig(options: LoadOptions = {}): TryLoadResult {
+  try {
+    return { ok: true, loaded: loadConfig(options) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, error };
+    throw error;
+  }
+}

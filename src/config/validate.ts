@@ -57,6 +57,7 @@ export function validateData(data: unknown, origin: Origin, env: Env): Validatio
     return { ok: false, error: new ConfigError([{ ...where([]), path: "", message: `the file must be a mapping of keys (like "trakt:" and "server:"), not ${kindOf(data)}` }]) };
   }
 
+  data = withoutNulls(data);
   const problems: ConfigProblem[] = [];
   for (const u of unknownKeys(data, root, [])) {
     problems.push({ ...where(u.path), path: formatPath(u.path), message: u.message });
@@ -85,6 +86,14 @@ export function validateData(data: unknown, origin: Origin, env: Env): Validatio
   if (!parsed.success) throw new Error("unreachable: a failed parse always has issues");
   // zod hands out `.default()` values by reference; a clone keeps one config's edits out of every other.
   return { ok: true, config: structuredClone(parsed.data), envVars: overlay.used };
+}
+
+/** `key:` with no value (YAML null) means "not set": the default applies, as with the example's commented keys. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isRecord(value)) return value;
+  // fromEntries defines own properties, so a "__proto__" key stays a key (and is reported as unknown).
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
 }
 
 interface Unknown {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors.js";
-import { loadConfig } from "../../src/config/load.js";
+import { diffConfigs } from "../../src/config/diff.js";
+import { loadConfig, tryLoadConfig } from "../../src/config/load.js";
 import type { PathContext } from "../../src/config/paths.js";
 
 let dir: string;
@@ -106,5 +107,21 @@ describe("loadConfig: state directory", () => {
 
   it("expands ~ in the state dir", () => {
     expect(loadConfig({ stateDir: "~/s", context: context() }).stateDir).toBe(join(dir, "home", "s"));
+  });
+});
+
+describe("tryLoadConfig (live reload)", () => {
+  it("returns the error instead of throwing, and a later fix loads again", () => {
+    const file = write("live.yaml", "server:\n  port: 1\n");
+    const first = tryLoadConfig({ configFile: file, context: context() });
+    expect(first.ok).toBe(true);
+    writeFileSync(file, "server:\n  port: [\n");
+    const broken = tryLoadConfig({ configFile: file, context: context() });
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.error.problems[0]?.file).toBe(file);
+    writeFileSync(file, "server:\n  port: 2\n");
+    const fixed = tryLoadConfig({ configFile: file, context: context() });
+    if (!first.ok || !fixed.ok) throw new Error("expected both to load");
+    expect(diffConfigs(first.loaded.config, fixed.loaded.config)).toEqual({ changed: ["server.port"], restartRequired: ["server.port"], sections: ["server"] });
   });
 });

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { formatProblem } from "../../src/config/errors.js";
 import { validateConfigText } from "../../src/config/validate.js";
 
@@ -58,5 +60,37 @@ describe("validateConfigText", () => {
 
   it("collects every problem, not just the first", () => {
     expect(problems("server:\n  port: -1\nlog:\n  level: loud\nscrobble:\n  watchedThreshold: 0\n")).toHaveLength(3);
+  });
+});
+
+describe("validateConfigText on odd input", () => {
+  it("treats `key:` with no value as not set", () => {
+    const result = validateConfigText("trakt:\n  clientId:\nserver:\n  port:\nkodi:\n", "config.yaml");
+    if (!result.ok) throw result.error;
+    expect(result.config.trakt.clientId).toBeUndefined();
+    expect(result.config.server.port).toBe(7788);
+    expect(result.config.kodi.instances).toHaveLength(1);
+  });
+
+  it("reports a __proto__ key as unknown instead of letting it through", () => {
+    expect(problems('"__proto__":\n  polluted: 1\n')[0]).toMatch(/^config\.yaml:1: __proto__: unknown key/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("refuses an alias bomb without hanging or throwing", () => {
+    const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]`);
+    const result = validateConfigText(lines.join("\n"), "config.yaml");
+    expect(result.ok).toBe(false);
+  });
+
+  it("never throws, whatever the text", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => stringify(v))), (text) => {
+        const result = validateConfigText(text, "config.yaml");
+        if (!result.ok) expect(result.error.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
