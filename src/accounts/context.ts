@@ -45,16 +45,39 @@ export function loadAccountsConfig(globals: GlobalOptionsLike): Promise<Config> 
 
 export async function createAccountsContext(globals: GlobalOptionsLike, deps: AccountsDeps): Promise<AccountsContext> {
   const config = await deps.loadConfig(globals);
-  registerSecret(config.trakt.clientSecret);
   const stateDir = globals.stateDir ?? config.stateDir;
   if (!stateDir) throw new Error("no state directory: pass --state-dir or set stateDir in the config file");
   // Interactive commands keep stderr quiet unless debug logging was asked for.
   const level = config.log.level === "debug" || config.log.level === "trace" ? config.log.level : "warn";
   const logger = createLogger({ level, destination: deps.logDestination });
-  const store = await (deps.openStore ?? openSecretStore)({ mode: config.secrets.store, stateDir, logger });
+  const { store, tokens, api } = await openAccounts({ config, stateDir, logger, createApi: (c, t, l) => deps.createApi(c, t, l), ...(deps.openStore ? { openStore: deps.openStore } : {}) });
+  return { config, stateDir, logger, store, tokens, api };
+}
+
+export interface OpenAccountsOptions<A extends Pick<TraktApi, "refreshToken">> {
+  config: Config;
+  stateDir: string;
+  logger: Logger;
+  /** Builds the Trakt client around the token manager (the daemon passes one returning its full TraktClient). */
+  createApi: (config: Config, tokens: AccessTokenProvider, logger: Logger) => A;
+  openStore?: typeof openSecretStore;
+}
+
+/**
+ * Secret store + token manager + Trakt client, wired together. For the daemon:
+ *   const { tokens, api } = await openAccounts({ config, stateDir, logger, createApi: (c, t, l) => new TraktClient(...) });
+ *   tokens.start([config.accounts.default]);   // cron refresh (schedules.tokenRefresh) + one check now
+ *   readiness: tokens.problems();  status: tokens.snapshot();  shutdown: await tokens.stop();
+ */
+export async function openAccounts<A extends Pick<TraktApi, "refreshToken">>(
+  options: OpenAccountsOptions<A>,
+): Promise<{ store: LocatingSecretStore; tokens: TokenManager; api: A }> {
+  const { config, stateDir, logger } = options;
+  registerSecret(config.trakt.clientSecret);
+  const store = await (options.openStore ?? openSecretStore)({ mode: config.secrets.store, stateDir, logger });
   // The manager refreshes through the client, and the client asks the manager for tokens: the closure breaks
   // the cycle (refreshToken is only called after both exist).
-  const late: { api?: AccountsApi } = {};
+  const late: { api?: A } = {};
   const tokens = new TokenManager({
     store,
     api: { refreshToken: (refreshToken, signal) => late.api!.refreshToken(refreshToken, signal) },
@@ -62,9 +85,9 @@ export async function createAccountsContext(globals: GlobalOptionsLike, deps: Ac
     refreshMarginMs: config.accounts.refreshMarginMinutes * 60_000,
     schedule: config.schedules.tokenRefresh,
   });
-  const api = deps.createApi(config, tokens, logger);
+  const api = options.createApi(config, tokens, logger);
   late.api = api;
-  return { config, stateDir, logger, store, tokens, api };
+  return { store, tokens, api };
 }
 
 /** The real Trakt client, with this process's TokenManager as its token provider. */
