@@ -24,6 +24,8 @@ const text = (v: string | undefined): string | undefined => {
   return t ? t : undefined;
 };
 
+const FILE_NAME = /\.(?:mkv|avi|mp4|m4v|mov|wmv|ts|m2ts|iso|mpg|mpeg|webm|flv|strm)$/i;
+
 const count = (v: number | undefined): number | undefined => (v !== undefined && Number.isInteger(v) && v >= 0 ? v : undefined);
 
 const maxYear = (): number => new Date().getUTCFullYear() + 2;
@@ -63,7 +65,10 @@ export function cleanHints(h: MediaHints): CleanHints {
   const path = text(h.path);
   const mediaTitle = text(h.mediaTitle);
   if (title !== undefined) out.title = title;
-  if (showTitle !== undefined) out.showTitle = showTitle;
+  // Kodi add-ons sometimes put the file name in showtitle ("10_e_01.avi"): it is something to parse, not a show
+  if (showTitle !== undefined && FILE_NAME.test(showTitle)) {
+    if (mediaTitle === undefined) out.mediaTitle = showTitle;
+  } else if (showTitle !== undefined) out.showTitle = showTitle;
   if (path !== undefined) out.path = path;
   if (mediaTitle !== undefined) out.mediaTitle = mediaTitle;
   if (h.year !== undefined && Number.isInteger(h.year) && h.year >= 1870 && h.year <= maxYear()) out.year = h.year;

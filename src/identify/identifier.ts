@@ -14,6 +14,7 @@ import { cleanHints, hasIds, movieIds, type CleanHints } from "./hints.js";
 import { compileOverrides, findOverride, type CompiledOverride } from "./overrides.js";
 import { parseMediaName, type ParsedName } from "./parse/name.js";
 import { pickSearchResult, type PickOptions } from "./search.js";
+import { normalizeTitle } from "./similarity.js";
 
 /** The two Trakt calls identification needs. */
 export type SearchApi = Pick<Api, "searchById" | "searchText">;
@@ -209,7 +210,9 @@ export class TraktIdentifier implements Identifier {
     }
 
     // the file name (and folders), or mpv's media-title
-    if (parsed?.title !== undefined) {
+    if (parsed?.title !== undefined && searchTitles(parsed).length === 0) {
+      tried.push(`file name gives only ${JSON.stringify(parsed.title)}, which names nothing`);
+    } else if (parsed?.title !== undefined) {
       if (parsed.type === "movie" && kind !== "episode") {
         for (const title of searchTitles(parsed)) {
           const movie = await this.#search({ type: "movie", title, ...(parsed.year !== undefined ? { year: parsed.year } : {}) }, tried, signal);
@@ -299,10 +302,15 @@ function seasonEpisodes(h: CleanHints, parsed: ParsedName | undefined): { season
   return { season, episodes };
 }
 
+/** Names that say nothing about what is playing ("movie.mkv", a hash): not worth a search, and risky. */
+const MEANINGLESS = /^(?:movie|film|video|episode|file|untitled|unknown|track|title|sample|trailer|main|feature|clip|[0-9a-f]{8,}|\d+)$/;
+
 /** The parsed title, then up to two alternatives that look like titles. */
 function searchTitles(parsed: ParsedName): string[] {
   const alts = parsed.alternatives.filter((a) => /\p{L}{2}/u.test(a) && a.length <= 80);
-  return [parsed.title!, ...alts].filter((t, i, all) => all.indexOf(t) === i).slice(0, 3);
+  return [parsed.title!, ...alts]
+    .filter((t, i, all) => all.indexOf(t) === i && !MEANINGLESS.test(normalizeTitle(t)))
+    .slice(0, 3);
 }
 
 export function describeParsed(parsed: ParsedName | undefined): string {
