@@ -20,7 +20,7 @@ export class FakeSearchApi implements SearchApi {
   searchById(idType: IdType, id: string, type?: SearchType): Promise<SearchResult[]> {
     this.calls.push(`GET /search/${idType}/${id}${type ? `?type=${type}` : ""}`);
     if (this.failWith) return Promise.reject(this.failWith);
-    const same = (v: unknown): boolean => v !== undefined && String(v) === id;
+    const same = (v: string | number | undefined): boolean => v !== undefined && String(v) === id;
     const out: SearchResult[] = [];
     if (!type || type === "movie") for (const m of this.movies) if (same(m.ids[idType])) out.push({ type: "movie", score: null, movie: m });
     for (const s of this.shows) {

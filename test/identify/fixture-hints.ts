@@ -5,6 +5,7 @@ import type { MediaHints } from "../../src/players/events.js";
 
 export const FIXTURES = join(import.meta.dirname, "../../../shared/fixtures");
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw captured JSON, read loosely on purpose
 type Json = Record<string, any>;
 
 /** Plex webhook `Metadata` (or a /library/metadata item): guid + every Guid[].id go into `guids`. */
