@@ -8,24 +8,6 @@ export const FIXTURES = join(import.meta.dirname, "../../../shared/fixtures");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw captured JSON, read loosely on purpose
 type Json = Record<string, any>;
 
-/** Plex webhook `Metadata` (or a /library/metadata item): guid + every Guid[].id go into `guids`. */
-export function plexHints(m: Json): MediaHints {
-  const hints: MediaHints = {};
-  if (m.type === "movie" || m.type === "episode") hints.kind = m.type;
-  if (typeof m.title === "string") hints.title = m.title;
-  if (typeof m.year === "number") hints.year = m.year;
-  if (m.type === "episode") {
-    if (typeof m.grandparentTitle === "string") hints.showTitle = m.grandparentTitle;
-    if (typeof m.parentIndex === "number") hints.season = m.parentIndex;
-    if (typeof m.index === "number") hints.episode = m.index;
-  }
-  const guids = [m.guid, ...(Array.isArray(m.Guid) ? m.Guid.map((g: Json) => g.id) : [])].filter((g) => typeof g === "string" && g !== "");
-  if (guids.length > 0) hints.guids = guids;
-  const file = m.Media?.[0]?.Part?.[0]?.file;
-  if (typeof file === "string") hints.path = file;
-  return hints;
-}
-
 /**
  * Kodi `Player.GetItem` item (or an old-XBMC notification's data): library items keep their type, anything else
  * is "unknown" (Kodi says "movie" for a plain S05E14 file); `uniqueid` → `ids`; `imdbnumber` → guid

@@ -1,47 +1,44 @@
 // Every captured Plex payload and Kodi item goes through identification; we check the Trakt item, where it came
 // from, and the exact requests made (none when the ids can be sent as they are).
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import { TraktIdentifier } from "../../src/identify/identifier.js";
 import type { Identification } from "../../src/identify/types.js";
 import type { MediaHints } from "../../src/players/events.js";
-import { FakeSearchApi } from "./fake-trakt.js";
-import { kodiHints, kodiTranscriptItems, plexFixtures, plexHints, readJson } from "./fixture-hints.js";
+import { TraktClient } from "../../src/trakt/client.js";
+import { silentLogger } from "../../src/util/log.js";
+import { hintsFromMetadata } from "../../src/players/plex/hints.js";
+import { plexPayloadSchema } from "../../src/players/plex/payload.js";
+import { kodiHints, kodiTranscriptItems, plexFixtures, readJson } from "./fixture-hints.js";
 
-// The titles of the fixtures, with the real external ids the fixtures carry (Trakt ids ≥ 900000 are made up,
-// as in the emulator's catalogue).
-function catalogue(): FakeSearchApi {
-  return new FakeSearchApi(
-    [
-      { title: "Blade Runner 2049", year: 2017, ids: { trakt: 900001, slug: "blade-runner-2049-2017", imdb: "tt1856101", tmdb: 335984 } },
-      { title: "Big Trouble in Little China", year: 1986, ids: { trakt: 900002, imdb: "tt0090728", tmdb: 6978 } },
-      { title: "Barry Lyndon", year: 1975, ids: { trakt: 900003, imdb: "tt0072684", tmdb: 3175 } },
-    ],
-    [
-      {
-        title: "The Office", year: 2005, ids: { trakt: 900202, slug: "the-office-us", imdb: "tt0386676", tmdb: 2316, tvdb: 73244 },
-        episodes: [{ season: 5, number: 14, title: "Lecture Circuit (1)", ids: { trakt: 900211, imdb: "tt1355876", tmdb: 62799, tvdb: 447981 } }],
-      },
-      {
-        title: "Futurama", year: 1999, ids: { trakt: 900203, imdb: "tt0149460", tmdb: 615, tvdb: 73871 },
-        episodes: [{ season: 2, number: 15, title: "A Clone of My Own", ids: { trakt: 900221 } }],
-      },
-      {
-        title: "Cops", year: 1989, ids: { trakt: 900204, imdb: "tt0096563" },
-        episodes: [{ season: 14, number: 1, title: "Palm Beach County, FL 11", ids: { trakt: 900231, tvdb: 445575 } }],
-      },
-      {
-        title: "Baki Hanma", year: 2021, ids: { trakt: 900205 },
-        episodes: [{ season: 1, number: 1, title: "The World's Strongest Senior", ids: { trakt: 900241, imdb: "tt14765720", tmdb: 3087250, tvdb: 8530933 } }],
-      },
-    ],
-  );
-}
+// Against the Trakt emulator (its catalogue holds the titles and real external ids of these fixtures) through the
+// real TraktClient; the emulator's request log shows exactly which requests identification made.
+let emulator: Emulator;
+let client: TraktClient;
+
+beforeAll(async () => {
+  emulator = await startTraktEmulator();
+  client = new TraktClient({ apiUrl: emulator.url, clientId: emulator.clientId, retries: 0, logger: silentLogger() });
+});
+afterAll(async () => {
+  await emulator.close();
+});
 
 async function run(hints: MediaHints): Promise<{ result: Identification; calls: string[] }> {
-  const api = catalogue();
-  const identifier = new TraktIdentifier({ api, config: { overrides: [], minSearchScore: 0, minTitleSimilarity: 0.9 } });
+  emulator.clearRequests();
+  const identifier = new TraktIdentifier({ api: client, config: { overrides: [], minSearchScore: 0, minTitleSimilarity: 0.9 } });
   const result = await identifier.identify(hints);
-  return { result, calls: api.calls };
+  const calls = emulator.requests.map((r) => {
+    const q = new URLSearchParams(r.query).toString().replace(/\+/g, " ");
+    return `${r.method} ${r.path}${q ? `?${decodeURIComponent(q)}` : ""}`;
+  });
+  return { result, calls };
+}
+
+/** The Plex adapter's own mapping (guid + every Guid[].id into `guids`). */
+function plexHints(metadata: unknown): MediaHints {
+  const parsed = plexPayloadSchema.parse({ event: "media.play", Metadata: metadata });
+  return hintsFromMetadata(parsed.Metadata!);
 }
 
 function okItems(result: Identification) {
@@ -204,5 +201,27 @@ describe("Kodi items", () => {
     const { result, calls } = await run(kodiHints({ showtitle: "10_e_01.avi", title: "", type: "episode" }));
     expect(result).toMatchObject({ ok: false, retryable: false });
     expect(calls.some((c) => c.includes("10_e_01.avi"))).toBe(false);
+  });
+});
+
+describe("emulator edge cases", () => {
+  it("X-Men '97 is searched, Trakt's full-text answer Mad Men is rejected, nothing is sent", async () => {
+    const { result, calls } = await run({ kind: "episode", showTitle: "X-Men '97", season: 1, episode: 1 });
+    expect(calls).toEqual(["GET /search/show?query=X\\-Men '97"]);
+    expect(result).toMatchObject({ ok: false, retryable: false });
+    expect(!result.ok && result.reason).toMatch(/"Mad Men" \(2007\) rejected/);
+  });
+
+  it("Trakt down: retryable, with the cause in the reason", async () => {
+    await emulator.outage();
+    try {
+      const { result } = await run({ path: "/films/Barry.Lyndon.1975.1080p.BluRay.x264.mkv" });
+      expect(result).toMatchObject({ ok: false, retryable: true });
+      expect(!result.ok && result.reason).toMatch(/could not be asked/);
+    } finally {
+      await emulator.recover();
+    }
+    const { result } = await run({ path: "/films/Barry.Lyndon.1975.1080p.BluRay.x264.mkv" });
+    expect(result).toMatchObject({ ok: true, items: [{ type: "movie", movie: { ids: { trakt: 900003 } } }] });
   });
 });
