@@ -13,6 +13,7 @@ import { parseGuid, type ExternalIds, type GuidInfo } from "./guids.js";
 import { cleanHints, hasIds, movieIds, type CleanHints } from "./hints.js";
 import { compileOverrides, findOverride, type CompiledOverride } from "./overrides.js";
 import { parseMediaName, type ParsedName } from "./parse/name.js";
+import { MEANINGLESS_TITLE } from "./parse/vocab.js";
 import { pickSearchResult, type PickOptions } from "./search.js";
 import { normalizeTitle } from "./similarity.js";
 
@@ -302,14 +303,13 @@ function seasonEpisodes(h: CleanHints, parsed: ParsedName | undefined): { season
   return { season, episodes };
 }
 
-/** Names that say nothing about what is playing ("movie.mkv", a hash): not worth a search, and risky. */
-const MEANINGLESS = /^(?:movie|film|video|episode|file|untitled|unknown|track|title|sample|trailer|main|feature|clip|[0-9a-f]{8,}|\d+)$/;
 
 /** The parsed title, then up to two alternatives that look like titles. */
 function searchTitles(parsed: ParsedName): string[] {
-  const alts = parsed.alternatives.filter((a) => /\p{L}{2}/u.test(a) && a.length <= 80);
+  // alternatives must look like titles: not "US", "VHS", "Mike Myers" is allowed (the search result still has to match)
+  const alts = parsed.alternatives.filter((a) => /\p{L}{2}/u.test(a) && normalizeTitle(a).length >= 4 && a.length <= 80);
   return [parsed.title!, ...alts]
-    .filter((t, i, all) => all.indexOf(t) === i && !MEANINGLESS.test(normalizeTitle(t)))
+    .filter((t, i, all) => all.indexOf(t) === i && !MEANINGLESS_TITLE.test(normalizeTitle(t)))
     .slice(0, 3);
 }
 

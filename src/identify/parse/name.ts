@@ -4,7 +4,7 @@
 import { parseTorrentTitle } from "@viren070/parse-torrent-title";
 import { normalizeTitle } from "../similarity.js";
 import { parseSegment, type SegmentParse } from "./segment.js";
-import { EXTENSION, GENERIC_FOLDER } from "./vocab.js";
+import { EXTENSION, GENERIC_FOLDER, MEANINGLESS_TITLE } from "./vocab.js";
 
 export interface ParsedName {
   type: "movie" | "episode";
@@ -88,7 +88,12 @@ export function parseMediaName(input: string): ParsedName {
       alternatives: [...folder.alternatives, ...(base.title ? [base.title] : []), ...base.alternatives],
     } as SegmentParse;
     titleFrom = "folder";
-  } else if (folder?.title !== undefined && (base.title === undefined || looksObfuscated(fileName))) {
+  } else if (
+    folder?.title !== undefined &&
+    (base.title === undefined || looksObfuscated(fileName) || MEANINGLESS_TITLE.test(normalizeTitle(base.title)) || (sameTitle && folder.year !== undefined && !folder.releaseLike))
+  ) {
+    // the file says nothing ("E13 - Name.mkv", "movie.mkv", a hash), or repeats a "Title (Year)" folder: the
+    // folder's spelling is the one a person wrote
     result = { ...base, title: folder.title, alternatives: [...base.alternatives, ...folder.alternatives] };
     if (result.year === undefined && folder.year !== undefined) result.year = folder.year;
     if (result.seasons.length === 0) result.seasons = folder.seasons;

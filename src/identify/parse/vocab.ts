@@ -55,3 +55,7 @@ export const NUMBER_WORDS: Record<string, number> = {
 /** Extensions we strip from a file name (media, subtitles, side files). */
 export const EXTENSION =
   /\.(?:mkv|avi|mp4|m4v|mov|wmv|ts|m2ts|mts|iso|img|srt|sub|idx|ass|ssa|nfo|torrent|mpg|mpeg|flv|webm|ogm|ogv|divx|vob|rmvb|rm|3gp|asf|strm|part|!qb)$/i;
+
+/** Names that say nothing about what is playing ("movie.mkv", a hash, a number): never searched as a title. */
+export const MEANINGLESS_TITLE =
+  /^(?:movie|film|video|episode|file|untitled|unknown|track|title|sample|trailer|main|feature|clip|[0-9a-f]{8,}|\d+)$/;
