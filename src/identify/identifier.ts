@@ -226,8 +226,13 @@ export class TraktIdentifier implements Identifier {
           return undefined;
         }
         for (const title of searchTitles(parsed)) {
-          const show = await this.#search({ type: "show", title, ...(parsed.year !== undefined ? { year: parsed.year } : {}) }, tried, signal);
-          if (show) return found(episodeItems(show.media, se.season, se.episodes), "filename-search", show.confidence, `file name: ${show.reason}, S${se.season}E${se.episodes.join("E")}`);
+          // a year in an episode's name is usually the show's first year, sometimes the episode's air year: with
+          // the year first, then (title still checked, ambiguity still refused) without it
+          const years = parsed.year !== undefined ? [parsed.year, undefined] : [undefined];
+          for (const year of years) {
+            const show = await this.#search({ type: "show", title, ...(year !== undefined ? { year } : {}) }, tried, signal);
+            if (show) return found(episodeItems(show.media, se.season, se.episodes), "filename-search", show.confidence, `file name: ${show.reason}, S${se.season}E${se.episodes.join("E")}`);
+          }
         }
       }
     } else if (h.path !== undefined || h.mediaTitle !== undefined) {

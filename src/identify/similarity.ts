@@ -8,7 +8,7 @@ export function normalizeTitle(title: string): string {
     .toLowerCase()
     .replace(/&/g, " and ")
     .replace(/(?<=\p{L})['’`´](?=\p{L})/gu, "")
-    .replace(/(?<![\p{L}\p{N}])((?:\p{L}\.){2,})/gu, (a: string) => a.replace(/\./g, ""))
+    .replace(/(?<![\p{L}\p{N}])((?:\p{L}\.){2,}\p{L}?)(?![\p{L}])/gu, (a: string) => a.replace(/\./g, ""))
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }

@@ -26,6 +26,7 @@ export interface ParsedName {
 function looksObfuscated(name: string): boolean {
   const bare = name.replace(EXTENSION, "");
   if (/^[0-9a-f]{16,}$/i.test(bare)) return true;
+  if (/^[A-Za-z0-9]{6,}(?:-[A-Za-z0-9]{6,}){2,}$/.test(bare) && /\d/.test(bare)) return true;
   if (/^[A-Za-z0-9]{12,}$/.test(bare) && /\d/.test(bare) && /[a-z]/.test(bare) && /[A-Z]/.test(bare)) return true;
   // reversed release names: "…p0801.70E10S.5102.sregnesseM.ehT"
   return /(?:^|[ ._-])(?:p\d{3,4}|\d{2}E\d{2}S)(?:[ ._-]|$)/.test(bare);
@@ -62,7 +63,7 @@ export function parseMediaName(input: string): ParsedName {
   const folders = parts
     .slice(-3)
     .reverse()
-    .filter((p) => !GENERIC_FOLDER.test(p))
+    .filter((p) => !GENERIC_FOLDER.test(p) && !looksObfuscated(p))
     .map((p) => ({ raw: p, parsed: parseSegment(p) }));
   const seasonFolder = folders.find((f) => isSeasonFolder(f.parsed));
   const named = folders.find((f) => !isSeasonFolder(f.parsed) && f.parsed.title !== undefined);
@@ -101,6 +102,24 @@ export function parseMediaName(input: string): ParsedName {
     titleFrom = "folder";
   } else if (folder?.title !== undefined && sameTitle && result.year === undefined && folder.year !== undefined) {
     result = { ...result, year: folder.year };
+  }
+  // "Show (2008)/Season 1/Apotheosis.mp4": a file with no numbers inside a season folder is an episode of the show
+  if (
+    seasonFolder &&
+    folders[0] === seasonFolder &&
+    !result.episodic &&
+    folder?.title !== undefined &&
+    titleFrom === "file"
+  ) {
+    result = {
+      ...result,
+      title: folder.title,
+      seasons: seasonFolder.parsed.seasons,
+      episodic: true,
+      alternatives: [...(base.title !== undefined ? [base.title] : []), ...result.alternatives],
+      ...(folder.year !== undefined ? { year: folder.year } : {}),
+    };
+    titleFrom = "folder";
   }
   if (result.seasons.length === 0 && result.episodes.length > 0 && !result.absolute && seasonFolder) {
     result = { ...result, seasons: seasonFolder.parsed.seasons };

@@ -3,7 +3,7 @@
 // number), then the title is the text before the first marker. Markers are found by our own rules because the
 // library we measured (@viren070/parse-torrent-title) misses multi-episode lists, 3-digit numbering, anime
 // numbering and folder context; the library is still used to trim technical words we do not list (see name.ts).
-import { JUNK_TOKEN, NUMBER_WORDS, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
+import { JUNK_TOKEN, LANGUAGE_WORDS, NUMBER_WORDS, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
 
 type MarkerKind = "se" | "season" | "episode" | "year" | "date" | "junk" | "bare" | "bonus";
 
@@ -45,6 +45,20 @@ function range(from: number, to: number): number[] {
   return out;
 }
 
+const ROMAN: Record<string, number> = { i: 1, v: 5, x: 10 };
+
+/** "vii" → 7 (seasons are small: I–XX is enough). */
+function roman(token: string): number | undefined {
+  if (!/^[ivx]+$/.test(token)) return undefined;
+  let total = 0;
+  for (let i = 0; i < token.length; i++) {
+    const v = ROMAN[token[i]!]!;
+    const next = ROMAN[token[i + 1] ?? ""] ?? 0;
+    total += v < next ? -v : v;
+  }
+  return total > 0 && total <= 30 ? total : undefined;
+}
+
 function isYear(text: string): boolean {
   const n = Number(text);
   return /^(?:19|20)\d\d$/.test(text) && n >= 1900 && n <= maxYear;
@@ -71,7 +85,7 @@ function readEpisodeTail(s: string, from: number, first: number): { episodes: nu
   const episodes = [first];
   let pos = from;
   const tail =
-    /^(?:(-)\s?(?:S\d{1,4}\s?)?E?|[ ._]?(?:&|and|\+|,)[ ._]?(?:S\d{1,4}[ ._-]?)?E?|[ ._]S\d{1,4}[ ._-]?E|E|[ ._-]?\d{1,4}x|x)(\d{1,4})(?=$|[^0-9a-z]|[ex]\d)/i;
+    /^(?:\s+-\s+(?:S\d{1,4}[ ._-]?E|\d{1,4}x)|(-)\s?(?:S\d{1,4}\s?)?E?|[ ._]?(?:&|and|\+|,)[ ._]?(?:S\d{1,4}[ ._-]?)?E?|[ ._]S\d{1,4}[ ._-]?E|[ ._]?E|[ ._-]?\d{1,4}x|x)(\d{1,4})(?=$|[^0-9a-z]|[ex]\d)/i;
   for (;;) {
     const m = tail.exec(s.slice(pos));
     if (!m) break;
@@ -87,12 +101,13 @@ function readEpisodeTail(s: string, from: number, first: number): { episodes: nu
 function readSeasonTail(s: string, from: number, first: number): { seasons: number[]; end: number } {
   const seasons = [first];
   let pos = from;
-  const tail = /^\s*(-|to|&|,|and|\.|\+)\s*(?:S|season\s?)?(\d{1,2})(?![0-9])(?!x\d|of\d)/i;
+  const tail = /^\s*(-|to|&|,|and|\.|\+)\s*(?:S|season\s?)?(\d{1,2})(?![\p{L}\p{N}])/iu;
   for (;;) {
     const m = tail.exec(s.slice(pos));
     if (!m) break;
     const n = Number(m[2]);
     const last = seasons[seasons.length - 1] ?? n;
+    if (n <= last) break; // lists and ranges go up: "S03.1.1TB" is not seasons 3, 1, 1
     if ((m[1] === "-" || m[1]?.toLowerCase() === "to") && n > last) seasons.push(...range(last + 1, n));
     else seasons.push(n);
     pos += m[0].length;
@@ -102,7 +117,7 @@ function readSeasonTail(s: string, from: number, first: number): { seasons: numb
 
 function findEpisodeMarkers(s: string, markers: Markers): void {
   // S01E02, S01 E02, S01.E02, S01EP02 (+ lists and ranges)
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,4})[ ._-]?EP?[ ._-]?(\d{1,4})(?![0-9])/giu)) {
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,4})[ ._-]?x?EP?[ ._-]?(\d{1,4})(?![0-9])/giu)) {
     const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
     markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
   }
@@ -119,12 +134,12 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
   const words = Object.keys(NUMBER_WORDS).join("|");
   const seasonWord = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:seasons?|saison|temporada|tem|stagione|staffel|seizoen|sezon|s[äæ]song|s[æa]son|sesong|series)[ ._-]*(\\d{1,2}|${words})(?![0-9])(?:of\\d+)?`,
+    `(?<![\\p{L}\\p{N}])(?:seasons?|saison|temporada|tem|stagione|staffel|seizoen|sezon|s[äæ]song|s[æa]son|sesong|series)[ ._-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
     "giu",
   );
   for (const m of s.matchAll(seasonWord)) {
     const token = m[1]!.toLowerCase();
-    const first = /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
+    const first = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
     if (first === undefined) continue;
     const tail = readSeasonTail(s, m.index + m[0].length, first);
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
@@ -168,9 +183,9 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   }
 }
 
-function findDatesAndYears(s: string, markers: Markers): void {
+function findDates(s: string, markers: Markers): void {
   // 15-05-2018, 14.01.2008 (day first) and 15.12.22 (two-digit year first)
-  for (const m of s.matchAll(/(?<![0-9])(?:(?:0[1-9]|[12]\d|3[01])([.-])(?:0[1-9]|1[0-2])\1(?:19|20)\d\d|\d\d\.(?:0[1-9]|1[0-2])\.(?:0[1-9]|[12]\d|3[01]))(?![0-9])/g)) {
+  for (const m of s.matchAll(/(?<![0-9])(?:(?:0[1-9]|[12]\d|3[01])([.-])(?:0[1-9]|[12]\d|3[01])\1(?:19|20)\d\d|\d\d\.(?:0[1-9]|1[0-2])\.(?:0[1-9]|[12]\d|3[01]))(?![0-9])/g)) {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "date" });
   }
   for (const m of s.matchAll(/(?<![0-9])((?:19|20)\d\d)[ ._-]?(0[1-9]|1[0-2])[ ._-]?(0[1-9]|[12]\d|3[01])(?![0-9])/g)) {
@@ -178,8 +193,11 @@ function findDatesAndYears(s: string, markers: Markers): void {
       markers.add({ start: m.index, end: m.index + m[0].length, kind: "date" });
     }
   }
+}
+
+function findYears(s: string, markers: Markers): void {
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{4})(?![\p{L}\p{N}])/gu)) {
-    if (!isYear(m[1]!)) continue;
+    if (!isYear(m[1]!) || /bt[.]?$/i.test(s.slice(0, m.index))) continue;
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: Number(m[1]) });
   }
 }
@@ -213,9 +231,13 @@ function isJunk(token: Token, s: string): boolean {
 function findJunk(s: string, markers: Markers): Token[] {
   const all = tokens(s);
   const junk = all.map((t) => isJunk(t, s));
+  const weak = (i: number): boolean => WEAK_JUNK.has(all[i]?.text.toLowerCase() ?? "");
   for (let i = all.length - 2; i >= 0; i--) {
-    // a weak word ("German", "Real") is technical when technical words follow it ("German.DL.1080p")
-    if (!junk[i] && junk[i + 1] && WEAK_JUNK.has(all[i]!.text.toLowerCase())) junk[i] = true;
+    // a weak word ("German", "Real") is technical when technical words follow it ("German.DL.1080p"), when another
+    // weak word does ("Director.Cut", "Edition.Collector"), or, for a language, when a year does ("French.2011")
+    if (junk[i] || !weak(i)) continue;
+    const lower = all[i]!.text.toLowerCase();
+    if (junk[i + 1] || weak(i + 1) || (LANGUAGE_WORDS.has(lower) && isYear(all[i + 1]!.text))) junk[i] = true;
   }
   all.forEach((token, i) => {
     if (token.start > 0 && junk[i]) markers.add({ start: token.start, end: token.end, kind: "junk" });
@@ -226,8 +248,8 @@ function findJunk(s: string, markers: Markers): Token[] {
 /** Bare episode numbers: "Show 13", "One_Piece_679_", "Duckman - 101 (01)", "the.simpsons.2401", "493-498.&.500-507". */
 function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boolean): { leadingEnd?: number } {
   if (markers.has("se", "episode")) return {};
-  const firstJunk = Math.min(...markers.list.filter((m) => m.kind === "junk" || m.kind === "bonus").map((m) => m.start), s.length);
-  const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|\s+(?=\S))/.exec(s);
+  const firstJunk = Math.min(...markers.list.filter((m) => m.kind === "junk" || m.kind === "bonus" || m.kind === "date").map((m) => m.start), s.length);
+  const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/u.exec(s);
   if (leading && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
     const rest = s.slice(leading[0].length);
     const followedByYear = /^(?:19|20)\d\d(?![0-9])/.test(rest);
@@ -245,13 +267,19 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     if (!m || markers.overlaps(token.start, token.end)) continue;
     const next = all[i + 1];
     const afterDash = /[ ._]-[ ._]*$/.test(s.slice(0, token.start));
-    if (next && !afterDash && isYear(next.text) && /^[ ._([-]*$/.test(s.slice(token.end, next.start))) continue;
+    const adjacent = next !== undefined && /^[ ._([-]*$/.test(s.slice(token.end, next.start));
+    // "Apollo 13 (1995)": a number before the year is the title's; so is the first of two numbers ("the.100.109")
+    if (adjacent && !afterDash && isYear(next.text)) continue;
+    if (!afterDash && next && /^[ ._]+$/.test(s.slice(token.end, next.start)) && /^\d{2,4}(?:v\d)?$/.test(next.text) && !isYear(next.text) && next.start < firstJunk) continue;
+    // "320 Kbps", "24 fps": a quantity, not an episode
+    if (next && /^(?:kbps|mbps|fps|bit|bits|ch|gb|mb|min)$/i.test(next.text)) continue;
     const digits = m[1]!;
     let end = token.end;
     let episodes: number[];
     let seasons: number[] | undefined;
-    const absolute = anime || digits.length === 4 ? anime : false;
-    if (anime || digits.length === 2 || (digits.length === 3 && digits.startsWith("0"))) {
+    const absolute = anime || (digits.length === 3 && /^-\d{3}(?!\d)/.test(s.slice(token.end)));
+    const rangeFollows = /^-\d{3}(?!\d)/.test(s.slice(token.end));
+    if (anime || digits.length === 2 || (digits.length === 3 && (digits.startsWith("0") || rangeFollows))) {
       episodes = [Number(digits)];
     } else {
       const n = Number(digits);
@@ -286,7 +314,7 @@ export function cleanTitle(raw: string): { title?: string; alternatives: string[
   const alternatives: string[] = [];
   let text = raw;
   // dots and underscores are separators, except inside acronyms (S.H.I.E.L.D.) and numbers (2.0)
-  text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,})/gu, (a: string) => a.replace(/\./g, "") + " ");
+  text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?)(?![\p{L}])/gu, (a: string) => a.replace(/\./g, "") + " ");
   text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ");
   text = text.replace(/[\s]+/g, " ");
   for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) alternatives.push(m[1]!.trim());
@@ -320,12 +348,20 @@ export function parseSegment(input: string): SegmentParse {
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
   s = s.replace(/[[(]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|ru|to|tv|info|me|cc|fr)\s*[\])]/gi, " ").trim();
+  // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…"
+  for (;;) {
+    const lead = /^([^\s._:-]+)(?:[ ._]+|\s*[-:]\s*)/.exec(s);
+    if (!lead || !isJunk({ text: lead[1]!, start: 0, end: lead[1]!.length }, s) || lead[0].length >= s.length) break;
+    s = s.slice(lead[0].length);
+  }
+  s = s.replace(/^video_ts[-_. ]+/i, "");
   // leading dd.mm.yy date (a download date, not part of the title)
   s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
 
   const markers = new Markers();
+  findDates(s, markers);
   findEpisodeMarkers(s, markers);
-  findDatesAndYears(s, markers);
+  findYears(s, markers);
   const all = findJunk(s, markers);
   const { leadingEnd } = findBareNumbers(s, markers, all, anime);
 
@@ -361,8 +397,12 @@ export function parseSegment(input: string): SegmentParse {
     s.length,
     ...markers.list.filter((m) => m.kind === "se" || m.kind === "episode").map((m) => m.start),
   );
+  const episodeMarkerEnds = markers.list.filter((m) => m.kind === "se" || m.kind === "episode").map((m) => m.end);
   const usable = (yearMarkers.length > 0 ? yearMarkers : years.filter((y) => y.start > titleStart)).filter(
-    (y) => y.start < firstEpisodeMarker,
+    (y) =>
+      y.start < firstEpisodeMarker ||
+      episodeMarkerEnds.some((end) => /^[ ._]*$/.test(s.slice(end, y.start))) ||
+      /[[(]\s*$/.test(s.slice(0, y.start)) && /^\s*[\])]/.test(s.slice(y.end)),
   );
   const bracketed = usable.find((y) => /[[(]\s*$/.test(s.slice(0, y.start)));
   const year = (bracketed ?? usable[0])?.year;
@@ -373,7 +413,7 @@ export function parseSegment(input: string): SegmentParse {
     absolute,
     episodic:
       markers.has("se", "season", "episode", "bare") ||
-      /(?<![\p{L}])special(?![ ._-]*(?:edition|ed\b))/iu.test(s.slice(titleEnd)),
+      /(?<![\p{L}])(?:special(?![ ._-]*(?:edition|ed\b))|OVA|ONA|OAD)(?![\p{L}])/iu.test(s.slice(titleEnd)),
     releaseLike: markers.has("junk"),
     dated: markers.has("date"),
   };

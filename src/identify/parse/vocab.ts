@@ -5,7 +5,7 @@
 const STRONG = [
   // sources
   "hdtv", "pdtv", "sdtv", "dsr", "dsrip", "satrip", "dvbrip", "tvrip", "hdtvrip", "webrip", "web-dl", "webdl", "webcap",
-  "web", "bluray", "blu-ray", "bdrip", "brrip", "bdremux", "remux", "dvdrip", "dvdr", "dvd5", "dvd9", "dvdscr", "hddvd",
+  "bluray", "blu-ray", "bdrip", "brrip", "bdremux", "remux", "dvdrip", "dvdr", "dvd5", "dvd9", "dvdscr", "hddvd",
   "hdrip", "hdlight", "vhsrip", "ppvrip", "r5", "telesync", "hdcam", "brripmux", "dvdivx", "ntsc", "pal", "secam",
   "amzn", "nf", "hulu", "dsnp", "hmax", "atvp",
   // video
@@ -19,13 +19,17 @@ const STRONG = [
   // flags
   "proper", "repack", "rerip", "internal", "nfofix", "unrated", "uncut", "extended", "remastered", "dubbed", "subbed",
   "fansub", "readnfo", "dual-audio", "limited", "imax", "hq", "doku", "stv", "xxx", "3d", "hsbs", "hou",
+  "criterion", "dlrip", "bdmux", "brmux", "bdripmux", "brripmux", "webmux", "vp9", "av1", "opus", "kbps", "mbps", "fps",
 ];
 
 const WEAK = [
   "real", "complete", "french", "german", "english", "spanish", "italian", "hindi", "eng", "fr", "de", "vo", "vf", "dl",
-  "multi", "hd", "fhd", "uhd", "sd", "ts", "cam", "edition", "special", "final", "cut", "directors", "collector",
+  "multi", "hd", "fhd", "uhd", "sd", "ts", "cam", "edition", "special", "cut", "web", "collector", "director", "ultimate", "dc", "directors", "collector",
   "retail", "ws", "fs", "live", "feed", "east", "west", "dvd", "castellano", "esp", "ita", "vhs", "rip", "en", "es",
 ];
+
+/** Language names: like weak words, and also technical when a year follows ("Immersion.French.2011"). */
+export const LANGUAGE_WORDS = new Set(["french", "german", "english", "spanish", "italian", "hindi", "ita", "eng", "esp"]);
 
 export const STRONG_JUNK = new Set(STRONG);
 export const WEAK_JUNK = new Set(WEAK);
