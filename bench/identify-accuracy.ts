@@ -13,12 +13,12 @@
 // The corpus is split in two halves by position (even / odd index). Rules were tuned while looking only at the
 // failures of the even half; the odd half is held out, so a large gap between the halves would show overfitting.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseTorrentTitle } from "@viren070/parse-torrent-title";
 import { parseMediaName } from "../src/identify/parse/name.js";
 import { normalizeTitle } from "../src/identify/similarity.js";
 
-interface Entry {
+export interface Entry {
   name: string;
   type: "movie" | "episode";
   title: string;
@@ -35,8 +35,8 @@ interface Guess {
   episodes: number[];
 }
 
-const FIELDS = ["title", "year", "season", "episode", "s+e", "type", "all"] as const;
-type Field = (typeof FIELDS)[number];
+export const FIELDS = ["title", "year", "season", "episode", "s+e", "type", "all"] as const;
+export type Field = (typeof FIELDS)[number];
 
 const list = (v: number | number[] | undefined): number[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -50,7 +50,7 @@ export function check(entry: Entry, guess: Guess): Record<Field, boolean> {
   return { title, year, season, episode, "s+e": season && episode, type, all: title && year && season && episode && type };
 }
 
-function ours(name: string): Guess {
+export function ours(name: string): Guess {
   const p = parseMediaName(name);
   return { type: p.type, title: p.title, year: p.year, seasons: p.seasons ?? [], episodes: p.episodes ?? [] };
 }
@@ -68,7 +68,7 @@ function libraryAlone(name: string): Guess {
   };
 }
 
-function score(entries: Entry[], parse: (name: string) => Guess): Record<Field, number> {
+export function score(entries: Entry[], parse: (name: string) => Guess = ours): Record<Field, number> {
   const hits = Object.fromEntries(FIELDS.map((f) => [f, 0])) as Record<Field, number>;
   for (const e of entries) {
     const r = check(e, parse(e.name));
@@ -81,13 +81,14 @@ function row(label: string, n: number, hits: Record<Field, number>): string {
   return `${label.padEnd(26)} ${String(n).padStart(4)}  ${FIELDS.map((f) => `${((100 * hits[f]) / n).toFixed(1).padStart(6)}`).join(" ")}`;
 }
 
+/** The shared fixtures sit beside the worktrees: /work/shared next to /work/wt/<name> and /work/main. */
+export const DEFAULT_CORPUS =
+  process.env.GUESSIT_CORPUS ?? fileURLToPath(new URL("../../shared/fixtures/filenames/guessit-corpus.json", new URL("../", import.meta.url)));
+
 function main(): void {
   const args = process.argv.slice(2);
   const corpusArg = args.indexOf("--corpus");
-  const corpusPath =
-    corpusArg >= 0 && args[corpusArg + 1]
-      ? args[corpusArg + 1]!
-      : fileURLToPath(new URL("../../shared/fixtures/filenames/guessit-corpus.json", new URL("../", import.meta.url)));
+  const corpusPath = corpusArg >= 0 && args[corpusArg + 1] ? args[corpusArg + 1]! : DEFAULT_CORPUS;
   const corpus = JSON.parse(readFileSync(corpusPath, "utf8")) as Entry[];
   const even = corpus.filter((_, i) => i % 2 === 0);
   const odd = corpus.filter((_, i) => i % 2 === 1);
@@ -110,4 +111,4 @@ function main(): void {
   }
 }
 
-main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
