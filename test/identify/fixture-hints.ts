@@ -3,7 +3,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { MediaHints } from "../../src/players/events.js";
 
-export const FIXTURES = join(import.meta.dirname, "../../../shared/fixtures");
+// Copies of ../shared/fixtures/{plex,kodi} (see SOURCES.md there), so the tests run wherever the repo is checked out.
+export const FIXTURES = join(import.meta.dirname, "fixtures");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw captured JSON, read loosely on purpose
 type Json = Record<string, any>;
