@@ -118,7 +118,8 @@ export class TraktIdentifier implements Identifier {
       if (o.rule.to.type === "movie") {
         return found([{ type: "movie", movie: { ids: movieIds(o.ids) } }], "override", 1, override.why);
       }
-      const se = seasonEpisodes(h, parsed);
+      let se = seasonEpisodes(h, parsed);
+      if (!se && parsed?.absolute && parsed.episodes && o.rule.season !== undefined) se = { season: o.rule.season, episodes: parsed.episodes };
       if (!se) {
         return {
           ok: false,
@@ -222,7 +223,7 @@ export class TraktIdentifier implements Identifier {
       } else if (parsed.type === "episode" || kind === "episode") {
         const se = seasonEpisodes(h, parsed);
         if (!se) {
-          tried.push(`file name gives ${describeParsed(parsed)}: ${parsed.absolute ? "absolute episode numbering needs an override with the show (or a season in the name)" : "no season and episode number"}`);
+          tried.push(`file name gives ${describeParsed(parsed)}: ${parsed.absolute ? "absolute episode numbers cannot be sent to Trakt without a season: name the file SxxEyy, let Plex/Kodi identify it, or add an override with `season:` if Trakt lists the show as one season" : "no season and episode number"}`);
           return undefined;
         }
         for (const title of searchTitles(parsed)) {

@@ -134,3 +134,13 @@ describe("overrides", () => {
     expect(JSON.stringify(none.error?.issues)).toContain("needs `path` or `title`");
   });
 });
+
+describe("absolute numbering with an override", () => {
+  it("an override with `season` places absolute numbers in that season", async () => {
+    const a = api();
+    const id = identifier(a, { overrides: [{ title: "Some Anime", to: { type: "show", trakt: 5555 }, season: 1 }] });
+    const r = await id.identify({ mediaTitle: "[Group] Some Anime - 12 [1080p].mkv" });
+    expect(r).toMatchObject({ ok: true, source: "override", items: [{ type: "episode", show: { ids: { trakt: 5555 } }, episode: { season: 1, number: 12 } }] });
+    expect(a.calls).toEqual([]);
+  });
+});
