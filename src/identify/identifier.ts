@@ -161,16 +161,14 @@ export class TraktIdentifier implements Identifier {
     if (kind === "movie") {
       const fromHints = movieIds(h.ids);
       if (hasIds(fromHints)) return found([{ type: "movie", movie: { ids: fromHints } }], "kodi-uniqueid", 1, `movie ids ${idsText(fromHints)} from the player`);
-      for (const g of guids) {
-        const info = g.info;
-        if (info?.kind !== "item") continue;
-        const ids = movieIds(info.ids);
-        if (!hasIds(ids)) {
-          tried.push(`guid ${g.raw}: not a Trakt movie id`);
-          continue;
-        }
-        return found([{ type: "movie", movie: { ids } }], info.legacy ? "legacy-guid" : "plex-guid", 1, `guid ${g.raw} → movie ${idsText(ids)}`);
+      // every item guid together (imdb://, tmdb://, …): Trakt matches on the first id it knows
+      const items = guids.filter((g): g is { raw: string; info: Extract<GuidInfo, { kind: "item" }> } => g.info?.kind === "item");
+      const ids = movieIds(Object.assign({}, ...items.map((g) => g.info.ids)) as ExternalIds);
+      if (hasIds(ids)) {
+        const legacy = items.every((g) => g.info.legacy);
+        return found([{ type: "movie", movie: { ids } }], legacy ? "legacy-guid" : "plex-guid", 1, `guids ${items.map((g) => g.raw).join(", ")} → movie ${idsText(ids)}`);
       }
+      if (items.length > 0) tried.push(`guids ${items.map((g) => g.raw).join(", ")}: no Trakt movie id`);
     }
     return undefined;
   }
@@ -184,7 +182,10 @@ export class TraktIdentifier implements Identifier {
     if (kind === "episode" || kind === "unknown") {
       const own: { ids: ExternalIds; source: IdentificationSource }[] = [];
       if (hasIds(h.ids)) own.push({ ids: h.ids, source: "kodi-uniqueid" });
-      for (const g of guids) if (g?.kind === "item") own.push({ ids: g.ids, source: g.legacy ? "legacy-guid" : "plex-guid" });
+      const items = guids.filter((g): g is Extract<GuidInfo, { kind: "item" }> => g?.kind === "item");
+      if (items.length > 0) {
+        own.push({ ids: Object.assign({}, ...items.map((g) => g.ids)) as ExternalIds, source: items.every((g) => g.legacy) ? "legacy-guid" : "plex-guid" });
+      }
       for (const { ids, source } of own) {
         for (const idType of LOOKUP_ORDER) {
           const id = ids[idType];
