@@ -35,6 +35,7 @@ class Unreachable extends Error {}
 
 const LOOKUP_ORDER: readonly ("imdb" | "tmdb" | "tvdb")[] = ["imdb", "tmdb", "tvdb"];
 const FILE_EXTENSION = /\.[a-z0-9]{2,4}$/i;
+const MEDIA_FILE = /\.(?:mkv|avi|mp4|m4v|mov|wmv|ts|m2ts|mts|iso|mpg|mpeg|webm|flv|ogm|ogv|divx|vob|rmvb|3gp|strm)$/i;
 
 function found(items: MediaItem[], source: IdentificationSource, confidence: number, reason: string): Found {
   return { ok: true, items, source, confidence, reason };
@@ -70,7 +71,19 @@ export class TraktIdentifier implements Identifier {
     this.#log = options.log;
   }
 
+  /** Identifications under way, by cache key: the same item asked twice at once costs one set of requests. */
+  readonly #inFlight = new Map<string, Promise<Identification>>();
+
   async identify(hints: MediaHints, signal?: AbortSignal): Promise<Identification> {
+    const key = cacheKey(cleanHints(hints));
+    const running = this.#inFlight.get(key);
+    if (running) return running;
+    const work = this.#identify(hints, signal).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, work);
+    return work;
+  }
+
+  async #identify(hints: MediaHints, signal?: AbortSignal): Promise<Identification> {
     const h = cleanHints(hints);
     const parsed = parseFromHints(h);
     const tried: string[] = [];
@@ -279,11 +292,15 @@ export class TraktIdentifier implements Identifier {
 
 /** The thing to parse: the path, else mpv's media-title, else a title that is really a file name. */
 function parseFromHints(h: CleanHints): ParsedName | undefined {
-  const source = h.path ?? h.mediaTitle ?? (h.title !== undefined && FILE_EXTENSION.test(h.title) ? h.title : undefined);
-  if (source === undefined) return undefined;
-  // a URL: only its path part names anything
-  const text = /^[a-z]+:\/\//i.test(source) ? safeDecode(source.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/[?#].*$/, "")) : source;
-  return parseMediaName(text);
+  let path = h.path;
+  if (path !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    // a URL: its path names something only when it ends in a media file ("http://upnp/…/movie.mkv"); a stream
+    // address ("https://…/watch?v=…") does not, and mpv's media-title is the better name then
+    const urlPath = safeDecode(path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/[?#].*$/, ""));
+    path = MEDIA_FILE.test(urlPath) ? urlPath : undefined;
+  }
+  const source = path ?? h.mediaTitle ?? (h.title !== undefined && FILE_EXTENSION.test(h.title) ? h.title : undefined);
+  return source === undefined ? undefined : parseMediaName(source);
 }
 
 function safeDecode(s: string): string {

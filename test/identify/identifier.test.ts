@@ -144,3 +144,24 @@ describe("absolute numbering with an override", () => {
     expect(a.calls).toEqual([]);
   });
 });
+
+describe("streams and concurrency", () => {
+  it("a stream URL is not parsed as a name; mpv's media-title is used instead", async () => {
+    const a = api();
+    const r = await identifier(a).identify({ path: "https://www.example.com/watch?v=abc123", mediaTitle: "TRON: Legacy (2010)" });
+    expect(a.calls).toEqual(["GET /search/movie?query=TRON: Legacy&years=2010"]);
+    expect(r).toMatchObject({ ok: true, items: [{ movie: { ids: { trakt: 12601 } } }] });
+    const b = api();
+    expect(await identifier(b).identify({ path: "https://www.example.com/watch?v=abc123" })).toMatchObject({ ok: false, retryable: false });
+    expect(b.calls).toEqual([]);
+  });
+
+  it("the same item asked twice at once costs one search", async () => {
+    const a = api();
+    const id = identifier(a);
+    const hints = { path: "/films/TRON.Legacy.2010.1080p.BluRay.x264.mkv" };
+    const [x, y] = await Promise.all([id.identify(hints), id.identify(hints)]);
+    expect(x).toEqual(y);
+    expect(a.calls).toHaveLength(1);
+  });
+});
