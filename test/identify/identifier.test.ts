@@ -165,3 +165,15 @@ describe("streams and concurrency", () => {
     expect(a.calls).toHaveLength(1);
   });
 });
+
+describe("titles with a subtitle", () => {
+  it("tries the name before ' - ', then the whole name", async () => {
+    const a = new FakeSearchApi([{ title: "Mission: Impossible - Dead Reckoning Part One", year: 2023, ids: { trakt: 31 } }], []);
+    const r = await identifier(a).identify({ path: "/films/Mission Impossible - Dead Reckoning Part One (2023).mkv" });
+    expect(a.calls).toEqual([
+      "GET /search/movie?query=Mission Impossible&years=2023",
+      "GET /search/movie?query=Mission Impossible - Dead Reckoning Part One&years=2023",
+    ]);
+    expect(r).toMatchObject({ ok: true, items: [{ movie: { ids: { trakt: 31 } } }] });
+  });
+});

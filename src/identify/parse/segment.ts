@@ -322,6 +322,8 @@ export function cleanTitle(raw: string): { title?: string; alternatives: string[
   text = text.replace(/[[(].*$/, " ");
   const parts = text.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
   let title = parts[0];
+  // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
+  if (parts.length > 1) alternatives.unshift(parts.join(" - "));
   alternatives.push(...parts.slice(1));
   if (title !== undefined) {
     title = title.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
