@@ -109,7 +109,8 @@ export class TraktIdentifier implements Identifier {
       return { ok: false, retryable: true, reason };
     }
     if (result.ok) await this.#cache?.set(key, { ok: true, items: result.items, source: result.source, confidence: result.confidence, reason: result.reason });
-    else if (!result.retryable) await this.#cache?.set(key, { ok: false, reason: result.reason });
+    // a miss without a Trakt client says nothing about Trakt: not remembered
+    else if (!result.retryable && this.#api) await this.#cache?.set(key, { ok: false, reason: result.reason });
     return result;
   }
 
