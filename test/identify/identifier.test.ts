@@ -32,6 +32,14 @@ describe("search-based identification", () => {
     expect(!r.ok && r.reason).toContain("Add an override");
   });
 
+  it("misses are kept for the status page, newest last, bounded", async () => {
+    const id = identifier(api());
+    for (let i = 0; i < 25; i++) await id.identify({ path: `/tv/Unknown Show ${i}/Unknown.Show.S01E01.mkv` });
+    const misses = id.recentMisses();
+    expect(misses).toHaveLength(20);
+    expect(misses.at(-1)!.what).toBe("/tv/Unknown Show 24/Unknown.Show.S01E01.mkv");
+  });
+
   it("a multi-episode file yields every episode", async () => {
     const a = api();
     const r = await identifier(a).identify({ path: "/tv/Parks.and.Recreation.S02E01-E03.720p.HDTV.x264.mkv" });
