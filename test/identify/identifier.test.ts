@@ -75,11 +75,11 @@ describe("search-based identification", () => {
 
   it("Kodi's imdbnumber is used for a movie only when it is an IMDb id", async () => {
     const a = api();
-    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-default://tt1104001"] })).toMatchObject({
+    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-imdbnumber://tt1104001"] })).toMatchObject({
       ok: true,
       items: [{ movie: { ids: { imdb: "tt1104001" } } }],
     });
-    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-default://335984"] })).toMatchObject({ ok: false, retryable: false });
+    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-imdbnumber://335984"] })).toMatchObject({ ok: false, retryable: false });
     expect(a.calls).toEqual([]);
   });
 
