@@ -335,7 +335,8 @@ export function cleanTitle(raw: string): { title?: string; alternatives: string[
 }
 
 export function parseSegment(input: string): SegmentParse {
-  let s = input.trim();
+  // file systems cap a name at 255 bytes; anything longer is not a file name, and the rules are not linear
+  let s = input.trim().slice(0, 300);
   // "[ Whole Name In Brackets ]"
   const wrapped = /^\[\s*([^[\]]+?)\s*\]$/.exec(s);
   if (wrapped) s = wrapped[1]!;
