@@ -161,7 +161,13 @@ export const userSettingsSchema = z
 
 /** Validates a 2xx body; a mismatch is a `bad_response` error naming the call (never quoting the body). */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const result = schema.safeParse(body);
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(body);
+  } catch (error) {
+    // A transform that parses nested items (historyAddResultSchema) throws instead of reporting an issue.
+    throw new TraktError("bad_response", `Trakt ${what} answered with an unexpected body (nested item: invalid)`, { cause: error });
+  }
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid";

@@ -384,3 +384,28 @@ describe("oversized and endless bodies", () => {
     }
   });
 });
+
+describe("regressions found by fuzzing", () => {
+  it("an add-history answer whose not_found item has no ids is a bad_response, not a raw ZodError", async () => {
+    const srv = createServer((_req, res) => {
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end(JSON.stringify({ added: { movies: 0, episodes: 0 }, not_found: { movies: [{}] } }));
+    });
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    try {
+      const apiUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+      const c = new TraktClient({
+        apiUrl,
+        clientId: "fuzz-client-id",
+        writeSpacingMs: 0,
+        tokens: { getAccessToken: () => Promise.resolve("t"), refreshAfterUnauthorized: () => Promise.resolve("t2") },
+      });
+      const error = await c.addHistory("a", { movies: [{ ids: { trakt: 28 } }] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TraktError);
+      expect((error as TraktError).kind).toBe("bad_response");
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    }
+  });
+});
