@@ -25,6 +25,8 @@ const BIN = path.join(REPO, "bin", "trakt-scrobblerd.js");
 const PLEX_FIXTURES = path.join(REPO, "..", "shared", "fixtures", "plex");
 
 export interface ChaosOptions {
+  /** The CLI launcher to run (default: this checkout's bin/trakt-scrobblerd.js, after `npm run build`). */
+  bin: string;
   watches: number;
   kills: number;
   seed: number;
@@ -57,6 +59,7 @@ export interface ChaosResult {
 export function chaosOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ChaosOptions {
   const long = env.CHAOS_LONG === "1";
   return {
+    bin: BIN,
     watches: Number(env.CHAOS_WATCHES ?? (long ? 200 : 20)),
     kills: Number(env.CHAOS_KILLS ?? (long ? 20 : 5)),
     seed: Number(env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31)),
@@ -97,11 +100,12 @@ export function hasCommand(name: string): boolean {
 // ---- the daemon process ------------------------------------------------------------------------------------------
 
 /** Whether `run` is implemented in the built CLI (before issue 9 lands it prints "not implemented"). */
-export async function runAvailable(): Promise<boolean> {
-  if (!existsSync(path.join(REPO, "dist", "cli", "main.js"))) return false;
+export async function runAvailable(bin = BIN): Promise<boolean> {
+  const dist = path.join(path.dirname(bin), "..", "dist");
+  if (!existsSync(path.join(dist, "cli", "main.js"))) return false;
   try {
-    const { stdout } = await run(process.execPath, [BIN, "run", "--help"], { cwd: REPO, timeout: 20_000 });
-    const source = await readFile(path.join(REPO, "dist", "cli", "commands", "run.js"), "utf8");
+    const { stdout } = await run(process.execPath, [bin, "run", "--help"], { cwd: REPO, timeout: 20_000 });
+    const source = await readFile(path.join(dist, "cli", "commands", "run.js"), "utf8");
     return stdout.includes("run") && !source.includes("not implemented yet");
   } catch {
     return false;
@@ -115,6 +119,7 @@ class DaemonProcess {
   starts = 0;
 
   constructor(
+    private readonly bin: string,
     private readonly configFile: string,
     private readonly logFile: string,
     private readonly baseUrl: string,
@@ -123,7 +128,7 @@ class DaemonProcess {
   async start(): Promise<void> {
     this.starts++;
     await appendFile(this.logFile, `\n===== start ${this.starts} at ${new Date().toISOString()} =====\n`);
-    const child = spawn(process.execPath, [BIN, "run", "--config", this.configFile], {
+    const child = spawn(process.execPath, [this.bin, "run", "--config", this.configFile], {
       cwd: REPO,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NO_COLOR: "1" },
@@ -239,6 +244,7 @@ interface Watch {
   n: number;
   player: "mpv" | "plex";
   item: Item;
+  startedAt: number;
   /** When playback really ended (ms since epoch); undefined if it never did. */
   endedAt?: number;
   /** The daemon could see the end (up from the end until shortly after): it must be delivered. */
@@ -332,7 +338,7 @@ function randomFault(random: () => number): { fault: Fault; label: string } {
 
 // ---- accounting --------------------------------------------------------------------------------------------------
 
-function account(watches: Watch[], history: ReturnType<Emulator["history"]>): Omit<ChaosResult, "unobservable" | "kills" | "faultsInjected" | "dir"> {
+function account(watches: Watch[], history: ReturnType<Emulator["history"]>, daemon: DaemonProcess): Omit<ChaosResult, "unobservable" | "kills" | "faultsInjected" | "dir"> {
   const expected = watches.filter((w) => w.observable === true);
   const byItem = new Map<number, { watches: Watch[]; history: number[] }>();
   for (const w of expected) {
@@ -387,7 +393,8 @@ function account(watches: Watch[], history: ReturnType<Emulator["history"]>): Om
     } else {
       lost++;
       p.lost++;
-      lostWatches.push(`#${w.n} ${w.player} ${w.item.label} ended ${new Date(w.endedAt ?? 0).toISOString()}`);
+      const seen = daemon.upDuring(w.startedAt, w.endedAt ?? 0) ? "daemon up for the whole playback" : "daemon restarted during playback";
+      lostWatches.push(`#${w.n} ${w.player} ${w.item.label} ${new Date(w.startedAt).toISOString()} → ${new Date(w.endedAt ?? 0).toISOString()} (${seen})`);
     }
   }
   return { completed: expected.length, delivered, duplicated, lost, worstWatchedAtErrorMs: worst, historyEntries: history.length, byPlayer, lostWatches };
@@ -430,7 +437,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const configFile = path.join(dir, "config.yaml");
     await writeFile(configFile, stringify(config));
     const base = `http://127.0.0.1:${port}`;
-    daemon = new DaemonProcess(configFile, path.join(dir, "daemon.log"), base);
+    daemon = new DaemonProcess(options.bin, configFile, path.join(dir, "daemon.log"), base);
     await daemon.start();
     log(`daemon up on ${base}; emulator ${emulator.url}; dir ${dir}`);
 
@@ -471,7 +478,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const usePlex = random() < 0.4;
         const pool = usePlex ? all : mpvItems;
         const item = pool[n % pool.length]!;
-        const watch: Watch = { n, player: usePlex ? "plex" : "mpv", item };
+        const watch: Watch = { n, player: usePlex ? "plex" : "mpv", item, startedAt: Date.now() };
         watches.push(watch);
         try {
           watch.endedAt = usePlex ? await playPlex(`${base}/plex/${secret}`, item, n, daemon!, random) : await playMpv(socketDir, mediaFor.get(item.traktId)!, n, mpvSpeed);
@@ -485,6 +492,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     // Kills: spread over the workload; the daemon comes back after 0.2–2 s. One long outage of Trakt meanwhile.
     let kills = 0;
+    let outageOver: Promise<void> = Promise.resolve();
     const killer = (async () => {
       const expectedMs = (options.watches / options.parallel) * 9_000;
       const gap = expectedMs / (options.kills + 1);
@@ -495,7 +503,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           outageDone = true;
           log(`Trakt outage for ${options.outageMs / 1000} s`);
           await emulator.outage();
-          void sleep(options.outageMs).then(() => emulator.recover().then(() => log("Trakt back")));
+          outageOver = sleep(options.outageMs)
+            .then(() => emulator.recover())
+            .then(() => log("Trakt back"));
         }
         await daemon.kill("SIGKILL");
         kills++;
@@ -507,8 +517,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await Promise.all([lanes, killer]);
     stopFaults.abort();
     await faultLoop;
+    await outageOver;
     emulator.clearFaults();
-    await emulator.recover();
 
     // Every watch whose end the daemon was up to see (and to persist: 300 ms after) must be delivered.
     for (const w of watches) if (w.endedAt !== undefined) w.observable = daemon.upDuring(w.endedAt - 200, w.endedAt + 300);
@@ -531,7 +541,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await daemon.kill("SIGTERM");
 
     const history = emulator.history();
-    const figures = account(watches, history);
+    const figures = account(watches, history, daemon);
     log(`faults: ${[...faultLabels].map(([l, c]) => `${l}×${c}`).join(", ")}`);
     for (const line of figures.lostWatches) log(`LOST ${line}`);
     return { ...figures, unobservable, kills, faultsInjected, dir };
@@ -566,7 +576,7 @@ async function main(): Promise<void> {
       return;
     }
   }
-  if (!(await runAvailable())) {
+  if (!(await runAvailable(options.bin))) {
     console.log("SKIPPED: `trakt-scrobblerd run` is not available in dist/ (run `npm run build`; issue 9 must have landed)");
     process.exitCode = 2;
     return;
