@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { spawnTs } from "./lib/child.js";
 import { runLoad, type LoadResult } from "./lib/load.js";
+import { loadRow } from "./lib/load-average.js";
 import { fmtMB, memoryOf } from "./lib/proc.js";
 import { QUICK, type BenchRow } from "./lib/row.js";
 
@@ -69,5 +70,6 @@ export async function run(): Promise<BenchRow[]> {
       goal: "bounded (≤ 2× idle)",
       ok: peak <= 2 * d.idle,
     },
+    loadRow("at the end"),
   ];
 }
