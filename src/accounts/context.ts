@@ -1,0 +1,132 @@
+// What the login/logout/accounts commands need, built from the global options. Two seams are meant to be
+// re-pointed by the lead when the other pieces land:
+//   - `loadConfig`: today a stand-in (defaults + a few env vars + --state-dir); the real one is src/config/load.ts.
+//   - `createApi`:  builds the Trakt client (src/trakt/client.ts) around our TokenManager.
+import { homedir } from "node:os";
+import path from "node:path";
+import { defaultConfig, type Config } from "../config/schema.js";
+import { openSecretStore, type LocatingSecretStore } from "../secrets/select.js";
+import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
+import { TraktClient } from "../trakt/client.js";
+import { createLogger, registerSecret, type Logger } from "../util/log.js";
+import { TokenManager } from "./tokens.js";
+
+/** The part of the Trakt client accounts use. */
+export type AccountsApi = Pick<TraktApi, "deviceCode" | "pollDeviceToken" | "refreshToken" | "revokeToken" | "userSettings">;
+
+export interface GlobalOptionsLike {
+  config?: string;
+  stateDir?: string;
+}
+
+export interface AccountsDeps {
+  loadConfig(globals: GlobalOptionsLike): Promise<Config>;
+  createApi(config: Config, tokens: AccessTokenProvider, logger: Logger): AccountsApi;
+  /** Where log lines go (stderr for the CLI; tests capture it). */
+  logDestination: NodeJS.WritableStream;
+  /** Terminal output (stdout). */
+  out: { write(text: string): unknown };
+  /** For tests: how the keychain is reached. */
+  openStore?: typeof openSecretStore;
+}
+
+export interface AccountsContext {
+  config: Config;
+  stateDir: string;
+  logger: Logger;
+  store: LocatingSecretStore;
+  tokens: TokenManager;
+  api: AccountsApi;
+}
+
+/** Stand-in until src/config/load.ts lands: defaults, a few environment variables, and --state-dir. */
+export function interimLoadConfig(globals: GlobalOptionsLike): Promise<Config> {
+  const config = defaultConfig();
+  const env = process.env;
+  if (env.TRAKT_CLIENT_ID) config.trakt.clientId = env.TRAKT_CLIENT_ID;
+  if (env.TRAKT_CLIENT_SECRET) config.trakt.clientSecret = env.TRAKT_CLIENT_SECRET;
+  if (env.TRAKT_API_URL) config.trakt.apiUrl = env.TRAKT_API_URL;
+  if (env.TRAKT_AUTH_URL) config.trakt.authUrl = env.TRAKT_AUTH_URL;
+  if (env.SECRETS_STORE === "auto" || env.SECRETS_STORE === "file" || env.SECRETS_STORE === "keychain") config.secrets.store = env.SECRETS_STORE;
+  if (env.LOG_LEVEL) config.log.level = env.LOG_LEVEL as Config["log"]["level"];
+  if (env.STATE_DIR) config.stateDir = env.STATE_DIR;
+  if (globals.stateDir) config.stateDir = globals.stateDir;
+  return Promise.resolve(config);
+}
+
+/** Default state directory when neither --state-dir nor `stateDir` is set (systemd's StateDirectory first). */
+export function defaultStateDir(): string {
+  const env = process.env;
+  if (env.STATE_DIRECTORY) return env.STATE_DIRECTORY.split(":")[0]!;
+  return path.join(env.XDG_STATE_HOME ?? path.join(homedir(), ".local", "state"), "trakt-scrobblerd");
+}
+
+export async function createAccountsContext(globals: GlobalOptionsLike, deps: AccountsDeps): Promise<AccountsContext> {
+  const config = await deps.loadConfig(globals);
+  registerSecret(config.trakt.clientSecret);
+  const stateDir = globals.stateDir ?? config.stateDir ?? defaultStateDir();
+  // Interactive commands keep stderr quiet unless debug logging was asked for.
+  const level = config.log.level === "debug" || config.log.level === "trace" ? config.log.level : "warn";
+  const logger = createLogger({ level, destination: deps.logDestination });
+  const store = await (deps.openStore ?? openSecretStore)({ mode: config.secrets.store, stateDir, logger });
+  // The manager refreshes through the client, and the client asks the manager for tokens: the closure breaks
+  // the cycle (refreshToken is only called after both exist).
+  const late: { api?: AccountsApi } = {};
+  const tokens = new TokenManager({
+    store,
+    api: { refreshToken: (refreshToken, signal) => late.api!.refreshToken(refreshToken, signal) },
+    logger,
+    refreshMarginMs: config.accounts.refreshMarginMinutes * 60_000,
+    schedule: config.schedules.tokenRefresh,
+  });
+  const api = deps.createApi(config, tokens, logger);
+  late.api = api;
+  return { config, stateDir, logger, store, tokens, api };
+}
+
+/** The real Trakt client, with this process's TokenManager as its token provider. */
+export function createTraktApi(config: Config, tokens: AccessTokenProvider, logger: Logger): AccountsApi {
+  if (!config.trakt.clientId) {
+    // `accounts` works without one; anything that talks to Trakt says what to set.
+    const fail = (): Promise<never> => Promise.reject(new Error(CLIENT_ID_MISSING));
+    return { deviceCode: fail, pollDeviceToken: fail, refreshToken: fail, revokeToken: fail, userSettings: fail };
+  }
+  return new TraktClient({
+    apiUrl: config.trakt.apiUrl,
+    authUrl: config.trakt.authUrl,
+    clientId: config.trakt.clientId,
+    clientSecret: config.trakt.clientSecret,
+    tokens,
+    logger,
+    timeoutMs: config.trakt.timeoutMs,
+    writeSpacingMs: config.trakt.writeSpacingMs,
+  });
+}
+
+export function defaultAccountsDeps(overrides: Partial<AccountsDeps> = {}): AccountsDeps {
+  return {
+    loadConfig: interimLoadConfig,
+    createApi: createTraktApi,
+    logDestination: process.stderr,
+    out: process.stdout,
+    ...overrides,
+  };
+}
+
+const CLIENT_ID_MISSING =
+  "trakt.clientId is not set: create an API app at https://app.trakt.tv/settings/apps/api (redirect uri urn:ietf:wg:oauth:2.0:oob) and put its client id in the config file (trakt.clientId) or TRAKT_CLIENT_ID";
+
+/** login/logout talk to Trakt: without a client id nothing works, so say what to set. */
+export function requireClientId(config: Config): void {
+  if (!config.trakt.clientId) throw new Error(CLIENT_ID_MISSING);
+}
+
+/** Runs a command body; an error becomes one clear line on stderr and exit code 1. */
+export async function runAccountsCommand(deps: AccountsDeps, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    deps.logDestination.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
