@@ -20,8 +20,11 @@ export class OutboxLockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return false;
+/** Lock files held by this process (a lock file with our pid that is not here is a leftover of an earlier life). */
+const heldHere = new Set<string>();
+
+function alive(pid: number, lockFile: string): boolean {
+  if (pid === process.pid) return heldHere.has(lockFile);
   try {
     process.kill(pid, 0);
     return true;
@@ -45,7 +48,7 @@ export async function lockHolder(lockFile: string): Promise<LockInfo | undefined
   const info = await readLock(lockFile);
   if (!info) return undefined;
   if (info.host !== hostname()) return info; // cannot check another host's pids: assume it is alive
-  return alive(info.pid) ? info : undefined;
+  return alive(info.pid, lockFile) ? info : undefined;
 }
 
 /** Takes the lock or throws OutboxLockedError. Returns the release function. */
@@ -57,7 +60,9 @@ export async function acquireLock(lockFile: string): Promise<() => Promise<void>
       await fh.writeFile(JSON.stringify(mine));
       await fh.sync();
       await fh.close();
+      heldHere.add(lockFile);
       return async () => {
+        heldHere.delete(lockFile);
         const current = await readLock(lockFile);
         if (current?.pid === mine.pid && current.since === mine.since) await unlink(lockFile).catch(() => undefined);
       };
