@@ -45,6 +45,17 @@ export type ScrobbleBody = {
   app_date?: string;
 } & ({ movie: TraktMovie } | { episode: TraktEpisode; show?: TraktShow });
 
+/**
+ * Body of POST /checkin. (`Omit<ScrobbleBody, "progress">` cannot express this: Omit over a union keeps only
+ * the keys common to all members, so `movie`/`episode` were lost.)
+ */
+export type CheckinBody = {
+  app_version?: string;
+  app_date?: string;
+  message?: string;
+  sharing?: Record<string, boolean>;
+} & ({ movie: TraktMovie } | { episode: TraktEpisode; show?: TraktShow });
+
 export interface ScrobbleResponse {
   id: number;
   /** "start" | "pause" | "scrobble" in practice; Trakt's own docs disagree, so any string is accepted. */
