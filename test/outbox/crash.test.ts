@@ -28,7 +28,7 @@ beforeAll(async () => {
   emulator = await startTraktEmulator({ writeLimitMs: 0 });
   dir = await mkdtemp(path.join(tmpdir(), "outbox-crash-"));
   try {
-    const { build } = (await import("esbuild")) as typeof import("esbuild");
+    const { build } = await import("esbuild");
     // One level inside the project (git-ignored tmp/): packages resolve from its node_modules and src/version.ts
     // finds ../package.json as it does from src/.
     const outfile = path.join(here, "..", "..", "tmp", `outbox-crash-child-${process.pid}.mjs`);
