@@ -104,13 +104,12 @@ export class MpvPlaybackTracker {
         return out;
       }
       case "file-loaded":
-        if (this.entry) {
-          this.entry.loaded = true;
-          this.entry.reportOnPosition = true;
-        }
+        // The first report waits for playback-restart: until then time-pos may still be 0 for a file opened with
+        // --start or resumed with watch-later, and seeks issued during loading are dropped by mpv.
+        if (this.entry) this.entry.loaded = true;
         return [];
       case "playback-restart": {
-        // After a seek: report the new position as soon as mpv tells it (the next time-pos).
+        // Playback began, or resumed after a seek: report the position as soon as mpv tells it (next time-pos).
         const entry = this.entry;
         if (!entry?.loaded || entry.done) return [];
         entry.reportOnPosition = true;
