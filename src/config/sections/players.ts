@@ -3,11 +3,34 @@ import { z } from "zod";
 export const mpvSection = z
   .object({
     enabled: z.boolean().default(true).describe("Follow mpv players."),
-    socketDir: z.string().optional().describe("Directory watched for mpv IPC sockets (one per mpv instance). Default: $XDG_RUNTIME_DIR/mpv or /tmp/mpv-sockets."),
-    sockets: z.array(z.string()).default([]).describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket)."),
+    socketDir: z
+      .string()
+      .optional()
+      .describe(
+        "Directory watched for mpv IPC sockets, one per mpv instance (mpv.conf: input-ipc-server=<dir>/<name>). Created (mode 700) if missing. Default when neither socketDir nor sockets is set: $XDG_RUNTIME_DIR/mpv, else /tmp/mpv-sockets.",
+      ),
+    sockets: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket), retried every reconnectSeconds while mpv is not running."),
     account: z.string().optional().describe("Trakt account for mpv playback (default: accounts.default)."),
+    progressIntervalSeconds: z
+      .number()
+      .positive()
+      .default(15)
+      .describe("While playing, report the position at most this often (pause, resume, seek and stop are reported at once)."),
+    reconnectSeconds: z
+      .number()
+      .positive()
+      .default(2)
+      .describe("How often an explicit socket is retried while its mpv is not running (doubles up to 60 s after protocol errors)."),
+    requestTimeoutSeconds: z
+      .number()
+      .positive()
+      .default(5)
+      .describe("A socket whose peer does not answer a request within this time is treated as broken and disconnected."),
   })
-  .default({ enabled: true, sockets: [] })
+  .default({ enabled: true, sockets: [], progressIntervalSeconds: 15, reconnectSeconds: 2, requestTimeoutSeconds: 5 })
   .describe("mpv over its JSON IPC socket.");
 
 export const kodiSection = z
