@@ -443,8 +443,14 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
       },
       play: async (file) => {
         const from = kodiHandle.mark();
-        await kodiHandle.rpc("Player.Open", { item: { file }, options: { resume: false } });
-        await kodiHandle.waitForNotification("Player.OnAVStart", from, 15_000);
+        const answer = await kodiHandle.rpc("Player.Open", { item: { file }, options: { resume: false } });
+        try {
+          await kodiHandle.waitForNotification("Player.OnAVStart", from, 15_000);
+        } catch (error) {
+          const seen = driver?.notifications.slice(from).map((n) => n.method) ?? [];
+          const players = await kodiHandle.rpc("Player.GetActivePlayers").catch((e: unknown) => String(e));
+          throw new Error(`${String(error)}; Player.Open answered ${JSON.stringify(answer)}; since then: ${seen.join(", ")}; active players ${JSON.stringify(players)}`);
+        }
       },
       quit: async () => {
         const from = kodiHandle.mark();

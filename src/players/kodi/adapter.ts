@@ -45,6 +45,9 @@ export interface KodiAdapterOptions {
   log?: Logger;
 }
 
+/** A poll that finds the position this far from the extrapolated one is followed by another one soon. */
+const SETTLE_TOLERANCE_MS = 400;
+
 interface Session {
   key: string;
   playerId: number;
@@ -218,7 +221,8 @@ export class KodiAdapter implements PlayerAdapter {
       s.observedAt = this.ctx.now();
     }
     this.emit(s, s.playing ? "playing" : "paused", this.ctx.now());
-    if (s.playing) this.schedulePoll();
+    // OnSeek gives the target time, but playback restarts a little later: re-read the position soon.
+    if (s.playing) this.schedulePoll(this.pollMinMs);
   }
 
   /**
@@ -338,9 +342,13 @@ export class KodiAdapter implements PlayerAdapter {
       return;
     }
     const wasPlaying = s.playing;
-    this.applyProperties(s, props, this.ctx.now());
-    this.emit(s, s.playing ? "playing" : "paused", this.ctx.now());
+    const now = this.ctx.now();
+    const predicted = extrapolatePositionMs(s, now);
+    this.applyProperties(s, props, now);
+    this.emit(s, s.playing ? "playing" : "paused", now);
     if (wasPlaying && !s.playing) this.clearPollTimer();
+    // Not where we expected (still buffering after a seek, stalled, clock drift): look again soon.
+    else if (s.playing && Math.abs(s.positionMs - predicted) > SETTLE_TOLERANCE_MS) this.schedulePoll(this.pollMinMs);
     else this.reschedule(s);
   }
 
@@ -349,11 +357,11 @@ export class KodiAdapter implements PlayerAdapter {
     else this.clearPollTimer();
   }
 
-  private schedulePoll(): void {
+  private schedulePoll(delayMs?: number): void {
     const s = this.session;
     this.clearPollTimer();
     if (!s || !s.playing || this.stopped) return;
-    const delay = nextPollDelayMs({
+    const delay = delayMs ?? nextPollDelayMs({
       positionMs: s.positionMs,
       durationMs: s.durationMs,
       speed: s.speed,
