@@ -188,21 +188,28 @@ export class KodiClient {
 
   private open(signal: AbortSignal): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url, { handshakeTimeout: this.timing.connectTimeoutMs, perMessageDeflate: false });
+      const socket = new WebSocket(this.url, { perMessageDeflate: false });
       this.socket = socket;
       const onAbort = (): void => socket.terminate();
       signal.addEventListener("abort", onAbort, { once: true });
+      // Our own timer rather than ws's handshakeTimeout: a peer that accepts TCP but never upgrades is cut off.
+      const handshake = setTimeout(() => {
+        this.lastError = `no WebSocket handshake within ${this.timing.connectTimeoutMs} ms`;
+        socket.terminate();
+      }, this.timing.connectTimeoutMs);
       // Always listen for errors: Kodi 20 answers our close with a malformed close frame (WS_ERR_INVALID_UTF8),
       // and an unhandled 'error' would crash the process.
-      socket.on("error", (error: Error) => {
+      socket.on("error", (error: Error & { code?: string }) => {
         this.lastError = error.message;
-        this.log.debug({ err: error }, "Kodi socket error");
+        this.log.debug({ err: error, errorCode: error.code }, "Kodi socket error");
       });
       socket.once("open", () => {
+        clearTimeout(handshake);
         signal.removeEventListener("abort", onAbort);
         resolve(socket);
       });
       socket.once("close", () => {
+        clearTimeout(handshake);
         signal.removeEventListener("abort", onAbort);
         reject(new Error(this.lastError ?? "closed before open"));
       });

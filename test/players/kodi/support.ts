@@ -54,3 +54,15 @@ export function captureLog(level = "info"): CapturedLog {
   const logger = createLogger({ level, destination, pretty: false });
   return { logger, lines: () => raw.map((l) => JSON.parse(l) as { level: number; msg: string }) };
 }
+
+/**
+ * Lets real I/O run (one event-loop turn at a time, setImmediate is never faked in these tests) until `cond` holds.
+ * For tests with fake timers, where waiting on a timer would never end.
+ */
+export async function ioUntil(cond: () => boolean, what = "condition", maxTurns = 20_000): Promise<void> {
+  for (let turn = 0; turn < maxTurns; turn++) {
+    if (cond()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`${what} did not happen within ${maxTurns} event-loop turns`);
+}
