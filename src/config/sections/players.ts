@@ -33,23 +33,42 @@ export const mpvSection = z
   .default({ enabled: true, sockets: [], progressIntervalSeconds: 15, reconnectSeconds: 2, requestTimeoutSeconds: 5 })
   .describe("mpv over its JSON IPC socket.");
 
+const kodiInstance = z
+  .object({
+    name: z.string().min(1).default("kodi").describe("A name for logs and status; events come from player \"kodi:<name>\". Must be unique."),
+    url: z
+      .string()
+      .regex(/^wss?:\/\//, "must start with ws:// (e.g. ws://192.168.1.20:9090/jsonrpc)")
+      .default("ws://127.0.0.1:9090/jsonrpc")
+      .describe("Kodi's JSON-RPC WebSocket: ws://<host>:9090/jsonrpc (port 9090 unless changed in advancedsettings.xml)."),
+    account: z.string().optional().describe("Trakt account for this Kodi (default: accounts.default)."),
+  })
+  .describe("One Kodi instance.");
+
 export const kodiSection = z
   .object({
     enabled: z.boolean().default(true).describe("Follow Kodi instances."),
     instances: z
-      .array(
-        z.object({
-          name: z.string().default("kodi").describe("A name for logs and status."),
-          url: z.string().default("ws://127.0.0.1:9090/jsonrpc").describe("Kodi's JSON-RPC WebSocket."),
-          account: z.string().optional().describe("Trakt account for this Kodi (default: accounts.default)."),
-        }),
-      )
+      .array(kodiInstance)
       .default([{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }])
-      .describe("Kodi instances (enable 'Allow remote control from applications' in Kodi)."),
-    ignoreLiveTv: z.boolean().default(true).describe("Ignore PVR / live TV."),
-    excludePaths: z.array(z.string()).default([]).describe("Path patterns never scrobbled."),
+      .refine((list) => new Set(list.map((i) => i.name)).size === list.length, "each Kodi instance needs its own name")
+      .describe(
+        "Kodi instances. In each Kodi enable Settings → Services → Control → 'Allow remote control from applications on this system' (and '… on other systems' when Kodi runs on another machine).",
+      ),
+    ignoreLiveTv: z.boolean().default(true).describe("Ignore PVR / live TV (pvr:// items and channels)."),
+    excludePaths: z
+      .array(z.string())
+      .default([])
+      .describe("Paths never scrobbled. A pattern with * or ? is a glob on the whole path (* within a folder, ** across folders); otherwise it matches paths that contain it. Case-insensitive."),
+    pollMaxSeconds: z
+      .number()
+      .int()
+      .min(2)
+      .max(120)
+      .default(15)
+      .describe("Longest gap between position polls while something plays (polls come closer as the watched threshold nears; none while idle)."),
   })
-  .default({ enabled: true, instances: [{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }], ignoreLiveTv: true, excludePaths: [] })
+  .default({ enabled: true, instances: [{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }], ignoreLiveTv: true, excludePaths: [], pollMaxSeconds: 15 })
   .describe("Kodi over JSON-RPC WebSocket.");
 
 export const plexSection = z
