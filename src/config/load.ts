@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Config } from "./schema.js";
 import { ConfigError } from "./errors.js";
+import { registerConfigSecrets } from "./mask.js";
 import { locateConfigFile, resolveStateDir, systemPathContext, type PathContext, type StateDirInputs } from "./paths.js";
 import { configKeys, validateConfigText, validateData } from "./validate.js";
 
@@ -35,7 +36,10 @@ export interface LoadedConfig {
   stateDir: string;
 }
 
-/** Throws ConfigError (with file, line, key path and message for each problem) when anything is invalid. */
+/**
+ * Throws ConfigError (with file, line, key path and message for each problem) when anything is invalid.
+ * Registers the config's secret values with the log scrubber (src/util/log.ts).
+ */
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const ctx = options.context ?? systemPathContext();
   const location = locateConfigFile(options.configFile, ctx);
@@ -74,6 +78,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     result = validateData({}, {}, ctx.env);
   }
   if (!result.ok) throw result.error;
+  registerConfigSecrets(result.config);
 
   const stateKey = configKeys().children.find((c) => c.name === "stateDir");
   const stateEnvName = stateKey?.env;
@@ -103,4 +108,17 @@ export function tryLoadConfig(options: LoadOptions = {}): TryLoadResult {
     if (error instanceof ConfigError) return { ok: false, error };
     throw error;
   }
+}
+
+/** Human-readable lines: which file (or none, and where we looked), which env vars, which state dir and why. */
+export function describeSource(loaded: LoadedConfig): string[] {
+  const { source } = loaded;
+  const file = source.file
+    ? `${source.file} (${source.fileFrom})`
+    : `${source.fileFrom}${source.searched.length ? ` (looked in: ${source.searched.join(", ")})` : ""}`;
+  return [
+    `config file: ${file}`,
+    `environment overrides: ${source.envVars.length ? source.envVars.join(", ") : "none"}`,
+    `state dir: ${loaded.stateDir} (${source.stateDirFrom})`,
+  ];
 }

@@ -1,3 +1,4 @@
+import { registerSecret } from "../util/log.js";
 import { isRecord } from "./env.js";
 import { configKeys } from "./validate.js";
 import type { KeyInfo } from "./walk.js";
@@ -25,4 +26,30 @@ function mask(value: unknown, key: KeyInfo): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, element)]));
   }
   return value;
+}
+
+/** The values of every set secret key (for registering with the log scrubber). */
+export function secretValues(config: unknown, root: KeyInfo = configKeys()): string[] {
+  const out: string[] = [];
+  const visit = (value: unknown, key: KeyInfo): void => {
+    if (key.secret) {
+      if (typeof value === "string" && value !== "") out.push(value);
+      return;
+    }
+    const element = key.children[0];
+    if (key.kind === "object" && isRecord(value)) {
+      for (const child of key.children) visit(value[child.path[child.path.length - 1] ?? ""], child);
+    } else if (key.kind === "array" && Array.isArray(value) && element) {
+      for (const v of value) visit(v, element);
+    } else if (key.kind === "record" && isRecord(value) && element) {
+      for (const v of Object.values(value)) visit(v, element);
+    }
+  };
+  visit(config, root);
+  return out;
+}
+
+/** Registers every secret in `config` with the logger, so its value is scrubbed from any log line or error. */
+export function registerConfigSecrets(config: unknown): void {
+  for (const value of secretValues(config)) registerSecret(value);
 }

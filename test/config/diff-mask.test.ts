@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffConfigs } from "../../src/config/diff.js";
-import { MASK, maskSecrets } from "../../src/config/mask.js";
+import { MASK, maskSecrets, registerConfigSecrets, secretValues } from "../../src/config/mask.js";
+import { scrubString } from "../../src/util/log.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { configKeys } from "../../src/config/validate.js";
 import { flattenKeys } from "../../src/config/walk.js";
@@ -57,5 +58,22 @@ describe("parsed configs", () => {
     a.plex.users.someone = "default";
     expect(defaultConfig().kodi.instances).toHaveLength(1);
     expect(defaultConfig().plex.users).toEqual({});
+  });
+});
+
+describe("secrets and the log scrubber", () => {
+  it("finds every set secret value", () => {
+    const config = defaultConfig();
+    config.trakt.clientSecret = "client-secret-123";
+    config.plex.webhookSecret = "webhook-secret-456789";
+    expect(secretValues(config).sort()).toEqual(["client-secret-123", "webhook-secret-456789"]);
+    expect(secretValues(defaultConfig())).toEqual([]);
+  });
+
+  it("registered secrets are scrubbed from log strings", () => {
+    const config = defaultConfig();
+    config.trakt.clientSecret = "scrub-me-please-42";
+    registerConfigSecrets(config);
+    expect(scrubString("request failed with secret scrub-me-please-42 in it")).not.toContain("scrub-me-please-42");
   });
 });

@@ -1,6 +1,6 @@
 import { execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -43,6 +43,9 @@ describe("Dockerfile contract", () => {
     expect(entrypoint[2]).toBe("trakt-scrobblerd");
     expect(execForm(last(runtime, "CMD")!)).toEqual(["run"]);
     expect(healthcheckCommand(runtime)).toEqual(["trakt-scrobblerd", "healthcheck"]);
+    // What the run test below mirrors: the CLI installed in /app and linked onto PATH.
+    expect(last(runtime, "WORKDIR")).toBe("/app");
+    expect(all(runtime, "RUN").join("\n")).toContain("ln -s /app/bin/trakt-scrobblerd.js /usr/local/bin/trakt-scrobblerd");
     expect(all(runtime, "RUN").join("\n")).toMatch(/apt-get install[^&]*\btini\b/);
   });
 
@@ -85,7 +88,7 @@ describe("Dockerfile contract", () => {
 
 const isRoot = process.getuid?.() === 0;
 const hasSetpriv = spawnSync("setpriv", ["--version"]).status === 0;
-const hasTini = spawnSync("tini", ["--version"]).status === 0;
+const hasTini = spawnSync("/usr/bin/tini", ["--version"]).status === 0;
 const NOBODY = 65534;
 if (!isRoot) console.log("NOTE: docker contract test runs the image commands as the current (non-root) user");
 if (isRoot && !hasSetpriv) console.log("SKIPPED: running the image commands as a non-root user needs setpriv (util-linux)");
@@ -102,21 +105,9 @@ describe.skipIf(isRoot && !hasSetpriv)("image commands as a non-root user", () =
   let volume: string;
   let env: Record<string, string>;
 
-  /** An image command line → a local one: tini and the CLI from the temp install, as nobody when we are root. */
+  /** An image command line as it runs in the image, minus tini when it is missing here; as nobody when we are root. */
   function localCommand(command: string[]): string[] {
-    const out: string[] = [];
-    for (const [i, word] of command.entries()) {
-      if (i === 0 && word.endsWith("/tini")) {
-        if (hasTini) out.push("tini");
-        else if (command[i + 1] === "--") continue;
-      } else if (word === "--" && i === 1 && !hasTini) {
-        continue;
-      } else if (word === "trakt-scrobblerd" && !out.includes(app.bin)) {
-        out.push(process.execPath, app.bin);
-      } else {
-        out.push(word);
-      }
-    }
+    const out = !hasTini && command[0]?.endsWith("/tini") ? command.slice(command[1] === "--" ? 2 : 1) : command;
     return isRoot ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...out] : out;
   }
 
@@ -142,12 +133,17 @@ describe.skipIf(isRoot && !hasSetpriv)("image commands as a non-root user", () =
 
   beforeAll(async () => {
     app = await buildInstall("tsd-image-");
+    // As the image does: `ln -s /app/bin/trakt-scrobblerd.js /usr/local/bin/trakt-scrobblerd`, so the commands
+    // run exactly as written in the Dockerfile (shebang, executable bit and all).
+    const pathDir = join(app.dir, "usr-local-bin");
+    mkdirSync(pathDir);
+    symlinkSync(app.bin, join(pathDir, "trakt-scrobblerd"));
     volume = mkdtempSync(join(tmpdir(), "tsd-volume-"));
     if (isRoot) chownSync(volume, NOBODY, NOBODY);
     env = {
       ...Object.fromEntries(imageEnv),
       TRAKT_SCROBBLERD_STATE_DIR: volume, // stands in for the /config volume
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PATH: `${join(app.dir, "usr-local-bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`,
       HOME: "/nonexistent",
       TINI_SUBREAPER: "1", // tini is not PID 1 here; as a subreaper it does the same job without warning
       // Env-only configuration, as in docker-compose.example.yml

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { stringify } from "yaml";
 import { generateExampleYaml } from "../../config/docs.js";
 import { ConfigError } from "../../config/errors.js";
-import { loadConfig, type LoadedConfig } from "../../config/load.js";
+import { describeSource, loadConfig, type LoadedConfig } from "../../config/load.js";
 import { maskSecrets } from "../../config/mask.js";
 import { defaultConfig } from "../../config/schema.js";
 import type { GlobalOptions } from "../main.js";
@@ -40,15 +40,6 @@ export function registerConfigCommand(program: Command): void {
 
 /** The effective config as YAML, headed by comments saying where it came from. Secrets are masked. */
 export function describeLoaded(loaded: LoadedConfig): string {
-  const { source } = loaded;
-  const file = source.file
-    ? `${source.file} (${source.fileFrom})`
-    : `${source.fileFrom}${source.searched.length ? ` (looked in: ${source.searched.join(", ")})` : ""}`;
-  const header = [
-    "# configuration OK",
-    `# config file: ${file}`,
-    `# environment overrides: ${source.envVars.length ? source.envVars.join(", ") : "none"}`,
-    `# state dir: ${loaded.stateDir} (${source.stateDirFrom})`,
-  ];
+  const header = ["configuration OK", ...describeSource(loaded)].map((l) => `# ${l}`);
   return `${header.join("\n")}\n${stringify(maskSecrets(loaded.config), { lineWidth: 0 })}`;
 }
