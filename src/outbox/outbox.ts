@@ -644,6 +644,7 @@ export class Outbox implements IntentSink {
       // Unknown media: say so once per playthrough, clearly; the rest of that playthrough is quiet.
       if (reason === "unknown_media") {
         if (this.loggedUnknown.has(e.intent.playthroughId)) continue;
+        if (this.loggedUnknown.size > 10_000) this.loggedUnknown.clear();
         this.loggedUnknown.add(e.intent.playthroughId);
         this.log.warn(
           { id: e.intent.id, account: e.account, player: e.intent.player, media: hintsLabel(e.intent), why: message },

@@ -131,7 +131,11 @@ describe("outbox crash safety", () => {
       let finished: string | undefined;
       while (finished === undefined) {
         const run = startChild(config);
-        if (kills < KILLS) {
+        if (kills < KILLS && random() < 0.15) {
+          // Sometimes kill while the child is still starting: loading, cutting a torn tail, compacting.
+          await new Promise((resolve) => setTimeout(resolve, Math.round(random() * 150)));
+          if (run.child.exitCode === null && run.child.kill("SIGKILL")) kills += 1;
+        } else if (kills < KILLS) {
           const isReady = await run.ready;
           if (isReady) {
             // Kill at a random moment of this incarnation's life; sometimes fault the emulator too.
