@@ -827,9 +827,10 @@ export class Outbox implements IntentSink {
       }
     } catch (error) {
       this.count(this.answerKey("history-check", error));
-      const failure = classifyFailure(error);
-      // The check is a read: a refusal to read is a reason to wait, never to dead-letter the watch.
-      await this.failed(account, run, candidates.map((c) => c.entry), failure.action === "dead" ? Object.assign(new Error(describeError(error)), { cause: error }) : error);
+      const action = classifyFailure(error).action;
+      // The check is a read: a refusal (or an unreadable answer) is a reason to wait, never to dead-letter the watch.
+      const asWait = action === "dead" || action === "accepted" ? new Error(`history lookup failed: ${describeError(error)}`, { cause: error }) : error;
+      await this.failed(account, run, candidates.map((c) => c.entry), asWait);
       return undefined;
     }
     const claimed = new Set<number>();
