@@ -134,3 +134,34 @@ describe("overrides", () => {
     expect(JSON.stringify(none.error?.issues)).toContain("needs `path` or `title`");
   });
 });
+
+describe("absolute numbering with an override", () => {
+  it("an override with `season` places absolute numbers in that season", async () => {
+    const a = api();
+    const id = identifier(a, { overrides: [{ title: "Some Anime", to: { type: "show", trakt: 5555 }, season: 1 }] });
+    const r = await id.identify({ mediaTitle: "[Group] Some Anime - 12 [1080p].mkv" });
+    expect(r).toMatchObject({ ok: true, source: "override", items: [{ type: "episode", show: { ids: { trakt: 5555 } }, episode: { season: 1, number: 12 } }] });
+    expect(a.calls).toEqual([]);
+  });
+});
+
+describe("streams and concurrency", () => {
+  it("a stream URL is not parsed as a name; mpv's media-title is used instead", async () => {
+    const a = api();
+    const r = await identifier(a).identify({ path: "https://www.example.com/watch?v=abc123", mediaTitle: "TRON: Legacy (2010)" });
+    expect(a.calls).toEqual(["GET /search/movie?query=TRON: Legacy&years=2010"]);
+    expect(r).toMatchObject({ ok: true, items: [{ movie: { ids: { trakt: 12601 } } }] });
+    const b = api();
+    expect(await identifier(b).identify({ path: "https://www.example.com/watch?v=abc123" })).toMatchObject({ ok: false, retryable: false });
+    expect(b.calls).toEqual([]);
+  });
+
+  it("the same item asked twice at once costs one search", async () => {
+    const a = api();
+    const id = identifier(a);
+    const hints = { path: "/films/TRON.Legacy.2010.1080p.BluRay.x264.mkv" };
+    const [x, y] = await Promise.all([id.identify(hints), id.identify(hints)]);
+    expect(x).toEqual(y);
+    expect(a.calls).toHaveLength(1);
+  });
+});
