@@ -122,11 +122,16 @@ export function requireClientId(config: Config): void {
 }
 
 /** Runs a command body; an error becomes one clear line on stderr and exit code 1. */
-export async function runAccountsCommand(deps: AccountsDeps, body: () => Promise<void>): Promise<void> {
+export async function runAccountsCommand(deps: AccountsDeps, body: (track: (ctx: AccountsContext) => void) => Promise<void>): Promise<void> {
+  let ctx: AccountsContext | undefined;
   try {
-    await body();
+    await body((c) => (ctx = c));
   } catch (error) {
     deps.logDestination.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
+  }
+  if (ctx?.store.keychainHung()) {
+    // A keychain call that never returned pins the event loop (and even process.exit) until it returns.
+    deps.logDestination.write("note: the OS keychain stopped answering (hung D-Bus?); if this command does not exit, press Ctrl-C — your data is saved\n");
   }
 }
