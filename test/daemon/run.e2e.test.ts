@@ -93,11 +93,13 @@ describe("trakt-scrobblerd run (real process)", () => {
     expect(status.adapters.map((a) => a.name)).toEqual([]);
 
     await writeConfig(dirs.configFile, { ...config, mpv: { enabled: true, socketDir: dirs.socketDir } });
-    status = await untilJson<Status>(`${base}/api/status`, (s) => s.adapters.some((a) => a.name === "mpv"));
+    status = await untilJson<Status>(`${base}/api/status`, (s) => s.config.lastReload?.started?.includes("mpv") === true);
+    expect(status.adapters.map((a) => a.name)).toEqual(["mpv"]);
     expect(status.config.lastReload).toMatchObject({ applied: true, started: ["mpv"] });
 
     await writeConfig(dirs.configFile, { ...config, mpv: { enabled: false } });
-    status = await untilJson<Status>(`${base}/api/status`, (s) => !s.adapters.some((a) => a.name === "mpv"));
+    status = await untilJson<Status>(`${base}/api/status`, (s) => s.config.lastReload?.stopped?.includes("mpv") === true);
+    expect(status.adapters).toEqual([]);
     expect(status.config.lastReload).toMatchObject({ applied: true, stopped: ["mpv"] });
 
     const before = daemon.logs.length;
