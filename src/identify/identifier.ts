@@ -33,6 +33,7 @@ type Found = Extract<Identification, { ok: true }>;
 /** Thrown inside a step when Trakt cannot be asked right now; becomes `retryable: true`. */
 class Unreachable extends Error {}
 
+const MAX_MISSES = 20;
 const LOOKUP_ORDER: readonly ("imdb" | "tmdb" | "tvdb")[] = ["imdb", "tmdb", "tvdb"];
 const FILE_EXTENSION = /\.[a-z0-9]{2,4}$/i;
 const MEDIA_FILE = /\.(?:mkv|avi|mp4|m4v|mov|wmv|ts|m2ts|mts|iso|mpg|mpeg|webm|flv|ogm|ogv|divx|vob|rmvb|3gp|strm)$/i;
@@ -109,14 +110,24 @@ export class TraktIdentifier implements Identifier {
       return { ok: false, retryable: true, reason };
     }
     if (result.ok) await this.#cache?.set(key, { ok: true, items: result.items, source: result.source, confidence: result.confidence, reason: result.reason });
-    else if (!result.retryable) await this.#cache?.set(key, { ok: false, reason: result.reason });
+    // a miss without a Trakt client says nothing about Trakt: not remembered
+    else if (!result.retryable && this.#api) await this.#cache?.set(key, { ok: false, reason: result.reason });
     return result;
   }
+
+  /** The last few items that could not be identified, newest last: for the daemon's status. */
+  recentMisses(): readonly { at: number; what: string; reason: string }[] {
+    return this.#misses;
+  }
+
+  readonly #misses: { at: number; what: string; reason: string }[] = [];
 
   #notFound(h: CleanHints, tried: string[]): Identification {
     const what = h.path ?? h.mediaTitle ?? h.showTitle ?? h.title ?? "(no title, path or id)";
     const reason = `not scrobbled: could not identify ${JSON.stringify(what)} with confidence. Tried: ${tried.length > 0 ? tried.join("; ") : "nothing usable in the player's data"}. Add an override (see docs/identify.md) or check with \`trakt-scrobblerd match\`.`;
     this.#log?.info({ reason }, "media not identified");
+    this.#misses.push({ at: Date.now(), what, reason });
+    if (this.#misses.length > MAX_MISSES) this.#misses.shift();
     return { ok: false, retryable: false, reason };
   }
 

@@ -148,7 +148,7 @@ describe("accounts CLI", () => {
 describe("Ctrl-C during login", () => {
   it("a real SIGINT while waiting for approval exits 130, says so, and stores nothing", async () => {
     const here = path.dirname(fileURLToPath(import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "fixtures/login-child.ts"), emu.url, emu.clientId, CLIENT_SECRET, stateDir], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "../accounts/fixtures/login-child.ts"), emu.url, emu.clientId, CLIENT_SECRET, stateDir], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
