@@ -403,6 +403,12 @@ export class Daemon {
     return (this.lastReload = { applied: true, restartNeeded, started, stopped, at: new Date().toISOString() });
   }
 
+  /** Resolves once every event so far has been turned into intents and every intent has had its delivery attempt. */
+  async idleForTests(): Promise<void> {
+    await this.engine.idle();
+    await this.outbox.idle();
+  }
+
   /**
    * Graceful stop: the engine pauses what Trakt thinks is playing (players may well still be playing; a stop would
    * count a watch nobody finished), the adapters close, the outbox gets a few seconds to deliver, then everything
