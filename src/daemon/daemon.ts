@@ -361,6 +361,7 @@ export class Daemon {
         accounts: outbox.accounts,
       },
       lastScrobbles: outbox.lastDeliveries,
+      notIdentified: this.identify.identifier.recentMisses().map((m) => ({ at: new Date(m.at).toISOString(), what: m.what, reason: m.reason })),
       accounts: this.tokens.snapshot().map((a) => ({
         account: a.account,
         user: a.username,

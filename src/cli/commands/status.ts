@@ -11,6 +11,7 @@ interface StatusReply {
   playing?: { player: string; state: string; item: string; progress?: number; account?: string }[];
   outbox?: { pending: number; deadLetters: number };
   lastScrobbles?: { label: string; kind: string; outcome: string; at: string; account: string }[];
+  notIdentified?: { at: string; what: string; reason: string }[];
   accounts?: { account: string; user?: string; state: string; backend?: string; expiresAt?: string; reason?: string }[];
 }
 
@@ -34,6 +35,10 @@ function render(status: StatusReply): string {
   if (status.lastScrobbles?.length) {
     lines.push("", "Last scrobbles:");
     for (const s of status.lastScrobbles.slice(0, 10)) lines.push(`  ${s.at} ${s.kind} ${s.label} → ${s.account}: ${s.outcome}`);
+  }
+  if (status.notIdentified?.length) {
+    lines.push("", "Not scrobbled (not identified):");
+    for (const m of status.notIdentified.slice(-5)) lines.push(`  ${m.at} ${m.what}`, `    ${m.reason}`);
   }
   return lines.join("\n");
 }
