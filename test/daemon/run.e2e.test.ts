@@ -59,6 +59,13 @@ describe("trakt-scrobblerd run (real process)", () => {
     expect(emulator.history("alice")).toHaveLength(1);
     expect(emulator.requests.filter((r) => r.path === "/scrobble/stop" || r.path === "/sync/history")).toHaveLength(1);
 
+    // `status` asks the running daemon.
+    const status = runCli(["status", "--url", base]);
+    expect((await status.exited).code).toBe(0);
+    const text = status.logs.map((l) => l.msg).join("\n");
+    expect(text).toContain("— ready");
+    expect(text, text).toMatch(/Last scrobbles:\n.*stop Guardians.*delivered/);
+
     const exit = await daemon.stop("SIGTERM");
     expect(exit.code).toBe(0);
   });
