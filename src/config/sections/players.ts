@@ -75,8 +75,12 @@ export const plexSection = z
   .object({
     enabled: z.boolean().default(true).describe("Accept Plex webhooks on the HTTP server."),
     webhookSecret: z.string().min(16).optional().describe("Secret in the webhook URL (/plex/<secret>). Required for the endpoint to accept anything.").meta({ env: "PLEX_WEBHOOK_SECRET", secret: true }),
-    users: z.record(z.string(), z.string()).default({}).describe("Plex account title or id → Trakt account name."),
-    defaultAccount: z.string().optional().describe("Trakt account for Plex users not listed in `users`; unset = ignore them."),
+    users: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Plex account title or id → Trakt account name. From the environment as PLEX_USERS=\"plexname=default,other=alice\".")
+      .meta({ env: "PLEX_USERS" }),
+    defaultAccount: z.string().optional().describe("Trakt account for Plex users not listed in `users`; unset = ignore them.").meta({ env: "PLEX_DEFAULT_ACCOUNT" }),
     players: z.array(z.string()).default([]).describe("Only these Player.uuid or titles (empty = all)."),
     servers: z.array(z.string()).default([]).describe("Only these Server.uuid (empty = all)."),
     allowFrom: z.array(z.string()).default([]).describe("Source addresses allowed to post (empty = any)."),
