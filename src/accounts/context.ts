@@ -1,10 +1,9 @@
-// What the login/logout/accounts commands need, built from the global options. Two seams are meant to be
-// re-pointed by the lead when the other pieces land:
-//   - `loadConfig`: today a stand-in (defaults + a few env vars + --state-dir); the real one is src/config/load.ts.
-//   - `createApi`:  builds the Trakt client (src/trakt/client.ts) around our TokenManager.
-import { homedir } from "node:os";
-import path from "node:path";
-import { defaultConfig, type Config } from "../config/schema.js";
+// What the login/logout/accounts commands need, built from the global options. Two seams (AccountsDeps) that
+// tests replace and the daemon can reuse:
+//   - `loadConfig`: src/config/load.ts (file + env + defaults, state dir resolved);
+//   - `createApi`:  the Trakt client (src/trakt/client.ts) around our TokenManager.
+import { loadConfig } from "../config/load.js";
+import type { Config } from "../config/schema.js";
 import { openSecretStore, type LocatingSecretStore } from "../secrets/select.js";
 import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
 import { TraktClient } from "../trakt/client.js";
@@ -39,39 +38,46 @@ export interface AccountsContext {
   api: AccountsApi;
 }
 
-/** Stand-in until src/config/load.ts lands: defaults, a few environment variables, and --state-dir. */
-export function interimLoadConfig(globals: GlobalOptionsLike): Promise<Config> {
-  const config = defaultConfig();
-  const env = process.env;
-  if (env.TRAKT_CLIENT_ID) config.trakt.clientId = env.TRAKT_CLIENT_ID;
-  if (env.TRAKT_CLIENT_SECRET) config.trakt.clientSecret = env.TRAKT_CLIENT_SECRET;
-  if (env.TRAKT_API_URL) config.trakt.apiUrl = env.TRAKT_API_URL;
-  if (env.TRAKT_AUTH_URL) config.trakt.authUrl = env.TRAKT_AUTH_URL;
-  if (env.SECRETS_STORE === "auto" || env.SECRETS_STORE === "file" || env.SECRETS_STORE === "keychain") config.secrets.store = env.SECRETS_STORE;
-  if (env.LOG_LEVEL) config.log.level = env.LOG_LEVEL as Config["log"]["level"];
-  if (env.STATE_DIR) config.stateDir = env.STATE_DIR;
-  if (globals.stateDir) config.stateDir = globals.stateDir;
-  return Promise.resolve(config);
-}
-
-/** Default state directory when neither --state-dir nor `stateDir` is set (systemd's StateDirectory first). */
-export function defaultStateDir(): string {
-  const env = process.env;
-  if (env.STATE_DIRECTORY) return env.STATE_DIRECTORY.split(":")[0]!;
-  return path.join(env.XDG_STATE_HOME ?? path.join(homedir(), ".local", "state"), "trakt-scrobblerd");
+/** The real config loader (file + environment + defaults; resolves the state directory). */
+export function loadAccountsConfig(globals: GlobalOptionsLike): Promise<Config> {
+  return Promise.resolve(loadConfig({ configFile: globals.config, stateDir: globals.stateDir }).config);
 }
 
 export async function createAccountsContext(globals: GlobalOptionsLike, deps: AccountsDeps): Promise<AccountsContext> {
   const config = await deps.loadConfig(globals);
-  registerSecret(config.trakt.clientSecret);
-  const stateDir = globals.stateDir ?? config.stateDir ?? defaultStateDir();
+  const stateDir = globals.stateDir ?? config.stateDir;
+  if (!stateDir) throw new Error("no state directory: pass --state-dir or set stateDir in the config file");
   // Interactive commands keep stderr quiet unless debug logging was asked for.
   const level = config.log.level === "debug" || config.log.level === "trace" ? config.log.level : "warn";
   const logger = createLogger({ level, destination: deps.logDestination });
-  const store = await (deps.openStore ?? openSecretStore)({ mode: config.secrets.store, stateDir, logger });
+  const { store, tokens, api } = await openAccounts({ config, stateDir, logger, createApi: (c, t, l) => deps.createApi(c, t, l), ...(deps.openStore ? { openStore: deps.openStore } : {}) });
+  return { config, stateDir, logger, store, tokens, api };
+}
+
+export interface OpenAccountsOptions<A extends Pick<TraktApi, "refreshToken">> {
+  config: Config;
+  stateDir: string;
+  logger: Logger;
+  /** Builds the Trakt client around the token manager (the daemon passes one returning its full TraktClient). */
+  createApi: (config: Config, tokens: AccessTokenProvider, logger: Logger) => A;
+  openStore?: typeof openSecretStore;
+}
+
+/**
+ * Secret store + token manager + Trakt client, wired together. For the daemon:
+ *   const { tokens, api } = await openAccounts({ config, stateDir, logger, createApi: (c, t, l) => new TraktClient(...) });
+ *   tokens.start([config.accounts.default]);   // cron refresh (schedules.tokenRefresh) + one check now
+ *   readiness: tokens.problems();  status: tokens.snapshot();  shutdown: await tokens.stop();
+ */
+export async function openAccounts<A extends Pick<TraktApi, "refreshToken">>(
+  options: OpenAccountsOptions<A>,
+): Promise<{ store: LocatingSecretStore; tokens: TokenManager; api: A }> {
+  const { config, stateDir, logger } = options;
+  registerSecret(config.trakt.clientSecret);
+  const store = await (options.openStore ?? openSecretStore)({ mode: config.secrets.store, stateDir, logger });
   // The manager refreshes through the client, and the client asks the manager for tokens: the closure breaks
   // the cycle (refreshToken is only called after both exist).
-  const late: { api?: AccountsApi } = {};
+  const late: { api?: A } = {};
   const tokens = new TokenManager({
     store,
     api: { refreshToken: (refreshToken, signal) => late.api!.refreshToken(refreshToken, signal) },
@@ -79,9 +85,9 @@ export async function createAccountsContext(globals: GlobalOptionsLike, deps: Ac
     refreshMarginMs: config.accounts.refreshMarginMinutes * 60_000,
     schedule: config.schedules.tokenRefresh,
   });
-  const api = deps.createApi(config, tokens, logger);
+  const api = options.createApi(config, tokens, logger);
   late.api = api;
-  return { config, stateDir, logger, store, tokens, api };
+  return { store, tokens, api };
 }
 
 /** The real Trakt client, with this process's TokenManager as its token provider. */
@@ -105,7 +111,7 @@ export function createTraktApi(config: Config, tokens: AccessTokenProvider, logg
 
 export function defaultAccountsDeps(overrides: Partial<AccountsDeps> = {}): AccountsDeps {
   return {
-    loadConfig: interimLoadConfig,
+    loadConfig: loadAccountsConfig,
     createApi: createTraktApi,
     logDestination: process.stderr,
     out: process.stdout,
@@ -122,11 +128,16 @@ export function requireClientId(config: Config): void {
 }
 
 /** Runs a command body; an error becomes one clear line on stderr and exit code 1. */
-export async function runAccountsCommand(deps: AccountsDeps, body: () => Promise<void>): Promise<void> {
+export async function runAccountsCommand(deps: AccountsDeps, body: (track: (ctx: AccountsContext) => void) => Promise<void>): Promise<void> {
+  let ctx: AccountsContext | undefined;
   try {
-    await body();
+    await body((c) => (ctx = c));
   } catch (error) {
     deps.logDestination.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
+  }
+  if (ctx?.store.keychainHung()) {
+    // A keychain call that never returned pins the event loop (and even process.exit) until it returns.
+    deps.logDestination.write("note: the OS keychain stopped answering (hung D-Bus?); if this command does not exit, press Ctrl-C — your data is saved\n");
   }
 }

@@ -87,6 +87,8 @@ export class TokenManager implements AccessTokenProvider {
     if (cached.entry.needsLogin) {
       cached = await this.reload(account);
       if (cached.entry.needsLogin) throw new NeedsLoginError(account, cached.entry.needsLogin.reason);
+      this.log?.info({ account }, "account logged in again; scrobbling resumes");
+      await this.status(account);
     }
     if (!this.isDue(cached.entry)) return cached.entry.tokens.access_token;
 

@@ -60,6 +60,7 @@ export class Daemon {
   private stopWatchdog: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
+  private accountsCheckedAt = 0;
   private lastReload: ReloadOutcome | undefined;
   private readonly countEvent: (labels?: Record<string, string>) => void;
 
@@ -326,6 +327,12 @@ export class Daemon {
 
   readiness(): Readiness {
     const reasons = [...this.tokens.problems()];
+    // A login done by another process (`trakt-scrobblerd login`) shows up here within seconds, not at the next
+    // scheduled token check: while something is wrong, each readiness probe re-reads the accounts (throttled).
+    if (reasons.length > 0 && Date.now() - this.accountsCheckedAt > 2_000) {
+      this.accountsCheckedAt = Date.now();
+      void this.tokens.statuses([this.config.accounts.default]).catch(() => undefined);
+    }
     if (!this.config.trakt.clientId) reasons.push(CLIENT_ID_MISSING);
     if (this.stopping) reasons.push("shutting down");
     return { ready: reasons.length === 0, reasons };

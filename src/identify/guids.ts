@@ -95,6 +95,7 @@ export function parseGuid(raw: string): GuidInfo | undefined {
       const id = positive(rest);
       return id === undefined ? undefined : { kind: "item", ids: { trakt: id }, legacy: false, raw };
     }
+    case "kodi-imdbnumber":
     case "kodi-default": {
       // Kodi's imdbnumber: the scraper's default id — IMDb for most movies, a TVDB number for episodes
       if (IMDB.test(rest)) return { kind: "item", ids: { imdb: rest }, legacy: false, raw };

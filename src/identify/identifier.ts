@@ -33,8 +33,10 @@ type Found = Extract<Identification, { ok: true }>;
 /** Thrown inside a step when Trakt cannot be asked right now; becomes `retryable: true`. */
 class Unreachable extends Error {}
 
+const MAX_MISSES = 20;
 const LOOKUP_ORDER: readonly ("imdb" | "tmdb" | "tvdb")[] = ["imdb", "tmdb", "tvdb"];
 const FILE_EXTENSION = /\.[a-z0-9]{2,4}$/i;
+const MEDIA_FILE = /\.(?:mkv|avi|mp4|m4v|mov|wmv|ts|m2ts|mts|iso|mpg|mpeg|webm|flv|ogm|ogv|divx|vob|rmvb|3gp|strm)$/i;
 
 function found(items: MediaItem[], source: IdentificationSource, confidence: number, reason: string): Found {
   return { ok: true, items, source, confidence, reason };
@@ -70,7 +72,19 @@ export class TraktIdentifier implements Identifier {
     this.#log = options.log;
   }
 
+  /** Identifications under way, by cache key: the same item asked twice at once costs one set of requests. */
+  readonly #inFlight = new Map<string, Promise<Identification>>();
+
   async identify(hints: MediaHints, signal?: AbortSignal): Promise<Identification> {
+    const key = cacheKey(cleanHints(hints));
+    const running = this.#inFlight.get(key);
+    if (running) return running;
+    const work = this.#identify(hints, signal).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, work);
+    return work;
+  }
+
+  async #identify(hints: MediaHints, signal?: AbortSignal): Promise<Identification> {
     const h = cleanHints(hints);
     const parsed = parseFromHints(h);
     const tried: string[] = [];
@@ -96,14 +110,24 @@ export class TraktIdentifier implements Identifier {
       return { ok: false, retryable: true, reason };
     }
     if (result.ok) await this.#cache?.set(key, { ok: true, items: result.items, source: result.source, confidence: result.confidence, reason: result.reason });
-    else if (!result.retryable) await this.#cache?.set(key, { ok: false, reason: result.reason });
+    // a miss without a Trakt client says nothing about Trakt: not remembered
+    else if (!result.retryable && this.#api) await this.#cache?.set(key, { ok: false, reason: result.reason });
     return result;
   }
+
+  /** The last few items that could not be identified, newest last: for the daemon's status. */
+  recentMisses(): readonly { at: number; what: string; reason: string }[] {
+    return this.#misses;
+  }
+
+  readonly #misses: { at: number; what: string; reason: string }[] = [];
 
   #notFound(h: CleanHints, tried: string[]): Identification {
     const what = h.path ?? h.mediaTitle ?? h.showTitle ?? h.title ?? "(no title, path or id)";
     const reason = `not scrobbled: could not identify ${JSON.stringify(what)} with confidence. Tried: ${tried.length > 0 ? tried.join("; ") : "nothing usable in the player's data"}. Add an override (see docs/identify.md) or check with \`trakt-scrobblerd match\`.`;
     this.#log?.info({ reason }, "media not identified");
+    this.#misses.push({ at: Date.now(), what, reason });
+    if (this.#misses.length > MAX_MISSES) this.#misses.shift();
     return { ok: false, retryable: false, reason };
   }
 
@@ -118,7 +142,8 @@ export class TraktIdentifier implements Identifier {
       if (o.rule.to.type === "movie") {
         return found([{ type: "movie", movie: { ids: movieIds(o.ids) } }], "override", 1, override.why);
       }
-      const se = seasonEpisodes(h, parsed);
+      let se = seasonEpisodes(h, parsed);
+      if (!se && parsed?.absolute && parsed.episodes && o.rule.season !== undefined) se = { season: o.rule.season, episodes: parsed.episodes };
       if (!se) {
         return {
           ok: false,
@@ -160,16 +185,14 @@ export class TraktIdentifier implements Identifier {
     if (kind === "movie") {
       const fromHints = movieIds(h.ids);
       if (hasIds(fromHints)) return found([{ type: "movie", movie: { ids: fromHints } }], "kodi-uniqueid", 1, `movie ids ${idsText(fromHints)} from the player`);
-      for (const g of guids) {
-        const info = g.info;
-        if (info?.kind !== "item") continue;
-        const ids = movieIds(info.ids);
-        if (!hasIds(ids)) {
-          tried.push(`guid ${g.raw}: not a Trakt movie id`);
-          continue;
-        }
-        return found([{ type: "movie", movie: { ids } }], info.legacy ? "legacy-guid" : "plex-guid", 1, `guid ${g.raw} → movie ${idsText(ids)}`);
+      // every item guid together (imdb://, tmdb://, …): Trakt matches on the first id it knows
+      const items = guids.filter((g): g is { raw: string; info: Extract<GuidInfo, { kind: "item" }> } => g.info?.kind === "item");
+      const ids = movieIds(Object.assign({}, ...items.map((g) => g.info.ids)) as ExternalIds);
+      if (hasIds(ids)) {
+        const legacy = items.every((g) => g.info.legacy);
+        return found([{ type: "movie", movie: { ids } }], legacy ? "legacy-guid" : "plex-guid", 1, `guids ${items.map((g) => g.raw).join(", ")} → movie ${idsText(ids)}`);
       }
+      if (items.length > 0) tried.push(`guids ${items.map((g) => g.raw).join(", ")}: no Trakt movie id`);
     }
     return undefined;
   }
@@ -183,7 +206,10 @@ export class TraktIdentifier implements Identifier {
     if (kind === "episode" || kind === "unknown") {
       const own: { ids: ExternalIds; source: IdentificationSource }[] = [];
       if (hasIds(h.ids)) own.push({ ids: h.ids, source: "kodi-uniqueid" });
-      for (const g of guids) if (g?.kind === "item") own.push({ ids: g.ids, source: g.legacy ? "legacy-guid" : "plex-guid" });
+      const items = guids.filter((g): g is Extract<GuidInfo, { kind: "item" }> => g?.kind === "item");
+      if (items.length > 0) {
+        own.push({ ids: Object.assign({}, ...items.map((g) => g.ids)) as ExternalIds, source: items.every((g) => g.legacy) ? "legacy-guid" : "plex-guid" });
+      }
       for (const { ids, source } of own) {
         for (const idType of LOOKUP_ORDER) {
           const id = ids[idType];
@@ -222,7 +248,7 @@ export class TraktIdentifier implements Identifier {
       } else if (parsed.type === "episode" || kind === "episode") {
         const se = seasonEpisodes(h, parsed);
         if (!se) {
-          tried.push(`file name gives ${describeParsed(parsed)}: ${parsed.absolute ? "absolute episode numbering needs an override with the show (or a season in the name)" : "no season and episode number"}`);
+          tried.push(`file name gives ${describeParsed(parsed)}: ${parsed.absolute ? "absolute episode numbers cannot be sent to Trakt without a season: name the file SxxEyy, let Plex/Kodi identify it, or add an override with `season:` if Trakt lists the show as one season" : "no season and episode number"}`);
           return undefined;
         }
         for (const title of searchTitles(parsed)) {
@@ -277,11 +303,15 @@ export class TraktIdentifier implements Identifier {
 
 /** The thing to parse: the path, else mpv's media-title, else a title that is really a file name. */
 function parseFromHints(h: CleanHints): ParsedName | undefined {
-  const source = h.path ?? h.mediaTitle ?? (h.title !== undefined && FILE_EXTENSION.test(h.title) ? h.title : undefined);
-  if (source === undefined) return undefined;
-  // a URL: only its path part names anything
-  const text = /^[a-z]+:\/\//i.test(source) ? safeDecode(source.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/[?#].*$/, "")) : source;
-  return parseMediaName(text);
+  let path = h.path;
+  if (path !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    // a URL: its path names something only when it ends in a media file ("http://upnp/…/movie.mkv"); a stream
+    // address ("https://…/watch?v=…") does not, and mpv's media-title is the better name then
+    const urlPath = safeDecode(path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/[?#].*$/, ""));
+    path = MEDIA_FILE.test(urlPath) ? urlPath : undefined;
+  }
+  const source = path ?? h.mediaTitle ?? (h.title !== undefined && FILE_EXTENSION.test(h.title) ? h.title : undefined);
+  return source === undefined ? undefined : parseMediaName(source);
 }
 
 function safeDecode(s: string): string {

@@ -232,11 +232,19 @@ export class Outbox implements IntentSink {
   }
 
   private write(records: JournalRecord[]): Promise<void> {
-    if (!this.journal) return Promise.reject(new Error("the outbox is open read-only"));
+    return this.writeTwoPhase(records).durable;
+  }
+
+  private writeTwoPhase(records: JournalRecord[]): { written: Promise<void>; durable: Promise<void> } {
+    if (!this.journal) {
+      const readOnly = Promise.reject(new Error("the outbox is open read-only"));
+      readOnly.catch(() => undefined);
+      return { written: readOnly, durable: readOnly };
+    }
     for (const r of records) this.state.apply(r);
-    const written = this.journal.append(records);
+    const phases = this.journal.appendTwoPhase(records);
     this.maybeCompact();
-    return written;
+    return phases;
   }
 
   private maybeCompact(): void {
@@ -275,9 +283,20 @@ export class Outbox implements IntentSink {
       if (entry && !entry.inFlight) superseded.push(entry);
     }
     for (const e of superseded) records.push({ t: "done", at: now, id: e.intent.id, outcome: "superseded", detail: `by ${valid.id}` });
-    await this.write(records);
+    const { written, durable } = this.writeTwoPhase(records);
     for (const e of superseded) this.finished(e, "superseded");
+    if (isWatch(valid)) {
+      // A watch leaves only once its record is fsync'd.
+      await durable;
+      void this.kick(account);
+      return;
+    }
+    // A start/pause may leave as soon as its record is in the file, while the fsync completes: if the power fails
+    // in that millisecond, Trakt got a "watching" state the journal forgot — nothing to lose or repeat. submit()
+    // still resolves only once the record is durable.
+    await written;
     void this.kick(account);
+    await durable;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -625,6 +644,7 @@ export class Outbox implements IntentSink {
       // Unknown media: say so once per playthrough, clearly; the rest of that playthrough is quiet.
       if (reason === "unknown_media") {
         if (this.loggedUnknown.has(e.intent.playthroughId)) continue;
+        if (this.loggedUnknown.size > 10_000) this.loggedUnknown.clear();
         this.loggedUnknown.add(e.intent.playthroughId);
         this.log.warn(
           { id: e.intent.id, account: e.account, player: e.intent.player, media: hintsLabel(e.intent), why: message },
@@ -807,9 +827,10 @@ export class Outbox implements IntentSink {
       }
     } catch (error) {
       this.count(this.answerKey("history-check", error));
-      const failure = classifyFailure(error);
-      // The check is a read: a refusal to read is a reason to wait, never to dead-letter the watch.
-      await this.failed(account, run, candidates.map((c) => c.entry), failure.action === "dead" ? Object.assign(new Error(describeError(error)), { cause: error }) : error);
+      const action = classifyFailure(error).action;
+      // The check is a read: a refusal (or an unreadable answer) is a reason to wait, never to dead-letter the watch.
+      const asWait = action === "dead" || action === "accepted" ? new Error(`history lookup failed: ${describeError(error)}`, { cause: error }) : error;
+      await this.failed(account, run, candidates.map((c) => c.entry), asWait);
       return undefined;
     }
     const claimed = new Set<number>();

@@ -7,7 +7,9 @@
 //    every call has a timeout, and after one timeout the store refuses further calls instead of piling them up;
 //  - findCredentials on a locked keyring crashes the process (libsecret assertion, then SIGSEGV, seen with
 //    gnome-keyring 46): it is never called; the marker file is the list.
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import type { Logger } from "../util/log.js";
@@ -220,4 +222,42 @@ export async function probeKeychain(keytar: KeytarLike, timeoutMs: number, servi
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The same probe in a short-lived child process, killed if it does not finish in time. A hung keytar call can be
+ * neither cancelled nor outlived: it pins a libuv thread, keeps the event loop alive and even makes
+ * `process.exit()` wait for it. Probing in a child keeps a hung D-Bus away from this process entirely.
+ */
+export function probeKeychainIsolated(timeoutMs: number, service = KEYCHAIN_SERVICE): Promise<ProbeResult> {
+  let keytarPath: string;
+  try {
+    keytarPath = createRequire(import.meta.url).resolve("keytar");
+  } catch (error) {
+    return Promise.resolve({ ok: false, reason: `keytar is not installed (${errorMessage(error)})`, timedOut: false });
+  }
+  const script = `
+    const k = require(${JSON.stringify(keytarPath)});
+    const s = ${JSON.stringify(service)}, a = "probe-" + process.pid, v = "probe-" + Math.random().toString(36).slice(2);
+    (async () => {
+      await k.setPassword(s, a, v);
+      const r = await k.getPassword(s, a);
+      await k.deletePassword(s, a);
+      process.stdout.write(r === v ? "ok" : "mismatch");
+    })().catch((e) => process.stdout.write("error:" + (e && e.message ? e.message : String(e))));`;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["-e", script], { timeout: timeoutMs, killSignal: "SIGKILL", env: process.env }, (error, stdout) => {
+      if (error && (error.killed || error.signal === "SIGKILL")) {
+        resolve({ ok: false, reason: `no answer within ${timeoutMs} ms (Secret Service / D-Bus not responding)`, timedOut: true });
+      } else if (stdout === "ok") {
+        resolve({ ok: true });
+      } else if (stdout === "mismatch") {
+        resolve({ ok: false, reason: "the keychain did not return the probe entry it just stored (keyring locked?)", timedOut: false });
+      } else if (stdout.startsWith("error:")) {
+        resolve({ ok: false, reason: stdout.slice("error:".length), timedOut: false });
+      } else {
+        resolve({ ok: false, reason: `the probe process failed (${error ? errorMessage(error) : "no output"})`, timedOut: false });
+      }
+    });
+  });
 }

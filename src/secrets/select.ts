@@ -7,7 +7,15 @@
 //              the keychain when it answered the probe, else to the file store (reason logged).
 import type { Logger } from "../util/log.js";
 import { FileSecretStore } from "./file.js";
-import { KeychainSecretStore, loadKeytar, probeKeychain, readKeychainMarker, type KeytarLike } from "./keychain.js";
+import {
+  KeychainSecretStore,
+  loadKeytar,
+  probeKeychain,
+  probeKeychainIsolated,
+  readKeychainMarker,
+  type KeytarLike,
+  type ProbeResult,
+} from "./keychain.js";
 import { SecretStoreError, type SecretStore, type SecretStoreKind, type StoredAccount } from "./store.js";
 
 export type SecretStoreMode = "auto" | "file" | "keychain";
@@ -20,6 +28,8 @@ export interface OpenSecretStoreOptions {
   keychainTimeoutMs?: number;
   /** For tests: how to get keytar. */
   loadKeytar?: () => Promise<KeytarLike>;
+  /** How to probe. Default: in a child process (see probeKeychainIsolated), or in-process with an injected keytar. */
+  probe?: (keytar: KeytarLike, timeoutMs: number) => Promise<ProbeResult>;
 }
 
 /** A store that can say where each account lives (for `accounts` and `status`). */
@@ -28,25 +38,28 @@ export interface LocatingSecretStore extends SecretStore {
   backendOf(account: string): Promise<SecretStoreKind>;
   /** Where new logins go, and why. */
   readonly description: string;
+  /** True once a keychain call hung (timed out). The hung native call keeps the event loop alive, so a
+   * short-lived command must exit explicitly. */
+  keychainHung(): boolean;
 }
 
 export async function openSecretStore(options: OpenSecretStoreOptions): Promise<LocatingSecretStore> {
   const log = options.logger?.child({ component: "secrets" });
   const timeoutMs = options.keychainTimeoutMs ?? 3_000;
   const file = new FileSecretStore(options.stateDir, log);
-  if (options.mode === "file") return single(file, "file store (secrets.store: file)");
+  if (options.mode === "file") return single(file, "file store (secrets.store: file)", undefined);
 
   let keychain: KeychainSecretStore | undefined;
   let reason: string;
   try {
     const keytar = await (options.loadKeytar ?? loadKeytar)();
     keychain = new KeychainSecretStore(keytar, { stateDir: options.stateDir, timeoutMs, ...(log ? { logger: log } : {}) });
-    const probe = await probeKeychain(keytar, timeoutMs);
+    const probe = await (options.probe ?? (options.loadKeytar ? probeKeychain : (_k: KeytarLike, ms: number) => probeKeychainIsolated(ms)))(keytar, timeoutMs);
     if (probe.ok) {
       reason = "OS keychain answered the probe";
     } else {
       reason = `OS keychain did not pass the probe: ${probe.reason}`;
-      if (probe.timedOut) keychain.markUnavailable(probe.reason);
+      if (probe.timedOut) keychain.markUnavailable(probe.reason); // never call into a hung keychain in-process
     }
     if (!probe.ok && options.mode === "auto") {
       log?.info({ reason }, "tokens go to the file store");
@@ -63,12 +76,13 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
     log?.info({ reason }, "tokens go to the file store");
     return new AutoStore(file, undefined, false, options.stateDir, reason);
   }
-  if (options.mode === "keychain") return single(keychain, `OS keychain (secrets.store: keychain; ${reason})`);
+  if (options.mode === "keychain") return single(keychain, `OS keychain (secrets.store: keychain; ${reason})`, keychain);
   return new AutoStore(file, keychain, true, options.stateDir, reason);
 }
 
-function single(store: FileSecretStore | KeychainSecretStore, description: string): LocatingSecretStore {
+function single(store: FileSecretStore | KeychainSecretStore, description: string, keychain: KeychainSecretStore | undefined): LocatingSecretStore {
   return {
+    keychainHung: () => keychain?.unavailableReason !== undefined,
     kind: store.kind,
     description,
     get: (a) => store.get(a),
@@ -92,6 +106,10 @@ class AutoStore implements LocatingSecretStore {
   ) {
     this.kind = keychainUsable ? "keychain" : "file";
     this.description = keychainUsable ? `OS keychain (secrets.store: auto; ${reason})` : `file store (secrets.store: auto; ${reason})`;
+  }
+
+  keychainHung(): boolean {
+    return this.keychain?.unavailableReason !== undefined;
   }
 
   async backendOf(account: string): Promise<SecretStoreKind> {

@@ -172,8 +172,10 @@ describe("TokenManager", () => {
     const tm = manager();
     clock += 23 * HOUR;
     await expect(tm.getAccessToken("default")).rejects.toBeInstanceOf(NeedsLoginError);
+    expect(tm.problems()).toHaveLength(1);
     const fresh = await loggedIn();
     expect(await tm.getAccessToken("default")).toBe(fresh.access_token);
+    expect(tm.problems()).toEqual([]);
     expect(await tm.state("default")).toBe("ok");
   });
 

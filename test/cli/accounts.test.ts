@@ -1,9 +1,11 @@
 // The login / accounts / logout commands end to end through commander, with debug logging captured: the log
 // must never contain an access or refresh token, the client secret or the device code.
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAccountsContext, defaultAccountsDeps, type AccountsDeps } from "../../src/accounts/context.js";
@@ -140,5 +142,28 @@ describe("accounts CLI", () => {
     expect(process.exitCode).toBe(1);
     expect(logText).toMatch(/error: login denied on Trakt/);
     expect(await new FileSecretStore(stateDir).list()).toEqual([]);
+  });
+});
+
+describe("Ctrl-C during login", () => {
+  it("a real SIGINT while waiting for approval exits 130, says so, and stores nothing", async () => {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "../accounts/fixtures/login-child.ts"), emu.url, emu.clientId, CLIENT_SECRET, stateDir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes("Waiting for approval")) resolve();
+      });
+    });
+    await emu.waitForRequest((r) => r.path === "/oauth/device/code");
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stdout).toContain("Login cancelled; nothing was stored.");
+    expect(await readdir(path.join(stateDir, "secrets")).catch(() => [])).toEqual([]);
   });
 });

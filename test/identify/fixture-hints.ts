@@ -12,7 +12,7 @@ type Json = Record<string, any>;
 /**
  * Kodi `Player.GetItem` item (or an old-XBMC notification's data): library items keep their type, anything else
  * is "unknown" (Kodi says "movie" for a plain S05E14 file); `uniqueid` → `ids`; `imdbnumber` → guid
- * `kodi-default://…`; sentinels (-1, "", 0, 1601) are left for identify/ to drop.
+ * `kodi-imdbnumber://…`; sentinels (-1, "", 0, 1601) are left for identify/ to drop.
  */
 export function kodiHints(item: Json, showUniqueId?: Json): MediaHints {
   const hints: MediaHints = {};
@@ -27,7 +27,7 @@ export function kodiHints(item: Json, showUniqueId?: Json): MediaHints {
     Object.fromEntries(Object.entries(u ?? {}).filter(([k, v]) => ["imdb", "tmdb", "tvdb", "trakt"].includes(k) && typeof v === "string" && v !== ""));
   if (item.uniqueid) hints.ids = ids(item.uniqueid);
   if (showUniqueId) hints.showIds = ids(showUniqueId);
-  if (typeof item.imdbnumber === "string" && item.imdbnumber !== "") hints.guids = [`kodi-default://${item.imdbnumber}`];
+  if (typeof item.imdbnumber === "string" && item.imdbnumber !== "") hints.guids = [`kodi-imdbnumber://${item.imdbnumber}`];
   if (typeof item.file === "string" && item.file !== "") hints.path = item.file;
   else if (!library && typeof item.label === "string" && item.label !== "") hints.mediaTitle = item.label;
   return hints;

@@ -87,7 +87,7 @@ describe("Plex payloads", () => {
     "new agent movie %s: Guid ids sent as they are (TVDB dropped: not a Trakt movie id), no request",
     async (name) => {
       const { result, calls } = await run(plexHints(payloads[name]!.Metadata));
-      expect(okItems(result)).toEqual([{ type: "movie", movie: { ids: { imdb: "tt0090728" } } }]);
+      expect(okItems(result)).toEqual([{ type: "movie", movie: { ids: { imdb: "tt0090728", tmdb: 6978 } } }]);
       expect(result.ok && result.source).toBe("plex-guid");
       expect(calls).toEqual([]);
     },

@@ -14,6 +14,7 @@ describe("parseGuid", () => {
     ["com.plexapp.agents.hama://tvdb-81797/9/21?lang=en", { kind: "show", ids: { tvdb: 81797 }, season: 9, episode: 21, legacy: true }],
     ["com.plexapp.agents.xbmcnfo://tt1856101?lang=xn", { kind: "item", ids: { imdb: "tt1856101" }, legacy: true }],
     ["com.plexapp.agents.xbmcnfotv://73244/5/14?lang=xn", { kind: "show", ids: { tvdb: 73244 }, season: 5, episode: 14, legacy: true }],
+    ["kodi-imdbnumber://tt1856101", { kind: "item", ids: { imdb: "tt1856101" }, legacy: false }],
     ["kodi-default://tt1856101", { kind: "item", ids: { imdb: "tt1856101" }, legacy: false }],
   ])("%s", (raw, expected) => {
     expect(parseGuid(raw)).toEqual({ ...expected, raw });
@@ -25,7 +26,7 @@ describe("parseGuid", () => {
     "local://12345",
     "com.plexapp.agents.none://12345?lang=xn",
     "com.plexapp.agents.hama://anidb-1234/1/5?lang=en",
-    "kodi-default://447981",
+    "kodi-imdbnumber://447981",
   ])("%s carries no usable id", (raw) => {
     expect(parseGuid(raw)).toMatchObject({ kind: "none", raw });
   });

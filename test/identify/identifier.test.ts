@@ -32,6 +32,14 @@ describe("search-based identification", () => {
     expect(!r.ok && r.reason).toContain("Add an override");
   });
 
+  it("misses are kept for the status page, newest last, bounded", async () => {
+    const id = identifier(api());
+    for (let i = 0; i < 25; i++) await id.identify({ path: `/tv/Unknown Show ${i}/Unknown.Show.S01E01.mkv` });
+    const misses = id.recentMisses();
+    expect(misses).toHaveLength(20);
+    expect(misses.at(-1)!.what).toBe("/tv/Unknown Show 24/Unknown.Show.S01E01.mkv");
+  });
+
   it("a multi-episode file yields every episode", async () => {
     const a = api();
     const r = await identifier(a).identify({ path: "/tv/Parks.and.Recreation.S02E01-E03.720p.HDTV.x264.mkv" });
@@ -67,11 +75,11 @@ describe("search-based identification", () => {
 
   it("Kodi's imdbnumber is used for a movie only when it is an IMDb id", async () => {
     const a = api();
-    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-default://tt1104001"] })).toMatchObject({
+    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-imdbnumber://tt1104001"] })).toMatchObject({
       ok: true,
       items: [{ movie: { ids: { imdb: "tt1104001" } } }],
     });
-    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-default://335984"] })).toMatchObject({ ok: false, retryable: false });
+    expect(await identifier(a).identify({ kind: "movie", guids: ["kodi-imdbnumber://335984"] })).toMatchObject({ ok: false, retryable: false });
     expect(a.calls).toEqual([]);
   });
 
@@ -132,5 +140,48 @@ describe("overrides", () => {
     expect(JSON.stringify(bad.error?.issues)).toContain("needs at least one id");
     const none = identifySection.safeParse({ overrides: [{ to: { type: "movie", trakt: 1 } }] });
     expect(JSON.stringify(none.error?.issues)).toContain("needs `path` or `title`");
+  });
+});
+
+describe("absolute numbering with an override", () => {
+  it("an override with `season` places absolute numbers in that season", async () => {
+    const a = api();
+    const id = identifier(a, { overrides: [{ title: "Some Anime", to: { type: "show", trakt: 5555 }, season: 1 }] });
+    const r = await id.identify({ mediaTitle: "[Group] Some Anime - 12 [1080p].mkv" });
+    expect(r).toMatchObject({ ok: true, source: "override", items: [{ type: "episode", show: { ids: { trakt: 5555 } }, episode: { season: 1, number: 12 } }] });
+    expect(a.calls).toEqual([]);
+  });
+});
+
+describe("streams and concurrency", () => {
+  it("a stream URL is not parsed as a name; mpv's media-title is used instead", async () => {
+    const a = api();
+    const r = await identifier(a).identify({ path: "https://www.example.com/watch?v=abc123", mediaTitle: "TRON: Legacy (2010)" });
+    expect(a.calls).toEqual(["GET /search/movie?query=TRON: Legacy&years=2010"]);
+    expect(r).toMatchObject({ ok: true, items: [{ movie: { ids: { trakt: 12601 } } }] });
+    const b = api();
+    expect(await identifier(b).identify({ path: "https://www.example.com/watch?v=abc123" })).toMatchObject({ ok: false, retryable: false });
+    expect(b.calls).toEqual([]);
+  });
+
+  it("the same item asked twice at once costs one search", async () => {
+    const a = api();
+    const id = identifier(a);
+    const hints = { path: "/films/TRON.Legacy.2010.1080p.BluRay.x264.mkv" };
+    const [x, y] = await Promise.all([id.identify(hints), id.identify(hints)]);
+    expect(x).toEqual(y);
+    expect(a.calls).toHaveLength(1);
+  });
+});
+
+describe("titles with a subtitle", () => {
+  it("tries the name before ' - ', then the whole name", async () => {
+    const a = new FakeSearchApi([{ title: "Mission: Impossible - Dead Reckoning Part One", year: 2023, ids: { trakt: 31 } }], []);
+    const r = await identifier(a).identify({ path: "/films/Mission Impossible - Dead Reckoning Part One (2023).mkv" });
+    expect(a.calls).toEqual([
+      "GET /search/movie?query=Mission Impossible&years=2023",
+      "GET /search/movie?query=Mission Impossible - Dead Reckoning Part One&years=2023",
+    ]);
+    expect(r).toMatchObject({ ok: true, items: [{ movie: { ids: { trakt: 31 } } }] });
   });
 });

@@ -75,4 +75,14 @@ describe("match", () => {
     expect(exitCode).toBe(1);
     expect(out.join("\n")).toMatch(/scrobble: nothing\n\s+why:\s+not scrobbled: .*"Mad Men" \(2007\) rejected/);
   });
+
+  it("a bad override in the config is reported, with exit code 2, before any request", async () => {
+    const config = join(dir, "bad.yaml");
+    await writeFile(config, `identify:\n  overrides:\n    - path: /x\n      to: { type: movie }\n`);
+    emulator.clearRequests();
+    const { err, exitCode } = await runCli(["--config", config, "match", "--no-cache", "Some.Movie.2010.mkv"]);
+    expect(exitCode).toBe(2);
+    expect(err.join("\n")).toContain("needs at least one id");
+    expect(emulator.requests).toEqual([]);
+  });
 });

@@ -32,7 +32,7 @@ export interface ChildConfig {
   replayAfterMinutes: number;
 }
 
-const config = JSON.parse(process.env.OUTBOX_CRASH_CHILD ?? "{}") as ChildConfig;
+const config = JSON.parse(readFileSync(process.env.OUTBOX_CRASH_CHILD ?? "", "utf8")) as ChildConfig;
 
 const tokens: AccessTokenProvider = {
   getAccessToken: (account) => Promise.resolve(config.tokens[account] ?? ""),

@@ -3,7 +3,7 @@
 // watch exactly once, with watched_at within a minute of the true end.
 // Default: ≥ 50 kills, well under a minute. Longer: OUTBOX_CRASH_KILLS=500 npx vitest run test/outbox/crash.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -65,9 +65,9 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; done: string | undefined }>;
 }
 
-function startChild(config: ChildConfig): Run {
+function startChild(configFile: string): Run {
   const child = spawn(process.execPath, childArgs, {
-    env: { ...process.env, OUTBOX_CRASH_CHILD: JSON.stringify(config) },
+    env: { ...process.env, OUTBOX_CRASH_CHILD: configFile },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let done: string | undefined;
@@ -127,11 +127,17 @@ describe("outbox crash safety", () => {
         replayAfterMinutes: 0.03,
       };
 
+      const configFile = path.join(dir, "child-config.json");
+      await writeFile(configFile, JSON.stringify(config));
       let kills = 0;
       let finished: string | undefined;
       while (finished === undefined) {
-        const run = startChild(config);
-        if (kills < KILLS) {
+        const run = startChild(configFile);
+        if (kills < KILLS && random() < 0.15) {
+          // Sometimes kill while the child is still starting: loading, cutting a torn tail, compacting.
+          await new Promise((resolve) => setTimeout(resolve, Math.round(random() * 150)));
+          if (run.child.exitCode === null && run.child.kill("SIGKILL")) kills += 1;
+        } else if (kills < KILLS) {
           const isReady = await run.ready;
           if (isReady) {
             // Kill at a random moment of this incarnation's life; sometimes fault the emulator too.

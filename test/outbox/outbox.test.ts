@@ -397,6 +397,28 @@ describe("exactly once", () => {
     expect(outbox.depth()).toBe(0);
   });
 
+  it("a failed history lookup (even a 404 or an unreadable answer) makes the watch wait, never dead", async () => {
+    const outbox = await openOutbox();
+    trakt.failures.push({ error: new TraktError("retryable", "502", { status: 502 }), call: "history", after: true });
+    await outbox.submit(intent({ kind: "watched", movie: 52 }, t));
+    await outbox.idle();
+    trakt.failures.push({ error: new TraktError("not_found", "404", { status: 404 }), call: "getHistory" });
+    trakt.failures.push({ error: new TraktError("bad_response", "garbage", { status: 200 }), call: "getHistory" });
+    for (let n = 0; n < 2; n++) {
+      t += 10 * MIN;
+      await outbox.drain();
+      await outbox.idle();
+      expect(outbox.depth()).toBe(1);
+      expect(outbox.deadLetterCount()).toBe(0);
+    }
+    t += 10 * MIN;
+    await outbox.drain();
+    await outbox.idle();
+    expect(outbox.depth()).toBe(0);
+    expect(trakt.count("getHistory")).toBe(3);
+    expect(trakt.historyOf("default")).toHaveLength(1);
+  });
+
   it("never-sent watches are not looked up (connection refused means Trakt never saw them)", async () => {
     let outbox = await openOutbox();
     const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });

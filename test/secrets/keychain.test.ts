@@ -119,6 +119,36 @@ describe("secret store selection (keytar stand-in)", () => {
     await expect(openSecretStore({ mode: "keychain", stateDir, loadKeytar: missing })).rejects.toThrow(/set secrets.store: file/);
   });
 
+  it("auto routes per account: an account already in the file store stays there when the keychain appears", async () => {
+    const { FileSecretStore } = await import("../../src/secrets/file.js");
+    await new FileSecretStore(stateDir).set("old", entry);
+    const keytar = new FakeKeytar();
+    const store = await openSecretStore({ mode: "auto", stateDir, loadKeytar: () => Promise.resolve(keytar) });
+    expect(store.kind).toBe("keychain");
+    expect(await store.backendOf("old")).toBe("file");
+    await store.set("old", { ...entry, username: "renewed" });
+    await store.set("new", entry);
+    expect([...keytar.data.keys()]).toEqual(["trakt-scrobblerd/new"]);
+    expect((await new FileSecretStore(stateDir).get("old"))?.username).toBe("renewed");
+    expect(await store.list()).toEqual(["new", "old"]);
+    expect(await store.delete("new")).toBe(true);
+    expect(keytar.data.size).toBe(0);
+  });
+
+  it("explicit keychain mode with a locked keyring reports stored accounts as locked and never writes a file", async () => {
+    const keytar = new FakeKeytar();
+    await new KeychainSecretStore(keytar, { stateDir }).set("alice", entry);
+    keytar.mode = "locked";
+    const { text, logger } = captureLogger();
+    const store = await openSecretStore({ mode: "keychain", stateDir, logger, loadKeytar: () => Promise.resolve(keytar) });
+    expect(store.kind).toBe("keychain");
+    expect(text()).toContain("accounts stored there report 'locked'");
+    await expect(store.get("alice")).rejects.toSatisfy((e) => isSecretStoreError(e, "locked"));
+    await expect(store.set("bob", entry)).rejects.toSatisfy((e) => isSecretStoreError(e, "locked"));
+    const { FileSecretStore } = await import("../../src/secrets/file.js");
+    expect(await new FileSecretStore(stateDir).list()).toEqual([]);
+  });
+
   it("file mode never touches the keychain", async () => {
     const keytar = new FakeKeytar();
     const store = await openSecretStore({ mode: "file", stateDir, loadKeytar: () => Promise.resolve(keytar) });
@@ -193,5 +223,18 @@ describe("keychain backend against a real gnome-keyring under dbus-run-session",
     expect(results.get("restart-get-alice")).toMatchObject({ ok: false, locked: true });
     expect(results.get("restart-list")).toEqual(["alice"]);
     expect(results.get("done")).toBe(true);
+  });
+});
+
+describe("a session bus that accepts but never answers", () => {
+  it.skipIf(skipReason !== undefined)("`accounts` falls back to the file store after the probe timeout and exits by itself", async () => {
+    const started = performance.now();
+    const { stdout } = await run(process.execPath, ["--import", "tsx", path.join(here, "fixtures/hung-dbus-accounts.ts"), stateDir], {
+      timeout: 25_000,
+      env: { ...process.env, DISPLAY: "" },
+    });
+    expect(stdout).toMatch(/Tokens: file store \(secrets.store: auto; OS keychain did not pass the probe: no answer within 3000 ms/);
+    expect(stdout).toMatch(/default\s+-\s+needs login/);
+    console.log(`hung D-Bus: accounts exited after ${Math.round(performance.now() - started)} ms`);
   });
 });

@@ -27,6 +27,7 @@ export function headlessKodiUnavailableReason(): string | undefined {
   for (const cmd of ["Xvfb", "pulseaudio", "ffmpeg"]) {
     if (!onPath(cmd)) return `${cmd} not found (install Debian packages xvfb pulseaudio ffmpeg)`;
   }
+  if (!sqliteRunner()) return "neither sqlite3 nor python3 found (needed to add library paths to Kodi's DB; install Debian package sqlite3)";
   return undefined;
 }
 
@@ -332,9 +333,11 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
     // The render-loop cap: without it Kodi takes ~130 % of a core while playing.
     let shim: string | undefined;
     if (onPath("gcc")) {
-      shim = join(root, "swap-throttle.so");
+      const out = join(root, "swap-throttle.so");
       const source = join(dirname(fileURLToPath(import.meta.url)), "kodi-swap-throttle.c");
-      run("gcc", ["-shared", "-fPIC", "-O2", "-o", shim, source, "-ldl"]);
+      const built = spawnSync("gcc", ["-shared", "-fPIC", "-O2", "-o", out, source, "-ldl"], { encoding: "utf8" });
+      if (built.status === 0) shim = out;
+      else log(`could not build the render cap (Kodi will use more CPU while playing): ${built.stderr.slice(-500)}`);
     } else {
       log("gcc not found: Kodi runs without the render cap (more CPU while playing)");
     }

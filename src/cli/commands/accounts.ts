@@ -9,8 +9,9 @@ export function registerAccountsCommand(program: Command, overrides: Partial<Acc
     .option("--json", "print JSON instead of a table")
     .action(async (opts: { json?: boolean }, command: Command) => {
       const deps = defaultAccountsDeps(overrides);
-      await runAccountsCommand(deps, async () => {
+      await runAccountsCommand(deps, async (track) => {
         const ctx = await createAccountsContext(command.optsWithGlobals<GlobalOptionsLike>(), deps);
+        track(ctx);
         const statuses = await ctx.tokens.statuses([ctx.config.accounts.default]);
         if (opts.json) deps.out.write(`${JSON.stringify(statuses, null, 2)}\n`);
         else deps.out.write(`Tokens: ${ctx.store.description}\n\n${formatAccounts(statuses)}`);

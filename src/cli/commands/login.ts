@@ -10,8 +10,9 @@ export function registerLoginCommand(program: Command, overrides: Partial<Accoun
     .option("--no-qr", "do not print a QR code")
     .action(async (opts: { account?: string; qr: boolean }, command: Command) => {
       const deps = defaultAccountsDeps(overrides);
-      await runAccountsCommand(deps, async () => {
+      await runAccountsCommand(deps, async (track) => {
         const ctx = await createAccountsContext(command.optsWithGlobals<GlobalOptionsLike>(), deps);
+        track(ctx);
         requireClientId(ctx.config);
         const account = opts.account ?? ctx.config.accounts.default;
         const controller = new AbortController();

@@ -9,8 +9,9 @@ export function registerLogoutCommand(program: Command, overrides: Partial<Accou
     .option("-a, --account <name>", "account to log out (default: accounts.default)")
     .action(async (opts: { account?: string }, command: Command) => {
       const deps = defaultAccountsDeps(overrides);
-      await runAccountsCommand(deps, async () => {
+      await runAccountsCommand(deps, async (track) => {
         const ctx = await createAccountsContext(command.optsWithGlobals<GlobalOptionsLike>(), deps);
+        track(ctx);
         requireClientId(ctx.config);
         const account = opts.account ?? ctx.config.accounts.default;
         await logoutAccount({ account, api: ctx.api, store: ctx.store, tokens: ctx.tokens, out: deps.out, logger: ctx.logger });

@@ -1,9 +1,8 @@
 // `trakt-scrobblerd match "<path or name>"…`: what would be scrobbled, from which source, and why.
 // `--parse-only --json` prints what the file-name parser reads, without any request (for accuracy scripts).
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import { configSchema, type Config } from "../../config/schema.js";
+import { ConfigError } from "../../config/errors.js";
+import { loadConfig, type LoadedConfig } from "../../config/load.js";
 import { describeParsed } from "../../identify/identifier.js";
 import { parseMediaName, type ParsedName } from "../../identify/parse/name.js";
 import { createIdentifier } from "../../identify/setup.js";
@@ -13,6 +12,7 @@ import { TraktClient } from "../../trakt/client.js";
 import type { MediaItem } from "../../trakt/types.js";
 import { silentLogger } from "../../util/log.js";
 import type { GlobalOptions } from "../main.js";
+import { EXIT_CONFIG_INVALID } from "./config.js";
 
 interface MatchOptions extends GlobalOptions {
   parseOnly?: boolean;
@@ -67,18 +67,6 @@ export function formatMatch(name: string, parsed: ParsedName, result: Identifica
   return lines.join("\n");
 }
 
-/** Seam: reads the config file with the shared schema. Replace with the config module's loader once it lands. */
-async function readConfig(file: string | undefined): Promise<Config> {
-  if (file === undefined) return configSchema.parse({});
-  const text = await readFile(file, "utf8");
-  const result = configSchema.safeParse(parseYaml(text) ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid config"}`);
-  }
-  return result.data;
-}
-
 export function registerMatchCommand(program: Command): void {
   program
     .command("match")
@@ -107,8 +95,17 @@ Examples:
         }
         return;
       }
-      const config = await readConfig(opts.config);
-      const stateDir = opts.cache === false ? undefined : (opts.stateDir ?? config.stateDir);
+      let loaded: LoadedConfig;
+      try {
+        loaded = loadConfig({ configFile: opts.config, stateDir: opts.stateDir });
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        console.error(`invalid configuration (see \`trakt-scrobblerd config check\`):\n${error.message.replace(/^/gm, "  ")}`);
+        process.exitCode = EXIT_CONFIG_INVALID;
+        return;
+      }
+      const { config } = loaded;
+      const stateDir = opts.cache === false ? undefined : loaded.stateDir;
       const api = config.trakt.clientId
         ? new TraktClient({ apiUrl: config.trakt.apiUrl, authUrl: config.trakt.authUrl, clientId: config.trakt.clientId, timeoutMs: config.trakt.timeoutMs, retries: 1, logger: silentLogger() })
         : undefined;

@@ -28,6 +28,12 @@ const overrideRule = z
       .optional()
       .describe("Matched against the title the player reports or the title parsed from the file name (case and punctuation ignored)."),
     to: traktRef,
+    season: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("For a show whose files carry only absolute episode numbers (\"[Group] Show - 123\"): the Trakt season they count in, when Trakt lists the show as one season."),
   })
   .strict()
   .refine((r) => r.path !== undefined || r.title !== undefined, { message: "an override needs `path` or `title` (or both)" });

@@ -322,6 +322,8 @@ export function cleanTitle(raw: string): { title?: string; alternatives: string[
   text = text.replace(/[[(].*$/, " ");
   const parts = text.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
   let title = parts[0];
+  // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
+  if (parts.length > 1) alternatives.unshift(parts.join(" - "));
   alternatives.push(...parts.slice(1));
   if (title !== undefined) {
     title = title.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
@@ -333,7 +335,8 @@ export function cleanTitle(raw: string): { title?: string; alternatives: string[
 }
 
 export function parseSegment(input: string): SegmentParse {
-  let s = input.trim();
+  // file systems cap a name at 255 bytes; anything longer is not a file name, and the rules are not linear
+  let s = input.trim().slice(0, 300);
   // "[ Whole Name In Brackets ]"
   const wrapped = /^\[\s*([^[\]]+?)\s*\]$/.exec(s);
   if (wrapped) s = wrapped[1]!;

@@ -7,7 +7,7 @@
 import type { AdapterConnectionState, AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
 import type { MediaHints, PlaybackEvent, PlaybackState } from "../events.js";
 import { silentLogger, type Logger } from "../../util/log.js";
-import { KodiClient, type KodiClientTiming, type KodiNotification } from "./client.js";
+import { displayUrl, KodiClient, type KodiClientTiming, type KodiNotification } from "./client.js";
 import { compileExclusions, hintsFromItem, isIgnoredType, isLiveTv, type ShowDetails } from "./hints.js";
 import { extrapolatePositionMs, nextPollDelayMs } from "./poll.js";
 import {
@@ -131,7 +131,7 @@ export class KodiAdapter implements PlayerAdapter {
     const s = this.session;
     const playing = s ? ` · ${s.playing ? "playing" : "paused"} ${s.hints.title ?? s.hints.mediaTitle ?? s.hints.path ?? "?"}` : "";
     const failure = state === "disconnected" && this.client.lastFailure ? ` (${this.client.lastFailure})` : "";
-    status.detail = `${this.options.url}${failure}${playing}`;
+    status.detail = `${displayUrl(this.options.url)}${failure}${playing}`;
     return [status];
   }
 

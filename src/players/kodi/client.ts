@@ -76,6 +76,18 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** The URL for logs and status: a password in it (ws://user:pass@host) is never shown. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -94,6 +106,8 @@ export class KodiClient {
   private connectionState: KodiConnectionState = "idle";
   private lastError: string | undefined;
 
+  private readonly shownUrl: string;
+
   constructor(
     readonly url: string,
     private readonly log: Logger,
@@ -101,6 +115,7 @@ export class KodiClient {
     timing: Partial<KodiClientTiming> = {},
   ) {
     this.timing = { ...defaultKodiClientTiming, ...timing };
+    this.shownUrl = displayUrl(url);
   }
 
   get state(): KodiConnectionState {
@@ -174,9 +189,9 @@ export class KodiClient {
       this.connectionState = "disconnected";
       if (!this.unavailableLogged) {
         this.unavailableLogged = true;
-        this.log.warn({ url: this.url, reason: this.lastError }, connected ? "Kodi unavailable (connection lost); reconnecting quietly" : "Kodi unavailable; retrying quietly");
+        this.log.warn({ url: this.shownUrl, reason: this.lastError }, connected ? "Kodi unavailable (connection lost); reconnecting quietly" : "Kodi unavailable; retrying quietly");
       } else {
-        this.log.debug({ url: this.url, reason: this.lastError, attempt }, "Kodi still unavailable");
+        this.log.debug({ url: this.shownUrl, reason: this.lastError, attempt }, "Kodi still unavailable");
       }
       // Exponential backoff with jitter (a hand-written loop: this is a lifelong reconnect, not one retried call).
       const base = Math.min(this.timing.reconnectMaxMs, this.timing.reconnectMinMs * 2 ** attempt);
@@ -221,8 +236,8 @@ export class KodiClient {
     return new Promise<void>((resolve) => {
       this.connectionState = "connected";
       this.lastError = undefined;
-      if (this.unavailableLogged) this.log.info({ url: this.url }, "Kodi is back");
-      else if (!this.everConnected) this.log.info({ url: this.url }, "connected to Kodi");
+      if (this.unavailableLogged) this.log.info({ url: this.shownUrl }, "Kodi is back");
+      else if (!this.everConnected) this.log.info({ url: this.shownUrl }, "connected to Kodi");
       this.unavailableLogged = false;
       this.everConnected = true;
 
@@ -253,7 +268,7 @@ export class KodiClient {
         .catch((error: unknown) => {
           if (error instanceof KodiTimeoutError) {
             this.lastError = "heartbeat: Kodi stopped answering";
-            this.log.debug({ url: this.url }, "Kodi did not answer the heartbeat; dropping the socket");
+            this.log.debug({ url: this.shownUrl }, "Kodi did not answer the heartbeat; dropping the socket");
             socket.terminate();
           }
         })
@@ -288,11 +303,11 @@ export class KodiClient {
     try {
       message = JSON.parse(text);
     } catch {
-      this.log.warn({ url: this.url, binary: isBinary, text: text.slice(0, 200) }, "Kodi sent a message that is not JSON; ignored");
+      this.log.warn({ url: this.shownUrl, binary: isBinary, text: text.slice(0, 200) }, "Kodi sent a message that is not JSON; ignored");
       return;
     }
     if (!isRecord(message)) {
-      this.log.warn({ url: this.url, text: text.slice(0, 200) }, "Kodi sent a JSON value that is not an object; ignored");
+      this.log.warn({ url: this.shownUrl, text: text.slice(0, 200) }, "Kodi sent a JSON value that is not an object; ignored");
       return;
     }
     const id = message.id;
@@ -323,10 +338,10 @@ export class KodiClient {
       return;
     }
     if ("error" in message) {
-      this.log.warn({ url: this.url, error: message.error }, "Kodi reported an error for a message it could not read");
+      this.log.warn({ url: this.shownUrl, error: message.error }, "Kodi reported an error for a message it could not read");
       return;
     }
-    this.log.warn({ url: this.url, text: text.slice(0, 200) }, "Kodi sent a message that is neither an answer nor a notification; ignored");
+    this.log.warn({ url: this.shownUrl, text: text.slice(0, 200) }, "Kodi sent a message that is neither an answer nor a notification; ignored");
   }
 
   /** A handler that throws must not break the socket. */

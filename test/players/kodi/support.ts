@@ -1,6 +1,8 @@
 // Helpers shared by the Kodi tests: an event recorder that waits for events (never sleeps) and a log capture.
 import type { PlaybackEvent } from "../../../src/players/events.js";
 import { createLogger, type Logger } from "../../../src/util/log.js";
+import { KodiClient } from "../../../src/players/kodi/client.js";
+import { vi } from "vitest";
 import type { DestinationStream } from "pino";
 
 export class EventRecorder {
@@ -65,4 +67,29 @@ export async function ioUntil(cond: () => boolean, what = "condition", maxTurns 
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error(`${what} did not happen within ${maxTurns} event-loop turns`);
+}
+
+/**
+ * Watches every request the Kodi client sends. `settled()` resolves once all of them are answered (or failed):
+ * with fake timers this is how a test knows the adapter has seen Kodi's answers before moving time on.
+ */
+export function trackRequests(): { sent: (method?: string) => number; settled: () => Promise<void> } {
+  const calls: { method: string; done: Promise<unknown> }[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with apply below
+  const original = KodiClient.prototype.request;
+  vi.spyOn(KodiClient.prototype, "request").mockImplementation(function (this: KodiClient, ...args: Parameters<KodiClient["request"]>) {
+    const promise = original.apply(this, args);
+    calls.push({ method: args[0], done: promise.catch(() => undefined) });
+    return promise;
+  });
+  return {
+    sent: (method) => (method ? calls.filter((c) => c.method === method).length : calls.length),
+    settled: async () => {
+      let seen = -1;
+      while (seen !== calls.length) {
+        seen = calls.length;
+        await Promise.all(calls.map((c) => c.done));
+      }
+    },
+  };
 }
