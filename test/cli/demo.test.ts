@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { catalogue } from "../../src/emulator/index.js";
@@ -17,11 +17,10 @@ interface Result {
 }
 
 function cli(args: string[]): Promise<Result> {
-  const script = `import("./src/cli/main.ts").then((m) => m.main(["node", "trakt-scrobblerd", ...${JSON.stringify(args)}]))`;
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "-e", script],
+      ["--import", "tsx", join(repoRoot, "src/cli/entry.ts"), ...args],
       // A clean environment: no TRAKT_* of the developer's may leak into the demo.
       { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", HOME: tmpdir() }, timeout: 40_000 },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),

@@ -324,9 +324,8 @@ interface Run {
 }
 
 function cli(args: string[]): Promise<Run> {
-  const script = `import("./src/cli/main.ts").then((m) => m.main(["node", "trakt-scrobblerd", ...${JSON.stringify(args)}]))`;
   return new Promise((done) => {
-    execFile(process.execPath, ["--import", "tsx", "-e", script], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", HOME: tmpdir() }, timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/entry.ts"), ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", HOME: tmpdir() }, timeout: 30_000 }, (error, stdout, stderr) =>
       done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
     );
   });
