@@ -30,6 +30,9 @@ export async function checkStateDir(dir: string): Promise<CheckResult> {
   }
   if (!info.isDirectory()) return result(CHECK, "fail", `${dir} is not a directory`, "move it away or choose another state dir (--state-dir)");
   const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
+  if (uid === 0 && info.uid !== 0) {
+    return result(CHECK, "warn", `${dir} belongs to uid ${info.uid}; checked as root, so permissions are not what the daemon sees`, "run doctor as the daemon's user for a faithful check (see docs: doctor under systemd)");
+  }
   if (uid !== undefined && info.uid !== uid) {
     return result(CHECK, "fail", `${dir} belongs to uid ${info.uid}, not to this user (uid ${uid})`, `run doctor as the daemon's user (e.g. sudo -u trakt-scrobblerd trakt-scrobblerd doctor), or chown -R ${uid} ${dir}`);
   }

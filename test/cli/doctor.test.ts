@@ -1,7 +1,7 @@
 // `trakt-scrobblerd doctor`: each check against real things — the Trakt emulator, a fake Kodi WebSocket server, a
 // real mpv, a real daemon — and the CLI's exit code as a child process.
 import { execFile, spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -193,6 +193,17 @@ describe("state dir, secret store and accounts", () => {
     const file = join(root, "a-file");
     await writeFile(file, "");
     expect((await checkStateDir(file)).status).toBe("fail");
+  });
+
+  it("a dir owned by another user warns when checked as root (permissions differ for the daemon)", async (ctx) => {
+    if (process.getuid?.() !== 0) {
+      console.log("SKIPPED: needs root to give a directory to another user");
+      ctx.skip();
+    }
+    const dir = join(root, "someone-elses");
+    await mkdir(dir, { mode: 0o700 });
+    await chown(dir, 12345, 12345);
+    expect(await checkStateDir(dir)).toMatchObject({ status: "warn", message: expect.stringContaining("belongs to uid 12345") as unknown });
   });
 
   it("an account with no tokens fails with the login command; an expired one warns; a revoked one warns", async () => {
