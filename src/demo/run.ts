@@ -128,7 +128,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const print = options.print ?? ((line: string) => console.log(line));
   const timeoutMs = options.timeoutMs ?? 20_000;
   const started = Date.now();
-  const say = (who: string, text: string): void => print(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s  ${who.padEnd(7)} ${text}`);
+  // Narration ends with the outcome: what the shutdown logs afterwards is not part of the story.
+  let live = true;
+  const say = (who: string, text: string): void => {
+    if (live) print(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s  ${who.padEnd(7)} ${text}`);
+  };
   const scenario = demoScenario(options);
   const stateDir = await mkdtemp(join(tmpdir(), "trakt-scrobblerd-demo-"));
   let emulator: Emulator | undefined;
@@ -187,12 +191,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     let timer: NodeJS.Timeout | undefined;
     const failure = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve(`no watch reached the emulator within ${timeoutMs / 1000} s`), timeoutMs);
-      options.signal?.addEventListener("abort", () => resolve("interrupted"), { once: true });
+      if (options.signal?.aborted) resolve("interrupted");
+      else options.signal?.addEventListener("abort", () => resolve("interrupted"), { once: true });
     });
     const outcome = await Promise.race([arrived, failure]);
+    live = false;
     clearTimeout(timer);
     if (typeof outcome === "string") {
-      return { ok: false, error: `${outcome}; status: ${JSON.stringify(daemon.status().outbox)}`, elapsedMs: Date.now() - started };
+      const outbox = daemon.status().outbox as { pending?: number; deadLetters?: number } | undefined;
+      const left = `${outbox?.pending ?? 0} intent(s) still waiting in the outbox, ${outbox?.deadLetters ?? 0} dead letter(s)`;
+      return { ok: false, error: `${outcome} (${left})`, elapsedMs: Date.now() - started };
     }
     print("");
     print(`Recorded on "Trakt" (the emulator's history of ${USER}):`);

@@ -1,6 +1,6 @@
 // `trakt-scrobblerd demo` as a user runs it: a real child process (the CLI through tsx, no build needed) that must
 // finish on its own — a leaked handle would keep it alive and fail the test by its timeout.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -61,5 +61,31 @@ describe("trakt-scrobblerd demo", () => {
     expect(short.stderr).toContain("demo failed: no watch reached the emulator within 0.5 s");
     expect(short.stdout).not.toContain("Recorded on");
     expect(existsSync(stateDirOf(short.stdout))).toBe(false);
+  });
+
+  it.concurrent("Ctrl-C stops it early, exits 1 and still removes its temporary state", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/entry.ts"), "demo"], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", HOME: tmpdir() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | string | null>((done) => child.once("exit", (code, signal) => done(code ?? signal)));
+    await new Promise<void>((done) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        // Interrupt once the first scrobble has reached the emulator: mid-story, with state on disk.
+        if (!child.killed && stdout.includes("POST /scrobble/start")) {
+          child.kill("SIGINT");
+          done();
+        }
+      });
+    });
+    expect(await exited).toBe(1);
+    expect(stderr).toContain("demo failed: interrupted");
+    expect(stdout).not.toContain("Recorded on");
+    expect(existsSync(stateDirOf(stdout))).toBe(false);
   });
 });
