@@ -170,6 +170,10 @@ describe("config, client id and Trakt reachability", () => {
     expect(dns.status).toBe("fail");
     expect(dns.message).toMatch(/^cannot resolve api\.trakt\.invalid/);
     expect(dns.hint).toContain("DNS");
+    // https:// to a plain-HTTP server: the TLS handshake fails, which is neither DNS nor a refused connection.
+    const tls = await checkTraktReachable({ ...config({}).trakt, apiUrl: emulator.url.replace("http://", "https://"), clientId: "x" });
+    expect(tls).toMatchObject({ status: "fail", message: expect.stringMatching(/^TLS failed with 127\.0\.0\.1:\d+/) as unknown });
+    expect(tls.hint).toContain("CA certificates");
   });
 
   it("the CLI exits 1 when a check fails (no client id) and prints the hint", async () => {
