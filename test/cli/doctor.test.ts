@@ -183,6 +183,11 @@ describe("config, client id and Trakt reachability", () => {
     expect(run.stdout).toContain("[FAIL] trakt client id: no Trakt client id configured");
     expect(run.stdout).toContain("→ create an API app at https://app.trakt.tv/settings/apps/api");
     expect(run.stdout).toMatch(/\d+ problem\(s\) to fix/);
+
+    const json = await cli(["--config", configFile, "--state-dir", stateDir, "doctor", "--json", "--url", `http://127.0.0.1:${await closedPort()}`]);
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as CheckResult[];
+    expect(parsed.find((r) => r.check === "trakt client id")).toMatchObject({ status: "fail", hint: expect.stringContaining("TRAKT_CLIENT_ID") as unknown });
   });
 });
 

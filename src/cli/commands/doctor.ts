@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { renderResult, runDoctor, summarize } from "../../doctor/run.js";
+import type { CheckResult } from "../../doctor/types.js";
 import type { GlobalOptions } from "../main.js";
 
 export function registerDoctorCommand(program: Command): void {
@@ -8,7 +9,8 @@ export function registerDoctorCommand(program: Command): void {
     .description("check config, state dir, Trakt, tokens, players and the daemon; each line with a hint (exit 1 if any check failed)")
     .option("--timeout <ms>", "timeout of each network check", "5000")
     .option("--url <url>", "the running daemon's base URL instead of the one from server.host/server.port")
-    .action(async (opts: { timeout: string; url?: string }, command: Command) => {
+    .option("--json", "print the results as JSON ([{check, status, message, hint}])")
+    .action(async (opts: { timeout: string; url?: string; json?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const timeout = Number(opts.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0) {
@@ -21,10 +23,10 @@ export function registerDoctorCommand(program: Command): void {
         stateDir: globals.stateDir,
         timeoutMs: timeout,
         ...(opts.url ? { daemonUrl: opts.url } : {}),
-        onResult: (r) => console.log(renderResult(r)),
+        ...(opts.json ? {} : { onResult: (r: CheckResult) => console.log(renderResult(r)) }),
       });
       const summary = summarize(results);
-      console.log(`\n${summary.line}`);
+      console.log(opts.json ? JSON.stringify(results, null, 2) : `\n${summary.line}`);
       if (summary.failed > 0) process.exitCode = 1;
     });
 }
