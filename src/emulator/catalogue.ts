@@ -17,6 +17,8 @@ export interface CatalogueMovie {
 export interface CatalogueEpisode {
   season: number;
   number: number;
+  /** Absolute number, where the show has one. */
+  numberAbs?: number;
   title: string;
   ids: TraktIds & { trakt: number };
   firstAired?: string;
@@ -46,7 +48,7 @@ export const SHOWS: readonly CatalogueShow[] = [
     overview: "A high school chemistry teacher turns to making methamphetamine.",
     episodes: [
       { season: 0, number: 1, title: "Good Cop Bad Cop", ids: { trakt: 1, tmdb: 62131, tvdb: 3859781 } },
-      { season: 1, number: 1, title: "Pilot", ids: { trakt: 73482, imdb: "tt0959621", tmdb: 62085, tvdb: 349232 }, firstAired: "2008-01-21T02:00:00.000Z" },
+      { season: 1, number: 1, numberAbs: 1, title: "Pilot", ids: { trakt: 73482, imdb: "tt0959621", tmdb: 62085, tvdb: 349232 }, firstAired: "2008-01-21T02:00:00.000Z" },
     ],
   },
   {
@@ -59,8 +61,8 @@ export const SHOWS: readonly CatalogueShow[] = [
   {
     title: "Mad Men", year: 2007, ids: { trakt: 4, slug: "mad-men", imdb: "tt0804503", tmdb: 1104, tvdb: 80337 }, runtime: 47,
     episodes: [
-      { season: 1, number: 1, title: "Smoke Gets in Your Eyes", ids: { trakt: 900111 } },
-      { season: 1, number: 2, title: "Ladies Room", ids: { trakt: 900112 } },
+      { season: 1, number: 1, numberAbs: 1, title: "Smoke Gets in Your Eyes", ids: { trakt: 900111 } },
+      { season: 1, number: 2, numberAbs: 2, title: "Ladies Room", ids: { trakt: 900112 } },
     ],
   },
   {
@@ -93,7 +95,7 @@ export const SHOWS: readonly CatalogueShow[] = [
   },
   {
     title: "Baki Hanma", year: 2021, ids: { trakt: 900205, slug: "baki-hanma" }, runtime: 25,
-    episodes: [{ season: 1, number: 1, title: "The World's Strongest Senior", ids: { trakt: 900241, imdb: "tt14765720", tmdb: 3087250, tvdb: 8530933 } }],
+    episodes: [{ season: 1, number: 1, numberAbs: 1, title: "The World's Strongest Senior", ids: { trakt: 900241, imdb: "tt14765720", tmdb: 3087250, tvdb: 8530933 } }],
   },
 ];
 
@@ -147,10 +149,13 @@ export function findShow(show: unknown): CatalogueShow | undefined {
   return undefined;
 }
 
-/** An episode by its own ids, or by its show (ids or title) plus season and number. */
+/**
+ * An episode by its own ids, or by its show (ids or title) plus season and number, or plus `number_abs`
+ * (Trakt's documented "no episode ids, but show info" variant of /scrobble and /checkin).
+ */
 export function findEpisode(episode: unknown, show?: unknown): { episode: CatalogueEpisode; show: CatalogueShow } | undefined {
   if (episode === null || typeof episode !== "object") return undefined;
-  const e = episode as { ids?: unknown; season?: unknown; number?: unknown };
+  const e = episode as { ids?: unknown; season?: unknown; number?: unknown; number_abs?: unknown };
   if (hasIds(e.ids)) {
     const all = SHOWS.flatMap((s) => s.episodes.map((ep) => ({ ids: ep.ids, episode: ep, show: s })));
     const found = matchByIds(all, e.ids);
@@ -159,6 +164,11 @@ export function findEpisode(episode: unknown, show?: unknown): { episode: Catalo
   if (show !== undefined && typeof e.season === "number" && typeof e.number === "number") {
     const s = findShow(show);
     const found = s?.episodes.find((c) => c.season === e.season && c.number === e.number);
+    if (s && found) return { episode: found, show: s };
+  }
+  if (show !== undefined && typeof e.number_abs === "number") {
+    const s = findShow(show);
+    const found = s?.episodes.find((c) => c.numberAbs === e.number_abs);
     if (s && found) return { episode: found, show: s };
   }
   return undefined;
@@ -184,6 +194,7 @@ export function episodeObject(e: CatalogueEpisode): TraktEpisode & { ids: Record
   return {
     season: e.season,
     number: e.number,
+    ...(e.numberAbs === undefined ? {} : { number_abs: e.numberAbs }),
     title: e.title,
     ids: { trakt: e.ids.trakt, tvdb: e.ids.tvdb ?? null, imdb: e.ids.imdb ?? null, tmdb: e.ids.tmdb ?? null },
   } as TraktEpisode & { ids: Record<string, number | string | null> };

@@ -2,6 +2,7 @@
 // speaking Trakt API v2 (device flow, single-use refresh tokens, scrobble, checkin, sync, search), with a test
 // control API (clock, users, device approval, fault injection, outage/recovery, request log).
 import type { TokenSet } from "../trakt/types.js";
+import type { Logger } from "../util/log.js";
 import { MOVIES, SHOWS } from "./catalogue.js";
 import type { Fault, InjectOptions } from "./faults.js";
 import { EmulatorServer, type RecordedRequest } from "./server.js";
@@ -39,6 +40,10 @@ export interface EmulatorOptions {
   verificationUrl?: string;
   /** The user a device approval logs in when none is named; default "alice". */
   defaultUser?: string;
+  /** Approve every device code as soon as it is issued: `true` for the default user, or a user name (demo mode). */
+  autoApproveDevices?: boolean | string;
+  /** Logs each finished request at debug ({method, path, status, user}); for the demo command. */
+  logger?: Logger;
 }
 
 export interface Emulator {
@@ -93,6 +98,8 @@ export interface Emulator {
    * e.g. to cut the emulator while a request is held by a latency fault.
    */
   waitForArrival(predicate?: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  /** Calls `listener` for every finished request; returns the unsubscribe function. */
+  onRequest(listener: (r: RecordedRequest) => void): () => void;
 }
 
 export async function startTraktEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -109,6 +116,7 @@ export async function startTraktEmulator(options: EmulatorOptions = {}): Promise
     verificationUrl: options.verificationUrl ?? "https://trakt.tv/activate",
     defaultUser,
     refreshErrorStatus: options.refreshErrorStatus ?? 400,
+    autoApproveUser: options.autoApproveDevices === true ? defaultUser : options.autoApproveDevices || undefined,
   });
   state.user(defaultUser);
   const clientId = options.clientId ?? EMULATOR_CLIENT_ID;
@@ -123,6 +131,10 @@ export async function startTraktEmulator(options: EmulatorOptions = {}): Promise
   });
   await server.listen();
   const port = server.port;
+  const log = options.logger?.child({ component: "trakt-emulator" });
+  if (log) {
+    server.onRequest((r) => log.debug({ method: r.method, path: r.path, status: r.status, user: r.user, fault: r.fault }, "emulator request"));
+  }
   const urlHost = host.includes(":") ? `[${host}]` : host;
 
   const device = (userCode: string): NonNullable<ReturnType<EmulatorState["deviceByUserCode"]>> => {
@@ -200,6 +212,7 @@ export async function startTraktEmulator(options: EmulatorOptions = {}): Promise
       if (found) return Promise.resolve(found);
       return waitFor((l) => server.onRequest(l), predicate, timeoutMs);
     },
+    onRequest: (listener) => server.onRequest(listener),
     waitForArrival(predicate = () => true, timeoutMs = 5_000) {
       return waitFor((l) => server.onArrival(l), predicate, timeoutMs);
     },

@@ -41,6 +41,7 @@ export interface PlaybackRecord {
 
 export interface EmulatorUser {
   username: string;
+  uuid: string;
   name: string;
   vip: boolean;
   createdAt: number;
@@ -88,6 +89,8 @@ export interface StateOptions {
   verificationUrl: string;
   defaultUser: string;
   refreshErrorStatus: 400 | 401;
+  /** Approve every new device code at once for this user (demo mode). */
+  autoApproveUser: string | undefined;
 }
 
 /** History ids are 64-bit on Trakt; start above 2^31 like the fixtures (3373536622). */
@@ -142,6 +145,7 @@ export class EmulatorState {
       const now = this.now();
       user = {
         username,
+        uuid: hex(20),
         name: username.charAt(0).toUpperCase() + username.slice(1),
         vip: false,
         createdAt: now,
@@ -230,8 +234,8 @@ export class EmulatorState {
       expiresAt: now + this.options.deviceCodeExpiresInSec * 1000,
       intervalSec: this.options.deviceIntervalSec,
       lastPollAt: undefined,
-      state: "pending",
-      username: undefined,
+      state: this.options.autoApproveUser === undefined ? "pending" : "approved",
+      username: this.options.autoApproveUser,
     };
     this.devices.set(device.deviceCode, device);
     return {
@@ -559,7 +563,7 @@ export class EmulatorState {
         name: user.name,
         vip: user.vip,
         vip_ep: false,
-        ids: { slug: user.username.toLowerCase(), uuid: hex(20) },
+        ids: { slug: user.username.toLowerCase(), uuid: user.uuid },
         joined_at: iso(user.createdAt),
       },
       account: { timezone: "UTC", date_format: "dmy", time_24hr: true },

@@ -59,7 +59,11 @@ export interface TraktClientOptions {
   retry?: Partial<RetryPolicy> | undefined;
   /** OAuth redirect_uri sent with token refreshes; device-flow apps use the out-of-band URN. */
   redirectUri?: string | undefined;
-  /** Test hooks. */
+  /**
+   * Test hook: one fake clock (ms) for everything. By default intervals (write spacing, rate-limit blocks) use a
+   * monotonic clock, so a wall-clock jump (a Raspberry Pi without RTC setting its time at boot) cannot stall writes;
+   * the wall clock is only used to read Retry-After dates.
+   */
   now?: (() => number) | undefined;
   sleep?: Sleep | undefined;
   random?: (() => number) | undefined;
@@ -100,7 +104,10 @@ export class TraktClient implements TraktApi {
   readonly #timeoutMs: number;
   readonly #policy: RetryPolicy;
   readonly #redirectUri: string;
+  /** Monotonic, for intervals. */
   readonly #now: () => number;
+  /** Wall clock, for HTTP dates. */
+  readonly #wallNow: () => number;
   readonly #sleep: Sleep;
   readonly #random: () => number;
   readonly #fetch: typeof fetch;
@@ -124,7 +131,8 @@ export class TraktClient implements TraktApi {
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
     if (options.retries !== undefined) this.#policy.retries = options.retries;
     this.#redirectUri = options.redirectUri ?? "urn:ietf:wg:oauth:2.0:oob";
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => performance.now());
+    this.#wallNow = options.now ?? Date.now;
     this.#sleep = options.sleep ?? realSleep;
     this.#random = options.random ?? Math.random;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -413,7 +421,7 @@ export class TraktClient implements TraktApi {
       }
       return { status, headers: responseHeaders, body };
     }
-    const error = errorFromResponse({ method: spec.method, path: url.pathname, status, statusText, headers: responseHeaders, bodyText: text, nowMs: this.#now() });
+    const error = errorFromResponse({ method: spec.method, path: url.pathname, status, statusText, headers: responseHeaders, bodyText: text, nowMs: this.#wallNow() });
     if (error.kind === "rate_limited" && error.retryAfterMs !== undefined) {
       this.#blocked.set(bucket, { until: this.#now() + error.retryAfterMs, error });
     }

@@ -170,12 +170,13 @@ export class HttpStatusError extends Error {
 /** Maps a non-2xx response to a TraktError. The body is not quoted into the message (it may echo secrets). */
 export function errorFromResponse(failure: HttpFailure): TraktError {
   const { status, method, path } = failure;
-  const kind = kindForStatus(status);
   const json = tryParseJson(failure.bodyText);
   const oauthError =
     json !== null && typeof json === "object" && typeof (json as { error?: unknown }).error === "string"
       ? (json as { error: string }).error
       : undefined;
+  // OAuth's 401 invalid_client is a wrong client id/secret, not an expired user token.
+  const kind = oauthError === "invalid_client" ? "config" : kindForStatus(status);
   const options: ConstructorParameters<typeof TraktError>[2] = { status };
   if (oauthError !== undefined) options.oauthError = oauthError;
   if (kind === "conflict") options.conflict = parseConflict(json);
@@ -185,9 +186,11 @@ export function errorFromResponse(failure: HttpFailure): TraktError {
     const ra = parseRetryAfter(failure.headers.get("retry-after"), failure.nowMs);
     if (ra !== undefined) options.retryAfterMs = ra;
   }
+  const hint =
+    oauthError === "invalid_client" ? "Trakt rejected the app credentials: check trakt.clientId and trakt.clientSecret (TRAKT_CLIENT_ID, TRAKT_CLIENT_SECRET)" : hintFor(kind, status);
   const detail = oauthError !== undefined ? ` (${oauthError})` : json === undefined && failure.bodyText.trim() !== "" ? " (non-JSON body)" : "";
   const statusText = failure.statusText ? ` ${failure.statusText}` : "";
-  const message = `Trakt ${method} ${path} failed: HTTP ${status}${statusText}${detail}: ${hintFor(kind, status)}`;
+  const message = `Trakt ${method} ${path} failed: HTTP ${status}${statusText}${detail}: ${hint}`;
   options.cause = new HttpStatusError(status, failure.statusText, failure.headers.get("content-type"));
   return new TraktError(kind, message, options);
 }

@@ -58,7 +58,7 @@ export const showSchema = z
   .object({ title: optionalString, year: optionalInt, ids: idsSchema })
   .transform((s) => compact<TraktShow>(s));
 export const episodeSchema = z
-  .object({ season: optionalInt, number: optionalInt, title: optionalString, ids: idsSchema.optional() })
+  .object({ season: optionalInt, number: optionalInt, number_abs: optionalInt, title: optionalString, ids: idsSchema.optional() })
   .transform((e) => compact<TraktEpisode>(e));
 
 const mediaFields = {

@@ -42,8 +42,9 @@ export const realSleep: Sleep = (ms, signal) =>
 
 /**
  * How long to wait before retry number `retry` (1-based) after `error`.
- * Rate limits wait exactly what the server asked (at least the backoff floor is not added: Trakt's window is exact);
- * everything else uses exponential backoff with full jitter, capped.
+ * A rate limit waits exactly what the server asked (Retry-After, or the safe default); everything else uses
+ * exponential backoff with "equal jitter" (between half and all of the step, so a herd of clients spreads out
+ * but nobody retries immediately), capped at maxDelayMs.
  */
 export function retryDelayMs(error: TraktError, retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   if (error.kind === "rate_limited" && error.retryAfterMs !== undefined) return error.retryAfterMs;

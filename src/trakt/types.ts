@@ -24,6 +24,8 @@ export interface TraktShow {
 export interface TraktEpisode {
   season?: number;
   number?: number;
+  /** Absolute episode number (anime); /scrobble and /checkin accept it with the show instead of season/number. */
+  number_abs?: number;
   title?: string;
   ids?: TraktIds;
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
+import { captureLogger } from "../support/emulator.js";
 
 let emu: Emulator;
 let token: string;
@@ -85,6 +86,29 @@ describe("OAuth", () => {
     expect((await oauth("/oauth/device/token", { code: code.device_code, client_secret: "wrong" })).status).toBe(401);
   });
 
+  it("autoApproveDevices approves new codes at once (demo mode)", async () => {
+    const demo = await startTraktEmulator({ autoApproveDevices: "dave" });
+    try {
+      const post = (path: string, body: Record<string, unknown>) =>
+        fetch(`${demo.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ client_id: demo.clientId, client_secret: demo.clientSecret, ...body }),
+        });
+      const code = (await (await post("/oauth/device/code", {})).json()) as { device_code: string };
+      const tokens = await post("/oauth/device/token", { code: code.device_code });
+      expect(tokens.status).toBe(200);
+      expect(demo.requests.at(-1)?.path).toBe("/oauth/device/token");
+      const { access_token } = (await tokens.json()) as { access_token: string };
+      const settings = await fetch(`${demo.url}/users/settings`, {
+        headers: { "trakt-api-key": demo.clientId, "trakt-api-version": "2", authorization: `Bearer ${access_token}` },
+      });
+      expect(await settings.json()).toMatchObject({ user: { username: "dave" } });
+    } finally {
+      await demo.close();
+    }
+  });
+
   it("refresh tokens are single use; the error status is configurable (400 now, 401 in older docs)", async () => {
     const first = emu.issueTokens("alice");
     const ok = await oauth("/oauth/token", { refresh_token: first.refresh_token, grant_type: "refresh_token", redirect_uri: "urn:ietf:wg:oauth:2.0:oob" });
@@ -113,6 +137,12 @@ describe("scrobble and sync semantics", () => {
     const res = await call("POST", "/scrobble/start", { body: { progress: 3, show: { title: "Futurama" }, episode: { season: 2, number: 15 } } });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ action: "start", episode: { title: "A Clone of My Own", ids: { imdb: null } }, show: { ids: { tvdb: 73871 } } });
+  });
+
+  it("an episode by show ids + number_abs is matched (Trakt's anime variant)", async () => {
+    const res = await call("POST", "/checkin", { body: { show: { ids: { slug: "baki-hanma" } }, episode: { number_abs: 1 } } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ episode: { season: 1, number: 1, number_abs: 1, ids: { tvdb: 8530933 } } });
   });
 
   it("the fixture's history add request resolves what the catalogue knows and lists the rest as not_found", async () => {
@@ -211,6 +241,22 @@ describe("faults and control API", () => {
     expect(JSON.stringify(emu.requests)).not.toContain(token);
     emu.clearRequests();
     expect(emu.requests).toEqual([]);
+  });
+
+  it("onRequest listeners and the optional logger see every finished request", async () => {
+    const { logger, lines } = captureLogger();
+    const logged = await startTraktEmulator({ logger });
+    try {
+      const seen: string[] = [];
+      const off = logged.onRequest((r) => seen.push(`${r.method} ${r.path} ${r.status}`));
+      await fetch(`${logged.url}/search/trakt/28?type=movie`, { headers: { "trakt-api-key": logged.clientId, "trakt-api-version": "2" } });
+      off();
+      await fetch(`${logged.url}/search/trakt/1?type=movie`, { headers: { "trakt-api-key": logged.clientId, "trakt-api-version": "2" } });
+      expect(seen).toEqual(["GET /search/trakt/28 200"]);
+      expect(lines.filter((l) => l.includes('"component":"trakt-emulator"'))).toHaveLength(2);
+    } finally {
+      await logged.close();
+    }
   });
 
   it("outage refuses connections and cuts in-flight ones; recovery listens on the same port", async () => {
