@@ -908,11 +908,20 @@ export class Outbox implements IntentSink {
       }
       this.accountOk(run);
       const notFound: Candidate[] = [];
+      const unsure: Candidate[] = [];
       const records: JournalRecord[] = [];
       const done: Candidate[] = [];
       for (const c of toSend) {
-        if (result && c.items.some((item) => inNotFound(item, result))) {
+        const missing = result ? c.items.map((item) => inNotFound(item, result)) : [];
+        if (missing.includes(true) || (missing.includes("unknown") && toSend.length === 1)) {
           notFound.push(c);
+          continue;
+        }
+        if (missing.includes("unknown")) {
+          // Trakt listed an episode it did not find without saying which: look it up, then send it alone.
+          unsure.push(c);
+          c.entry.solo = true;
+          records.push({ t: "attempt", at: this.now(), id: c.entry.intent.id, error: "not_found listed an episode without ids; checking", notReceived: false });
           continue;
         }
         const watchedAt = c.entry.intent.endedAt ?? c.entry.intent.createdAt;
@@ -921,7 +930,7 @@ export class Outbox implements IntentSink {
       }
       await this.write(records);
       for (const c of done) this.finished(c.entry, "history");
-      this.log.info({ account, added: done.length, notFound: notFound.length }, "watches recorded through /sync/history with their real times");
+      this.log.info({ account, added: done.length, notFound: notFound.length, unsure: unsure.length }, "watches recorded through /sync/history with their real times");
       for (const c of notFound) {
         await this.deadLetter([c.entry], "not_found", `Trakt did not find ${c.items.map(itemLabel).join(", ")} (sync/history not_found)`);
       }
