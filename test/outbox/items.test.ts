@@ -61,3 +61,13 @@ describe("items", () => {
     expect(inNotFound(epByShow, s)).toBe(true);
   });
 });
+
+describe("outboxSettings", () => {
+  it("takes the outbox section and the scrobble dedupe window from the loaded config", async () => {
+    const { defaultConfig } = await import("../../src/config/schema.js");
+    const { outboxSettings, DEFAULT_OUTBOX_SETTINGS } = await import("../../src/outbox/index.js");
+    const config = defaultConfig();
+    expect(outboxSettings(config)).toEqual(DEFAULT_OUTBOX_SETTINGS);
+    expect(outboxSettings({ ...config, scrobble: { ...config.scrobble, dedupeWindowMinutes: 5 } }).dedupeWindowMinutes).toBe(5);
+  });
+});
