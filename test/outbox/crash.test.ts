@@ -29,9 +29,9 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "outbox-crash-"));
   try {
     const { build } = await import("esbuild");
-    // One level inside the project (git-ignored tmp/): packages resolve from its node_modules and src/version.ts
-    // finds ../package.json as it does from src/.
-    const outfile = path.join(here, "..", "..", "tmp", `outbox-crash-child-${process.pid}.mjs`);
+    // Directly in node_modules/ (ignored by git and lint): packages resolve from there, and src/version.ts finds
+    // ../package.json one level up, as it does from src/.
+    const outfile = path.join(here, "..", "..", "node_modules", `.outbox-crash-child-${process.pid}.mjs`);
     await build({ entryPoints: [childScript], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "silent" });
     childArgs = [outfile];
     bundled = outfile;
