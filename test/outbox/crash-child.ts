@@ -5,13 +5,14 @@
 // intent was stored but not logged is played again: the outbox's dedupe must keep it from counting twice.
 // When everything is submitted and delivered it prints "done <json status>" and exits 0.
 import { appendFileSync, readFileSync } from "node:fs";
-import type { Identification, Identifier } from "../../src/identify/types.js";
+import path from "node:path";
+import { defaultConfig } from "../../src/config/schema.js";
+import { createIdentifier } from "../../src/identify/setup.js";
 import { Outbox } from "../../src/outbox/outbox.js";
 import { ScrobbleEngine } from "../../src/scrobble/engine.js";
 import type { IntentSink } from "../../src/scrobble/intent.js";
 import type { AccessTokenProvider } from "../../src/trakt/api.js";
 import { TraktClient } from "../../src/trakt/client.js";
-import type { MediaHints } from "../../src/players/events.js";
 
 export interface PlannedWatch {
   /** `<account>-m<movie>` */
@@ -42,15 +43,10 @@ const tokens: AccessTokenProvider = {
   refreshAfterUnauthorized: () => Promise.reject(new Error("no refresh in the crash test")),
 };
 
-// Identification is not under test here: the hints carry the Trakt id.
-const identifier: Identifier = {
-  identify(hints: MediaHints): Promise<Identification> {
-    const trakt = Number(hints.ids?.trakt);
-    return Promise.resolve({ ok: true, items: [{ type: "movie", movie: { ids: { trakt } } }], source: "trakt-ids", confidence: 1, reason: "ids" });
-  },
-};
-
 const client = new TraktClient({ apiUrl: config.url, clientId: config.clientId, tokens, writeSpacingMs: 0, timeoutMs: 3_000, retry: { retries: 0 } });
+// The real identification (ids → Trakt item through the emulator's search), cached in the state dir like the daemon.
+const { identifier, cache } = createIdentifier({ config: defaultConfig().identify, stateDir: path.dirname(config.dir), api: client });
+await cache?.load();
 
 const submitted = new Set<string>();
 try {
@@ -87,7 +83,7 @@ const engine = new ScrobbleEngine({
 const DURATION = 6_000_000;
 for (const w of config.plan) {
   if (submitted.has(w.key)) continue;
-  const hints = { kind: "movie" as const, ids: { trakt: String(w.movie) } };
+  const hints = { kind: "movie" as const, title: `movie ${w.movie}`, ids: { trakt: String(w.movie) } };
   const base = { player: "crash-test", sessionKey: w.sessionKey, account: w.account, hints, durationMs: DURATION };
   engine.handle({ ...base, state: "playing", positionMs: 60_000, observedAt: Date.now() });
   await new Promise((resolve) => setTimeout(resolve, config.paceMs));
