@@ -16,7 +16,7 @@ import type { AccessTokenProvider } from "../src/trakt/api.js";
 import { TraktClient } from "../src/trakt/client.js";
 
 const N = Number(process.env.OUTBOX_BENCH_N ?? 10_000);
-const LATENCY_SAMPLES = 500;
+const LATENCY_SAMPLES = 1500;
 
 // Identification is cached in the daemon; here it is an immediate answer from the hints' ids.
 const identifier: Identifier = {

@@ -110,17 +110,24 @@ export function entryMatches(item: MediaItem, entry: HistoryEntry): boolean {
   return entry.type === "episode" && sameEpisode(item, { ...(entry.episode ? { episode: entry.episode } : {}), ...(entry.show ? { show: entry.show } : {}) });
 }
 
-/** Was `item` in the add result's not_found lists? */
-export function inNotFound(item: MediaItem, result: HistoryAddResult): boolean {
+/**
+ * Was `item` in the add result's not_found lists? "unknown" when the list has entries that cannot be told apart
+ * (an episode sent as show + season/number comes back as just `{number}`): it may or may not have been added.
+ */
+export function inNotFound(item: MediaItem, result: HistoryAddResult): boolean | "unknown" {
   const nf = result.not_found;
   if (item.type === "movie") return (nf.movies ?? []).some((m) => idsOverlap(item.movie.ids, m.ids));
-  if ((nf.episodes ?? []).some((e) => idsOverlap(item.episode.ids, e.ids))) return true;
+  const episodes = nf.episodes ?? [];
+  if (episodes.some((e) => idsOverlap(item.episode.ids, e.ids))) return true;
+  if (idKey(item.episode.ids)) return false;
   // A show-form episode: the whole show, or that season/episode, was not found.
-  return (nf.shows ?? []).some((s) => {
+  const showMissing = (nf.shows ?? []).some((s) => {
     if (!idsOverlap(item.show?.ids, s.ids)) return false;
     if (!s.seasons || s.seasons.length === 0) return true;
     return s.seasons.some(
       (season) => season.number === item.episode.season && (!season.episodes || season.episodes.some((e) => e.number === item.episode.number)),
     );
   });
+  if (showMissing) return true;
+  return episodes.some((e) => !idKey(e.ids)) ? "unknown" : false;
 }

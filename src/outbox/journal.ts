@@ -87,7 +87,7 @@ export async function readJournal(file: string, onRecord: (record: JournalRecord
 
 export class Journal {
   private fh: FileHandle | undefined;
-  private queue: { data: string; written: () => void; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private queue: { data: string; resolve: () => void; reject: (e: Error) => void }[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
   private compacting = false;
@@ -117,42 +117,14 @@ export class Journal {
 
   /** Appends records; resolves once they are on disk (write + fdatasync, shared with concurrent appends). */
   append(records: JournalRecord[]): Promise<void> {
-    return this.appendTwoPhase(records).durable;
-  }
-
-  /**
-   * Like append, with a second promise that resolves as soon as the records are written to the file (in the page
-   * cache: they survive a crash of this process, not yet a power cut) — before the fsync completes.
-   */
-  appendTwoPhase(records: JournalRecord[]): { written: Promise<void>; durable: Promise<void> } {
-    if (this.closed) {
-      const closed = Promise.reject(new Error("outbox journal is closed"));
-      closed.catch(() => undefined);
-      return { written: closed, durable: closed };
-    }
-    if (records.length === 0) return { written: Promise.resolve(), durable: Promise.resolve() };
+    if (this.closed) return Promise.reject(new Error("outbox journal is closed"));
+    if (records.length === 0) return Promise.resolve();
     const data = records.map(encodeRecord).join("");
     this.appended += records.length;
-    let markWritten!: () => void;
-    let failWritten!: (e: Error) => void;
-    const written = new Promise<void>((resolve, reject) => {
-      markWritten = resolve;
-      failWritten = reject;
-    });
-    written.catch(() => undefined); // the same failure reaches `durable`
-    const durable = new Promise<void>((resolve, reject) => {
-      this.queue.push({
-        data,
-        written: markWritten,
-        resolve,
-        reject: (e) => {
-          failWritten(e);
-          reject(e);
-        },
-      });
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
       if (!this.compacting) this.flushing ??= this.flushLoop();
     });
-    return { written, durable };
   }
 
   private async flushLoop(): Promise<void> {
@@ -164,7 +136,6 @@ export class Journal {
           const fh = this.fh;
           if (!fh) throw new Error("outbox journal is closed");
           await fh.write(batch.map((b) => b.data).join(""));
-          for (const b of batch) b.written();
           await fh.datasync();
           for (const b of batch) b.resolve();
         } catch (error) {

@@ -231,20 +231,13 @@ export class Outbox implements IntentSink {
     return Math.max(this.settings.dedupeWindowMinutes * MINUTE, 24 * 60 * MINUTE);
   }
 
+  /** Applies the records to the live set at once and resolves when they are durable on disk. */
   private write(records: JournalRecord[]): Promise<void> {
-    return this.writeTwoPhase(records).durable;
-  }
-
-  private writeTwoPhase(records: JournalRecord[]): { written: Promise<void>; durable: Promise<void> } {
-    if (!this.journal) {
-      const readOnly = Promise.reject(new Error("the outbox is open read-only"));
-      readOnly.catch(() => undefined);
-      return { written: readOnly, durable: readOnly };
-    }
+    if (!this.journal) return Promise.reject(new Error("the outbox is open read-only"));
     for (const r of records) this.state.apply(r);
-    const phases = this.journal.appendTwoPhase(records);
+    const durable = this.journal.append(records);
     this.maybeCompact();
-    return phases;
+    return durable;
   }
 
   private maybeCompact(): void {
@@ -283,18 +276,18 @@ export class Outbox implements IntentSink {
       if (entry && !entry.inFlight) superseded.push(entry);
     }
     for (const e of superseded) records.push({ t: "done", at: now, id: e.intent.id, outcome: "superseded", detail: `by ${valid.id}` });
-    const { written, durable } = this.writeTwoPhase(records);
+    const durable = this.write(records);
     for (const e of superseded) this.finished(e, "superseded");
     if (isWatch(valid)) {
-      // A watch leaves only once its record is fsync'd.
+      // Write before send: a watch leaves only once its record is fsync'd.
       await durable;
       void this.kick(account);
       return;
     }
-    // A start/pause may leave as soon as its record is in the file, while the fsync completes: if the power fails
-    // in that millisecond, Trakt got a "watching" state the journal forgot — nothing to lose or repeat. submit()
-    // still resolves only once the record is durable.
-    await written;
+    // A start/pause goes out while its record is being written (a write() alone can stall for milliseconds on a
+    // busy disk): if the process or machine dies in between, Trakt got a "watching" state the journal forgot —
+    // nothing is lost and nothing repeated. If the send fails, the record is there to retry from. The done record
+    // is queued behind the intent record, so the journal's order holds. submit() resolves once it is durable.
     void this.kick(account);
     await durable;
   }
@@ -908,11 +901,20 @@ export class Outbox implements IntentSink {
       }
       this.accountOk(run);
       const notFound: Candidate[] = [];
+      const unsure: Candidate[] = [];
       const records: JournalRecord[] = [];
       const done: Candidate[] = [];
       for (const c of toSend) {
-        if (result && c.items.some((item) => inNotFound(item, result))) {
+        const missing = result ? c.items.map((item) => inNotFound(item, result)) : [];
+        if (missing.includes(true) || (missing.includes("unknown") && toSend.length === 1)) {
           notFound.push(c);
+          continue;
+        }
+        if (missing.includes("unknown")) {
+          // Trakt listed an episode it did not find without saying which: look it up, then send it alone.
+          unsure.push(c);
+          c.entry.solo = true;
+          records.push({ t: "attempt", at: this.now(), id: c.entry.intent.id, error: "not_found listed an episode without ids; checking", notReceived: false });
           continue;
         }
         const watchedAt = c.entry.intent.endedAt ?? c.entry.intent.createdAt;
@@ -921,7 +923,7 @@ export class Outbox implements IntentSink {
       }
       await this.write(records);
       for (const c of done) this.finished(c.entry, "history");
-      this.log.info({ account, added: done.length, notFound: notFound.length }, "watches recorded through /sync/history with their real times");
+      this.log.info({ account, added: done.length, notFound: notFound.length, unsure: unsure.length }, "watches recorded through /sync/history with their real times");
       for (const c of notFound) {
         await this.deadLetter([c.entry], "not_found", `Trakt did not find ${c.items.map(itemLabel).join(", ")} (sync/history not_found)`);
       }

@@ -1,5 +1,5 @@
-// Crash test: a child process running the real outbox + TraktClient against the emulator (here, on 127.0.0.1) is
-// SIGKILLed at random moments while watches complete. Afterwards the emulator's history must hold every completed
+// Crash test: a child process running the real scrobble engine + outbox + TraktClient against the emulator (here,
+// on 127.0.0.1) is SIGKILLed at random moments while watches complete. Afterwards the emulator's history must hold every completed
 // watch exactly once, with watched_at within a minute of the true end.
 // Default: ≥ 50 kills, well under a minute. Longer: OUTBOX_CRASH_KILLS=500 npx vitest run test/outbox/crash.test.ts
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogue, startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
-import type { ChildConfig, PlannedIntent } from "./crash-child.js";
+import type { ChildConfig, PlannedWatch } from "./crash-child.js";
 
 const KILLS = Number(process.env.OUTBOX_CRASH_KILLS ?? 50);
 // Enough watches that the plan is still running when the last kill lands (~4 intents per incarnation, 2 per watch).
@@ -29,9 +29,9 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "outbox-crash-"));
   try {
     const { build } = await import("esbuild");
-    // One level inside the project (git-ignored tmp/): packages resolve from its node_modules and src/version.ts
-    // finds ../package.json as it does from src/.
-    const outfile = path.join(here, "..", "..", "tmp", `outbox-crash-child-${process.pid}.mjs`);
+    // Directly in node_modules/ (ignored by git and lint): packages resolve from there, and src/version.ts finds
+    // ../package.json one level up, as it does from src/.
+    const outfile = path.join(here, "..", "..", "node_modules", `.outbox-crash-child-${process.pid}.mjs`);
     await build({ entryPoints: [childScript], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "silent" });
     childArgs = [outfile];
     bundled = outfile;
@@ -97,7 +97,7 @@ describe("outbox crash safety", () => {
       const seed = Number(process.env.OUTBOX_CRASH_SEED ?? Date.now() % 1_000_000);
       const random = prng(seed);
       const tokens: Record<string, string> = {};
-      const plan: PlannedIntent[] = [];
+      const plan: PlannedWatch[] = [];
       const movies = catalogue.movies.map((m) => m.ids.trakt);
       for (let u = 0; u < USERS; u++) {
         const user = `crash${u}`;
@@ -108,11 +108,8 @@ describe("outbox crash safety", () => {
       for (const [m, movie] of movies.entries()) {
         for (let u = 0; u < USERS; u++) {
           const account = `crash${u}`;
-          const pt = `${account}-m${movie}`;
-          // Every third watch uses a threshold below 80 %: recorded through /sync/history.
-          const viaHistory = (u + m) % 3 === 0;
-          plan.push({ id: `${pt}-start`, kind: "start", account, sessionKey: `s${u}`, playthroughId: pt, progress: 2, movie });
-          plan.push({ id: `${pt}-end`, kind: viaHistory ? "watched" : "stop", account, sessionKey: `s${u}`, playthroughId: pt, progress: viaHistory ? 70 : 96, movie });
+          // Every third watch stops at 70 % under a 60 % threshold: recorded through /sync/history.
+          plan.push({ key: `${account}-m${movie}`, account, sessionKey: `s${u}`, movie, viaHistory: (u + m) % 3 === 0 });
         }
       }
       const config: ChildConfig = {
@@ -122,7 +119,7 @@ describe("outbox crash safety", () => {
         dir: path.join(dir, "outbox"),
         submittedLog: path.join(dir, "submitted.log"),
         plan,
-        paceMs: 40,
+        paceMs: 30,
         // Short, so watches delayed by kills are replayed through history (and checked for exactly-once).
         replayAfterMinutes: 0.03,
       };
@@ -168,7 +165,7 @@ describe("outbox crash safety", () => {
       const ended = new Map<string, number>();
       for (const line of (await readFile(config.submittedLog, "utf8")).split("\n")) {
         const [id, at] = line.split(" ");
-        if (id?.endsWith("-end") && at) ended.set(id, Number(at));
+        if (id && at) ended.set(id, Number(at));
       }
       const problems: string[] = [];
       for (let u = 0; u < USERS; u++) {
@@ -176,14 +173,14 @@ describe("outbox crash safety", () => {
         const history = emulator.history(account);
         for (const movie of movies) {
           const plays = history.filter((h) => h.type === "movie" && h.traktId === movie);
-          const end = ended.get(`${account}-m${movie}-end`);
+          const end = ended.get(`${account}-m${movie}`);
           if (plays.length !== 1) problems.push(`${account} movie ${movie}: ${plays.length} plays`);
           else if (end === undefined || Math.abs(Date.parse(plays[0]!.watchedAt) - end) > 60_000) problems.push(`${account} movie ${movie}: watched_at ${plays[0]!.watchedAt} vs end ${end}`);
         }
         if (history.length !== movies.length) problems.push(`${account}: ${history.length} history entries for ${movies.length} watches`);
       }
       expect(problems, `seed ${seed}`).toEqual([]);
-      console.log(`crash test: ${kills} kills, ${plan.length / 2} watches, seed ${seed}`);
+      console.log(`crash test: ${kills} kills, ${plan.length} watches, seed ${seed}`);
     },
     Math.max(120_000, KILLS * 3_000),
   );

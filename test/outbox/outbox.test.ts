@@ -2,7 +2,9 @@ import { appendFile, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Outbox, type OutboxSettings } from "../../src/outbox/outbox.js";
+import type { Identifier } from "../../src/identify/types.js";
+import { Outbox, type OutboxApi, type OutboxSettings } from "../../src/outbox/outbox.js";
+import type { HistoryAddResult, HistoryEntry } from "../../src/trakt/types.js";
 import { OutboxLockedError } from "../../src/outbox/lock.js";
 import { readJournal } from "../../src/outbox/journal.js";
 import type { JournalRecord } from "../../src/outbox/records.js";
@@ -340,6 +342,53 @@ describe("replay through /sync/history", () => {
     expect(trakt.count("history") - before).toBe(4);
     expect(outbox.list().deadLetters).toHaveLength(1);
     expect(outbox.depth()).toBe(0);
+  });
+});
+
+describe("not_found that cannot be attributed", () => {
+  it("show-form episodes: looked up, then sent alone; the missing one becomes a dead letter, the other is not repeated", async () => {
+    const added: string[] = [];
+    const history: HistoryEntry[] = [];
+    const api: OutboxApi = {
+      scrobble: () => Promise.reject(new Error("unused")),
+      addHistory: (_account, body) => {
+        const result: HistoryAddResult = { added: { movies: 0, episodes: 0 }, not_found: { movies: [], shows: [], seasons: [], episodes: [] } };
+        for (const show of body.shows ?? []) {
+          for (const season of show.seasons ?? []) {
+            for (const ep of season.episodes ?? []) {
+              if (ep.number === 99) {
+                result.not_found.episodes.push({ number: 99 } as never);
+                continue;
+              }
+              added.push(`${season.number}x${ep.number}`);
+              history.push({ id: history.length + 1, watched_at: ep.watched_at!, action: "watch", type: "episode", episode: { season: season.number, number: ep.number }, show: { ids: show.ids } });
+            }
+          }
+        }
+        return Promise.resolve(result);
+      },
+      getHistory: () => Promise.resolve({ items: history, page: 1, pageCount: 1, itemCount: history.length }),
+    };
+    const episodeId: Identifier = {
+      identify: (h) =>
+        Promise.resolve({ ok: true, items: [{ type: "episode", episode: { season: 1, number: h.episode! }, show: { ids: { tvdb: 81189 } } }], source: "cache", confidence: 1, reason: "t" }),
+    };
+    const outbox = await Outbox.open({ dir, api, identifier: episodeId, now: () => t, autoWake: false });
+    open.push(outbox);
+    const hints = (episode: number) => ({ kind: "episode" as const, showIds: { tvdb: "81189" }, season: 1, episode });
+    const good = intent({ kind: "watched", hints: hints(1), sessionKey: "a", playthroughId: "a" }, t);
+    const bad = intent({ kind: "watched", hints: hints(99), sessionKey: "b", playthroughId: "b" }, t);
+    // Queue both, then deliver in one batch.
+    await outbox.submit(good);
+    await outbox.submit(bad);
+    await outbox.idle();
+    for (let n = 0; n < 3 && outbox.depth() > 0; n++) {
+      await outbox.drain();
+      await outbox.idle();
+    }
+    expect(added).toEqual(["1x1"]);
+    expect(outbox.depth()).toBe(0);
+    expect(outbox.list().deadLetters.map((d) => [d.id, d.dead?.reason])).toEqual([[bad.id, "not_found"]]);
   });
 });
 

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { outboxDir, resolveStateDir, runQueue, type QueueIo } from "../../src/cli/commands/queue.js";
+import { outboxDir, queueContext, runQueue, type QueueIo } from "../../src/cli/commands/queue.js";
 import { Outbox } from "../../src/outbox/outbox.js";
 import { TraktError } from "../../src/trakt/errors.js";
 import { FakeIdentifier, FakeTrakt, intent } from "./fakes.js";
@@ -82,9 +82,14 @@ describe("queue command", () => {
     }
   });
 
-  it("state dir: --state-dir, then STATE_DIR, then XDG_STATE_HOME", () => {
-    expect(resolveStateDir({ stateDir: "/x" }, {})).toBe("/x");
-    expect(resolveStateDir({}, { STATE_DIR: "/y" })).toBe("/y");
-    expect(resolveStateDir({}, { XDG_STATE_HOME: "/z" })).toBe(path.join("/z", "trakt-scrobblerd"));
+  it("finds the state dir and default account through the config loader (--config, --state-dir)", async () => {
+    const file = path.join(stateDir, "config.yaml");
+    await writeFile(file, "accounts:\n  default: bob\n");
+    const warnings: string[] = [];
+    expect(queueContext({ config: file, stateDir: path.join(stateDir, "s") }, (l) => warnings.push(l))).toEqual({ stateDir: path.join(stateDir, "s"), defaultAccount: "bob" });
+    expect(warnings).toEqual([]);
+    await writeFile(file, "outbox:\n  replayAfterMinutes: -3\n");
+    expect(queueContext({ config: file, stateDir: path.join(stateDir, "s") }, (l) => warnings.push(l)).stateDir).toBe(path.join(stateDir, "s"));
+    expect(warnings[0]).toMatch(/configuration is invalid/);
   });
 });

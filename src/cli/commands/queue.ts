@@ -2,23 +2,25 @@
 // When the daemon is running it holds the journal's lock: `list` then reads a snapshot, and `retry`/`drop` are handed
 // to the daemon through <stateDir>/outbox/control/ (applied at its next drain). Otherwise the command opens the
 // journal itself, with the lock, so two writers never meet.
-import { homedir } from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
+import { tryLoadConfig } from "../../config/load.js";
+import { resolveStateDir, systemPathContext } from "../../config/paths.js";
 import type { Identifier } from "../../identify/types.js";
 import { lockHolder } from "../../outbox/lock.js";
 import { Outbox, type OutboxApi, type QueueEntryView } from "../../outbox/outbox.js";
 import type { GlobalOptions } from "../main.js";
 
 /**
- * Where the state lives when the config loader has not said. Seam: the daemon's config loader (stateDir key,
- * STATE_DIR) replaces this once it lands; the order here is --state-dir, $STATE_DIR, $XDG_STATE_HOME, ~/.local/state.
+ * The state dir and default account as the daemon sees them (config file + environment + --state-dir). A config
+ * that does not validate must not keep you from managing the queue: then the state dir is found without it (and
+ * a warning says so).
  */
-export function resolveStateDir(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
-  if (globals.stateDir) return path.resolve(globals.stateDir);
-  if (env.STATE_DIR) return path.resolve(env.STATE_DIR);
-  const base = env.XDG_STATE_HOME ? env.XDG_STATE_HOME : path.join(homedir(), ".local", "state");
-  return path.join(base, "trakt-scrobblerd");
+export function queueContext(globals: GlobalOptions, warn: (line: string) => void): { stateDir: string; defaultAccount: string } {
+  const loaded = tryLoadConfig({ configFile: globals.config, stateDir: globals.stateDir });
+  if (loaded.ok) return { stateDir: loaded.loaded.stateDir, defaultAccount: loaded.loaded.config.accounts.default };
+  warn(`warning: the configuration is invalid (${loaded.error.message.split("\n")[0]}); locating the state directory without it`);
+  return { stateDir: resolveStateDir({ flag: globals.stateDir }, systemPathContext()).dir, defaultAccount: "default" };
 }
 
 export function outboxDir(stateDir: string): string {
@@ -78,11 +80,17 @@ export function printListing(entries: { pending: QueueEntryView[]; deadLetters: 
 }
 
 /** The command's work, apart from commander so it can be tested. Returns the exit code. */
-export async function runQueue(stateDir: string, op: "list" | "retry" | "drop", id: string | undefined, io: QueueIo, options: { json?: boolean } = {}): Promise<number> {
+export async function runQueue(
+  stateDir: string,
+  op: "list" | "retry" | "drop",
+  id: string | undefined,
+  io: QueueIo,
+  options: { json?: boolean; defaultAccount?: string } = {},
+): Promise<number> {
   const dir = outboxDir(stateDir);
   const holder = await lockHolder(path.join(dir, "lock"));
   const daemon = holder ? `pid ${holder.pid} on ${holder.host}` : undefined;
-  const base = { dir, api: noApi, identifier: noIdentifier, ...(io.now ? { now: io.now } : {}) };
+  const base = { dir, api: noApi, identifier: noIdentifier, defaultAccount: options.defaultAccount ?? "default", ...(io.now ? { now: io.now } : {}) };
 
   if (op === "list" || holder) {
     const snapshot = await Outbox.open({ ...base, readOnly: true });
@@ -121,7 +129,8 @@ export function registerQueueCommand(program: Command): void {
   const run = async (command: Command, op: "list" | "retry" | "drop", id?: string): Promise<void> => {
     const opts = command.optsWithGlobals<GlobalOptions & { json?: boolean }>();
     try {
-      process.exitCode = await runQueue(resolveStateDir(opts), op, id, io, opts.json ? { json: true } : {});
+      const { stateDir, defaultAccount } = queueContext(opts, io.err);
+      process.exitCode = await runQueue(stateDir, op, id, io, { defaultAccount, ...(opts.json ? { json: true } : {}) });
     } catch (error) {
       io.err(`queue ${op}: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;
