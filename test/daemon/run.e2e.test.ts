@@ -113,7 +113,9 @@ describe("trakt-scrobblerd run (real process)", () => {
     await writeConfig(dirs.configFile, { ...config, scrobble: { watchedThreshold: "lots" } });
     status = await untilJson<Status>(`${base}/api/status`, (s) => s.config.lastReload?.applied === false);
     expect(status.config.lastReload?.error).toMatch(/watchedThreshold/);
-    expect(daemon.logs.slice(before).some((l) => String(l.msg).startsWith("config change refused"))).toBe(true);
+    // The log line travels through a pipe: wait for it rather than expect it already read.
+    const refused = await daemon.waitForLog((l) => daemon!.logs.indexOf(l) >= before && String(l.msg).startsWith("config change refused"));
+    expect(refused.level).toBe(50);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
