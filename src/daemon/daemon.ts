@@ -7,6 +7,7 @@ import { TokenManager } from "../accounts/tokens.js";
 import { loadConfig, type LoadOptions } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { createIdentifier, type IdentifierSetup } from "../identify/setup.js";
+import { outboxSettings } from "../outbox/index.js";
 import { Outbox, type OutboxApi } from "../outbox/outbox.js";
 import type { AdapterContext, PlayerAdapter } from "../players/adapter.js";
 import type { PlaybackEvent } from "../players/events.js";
@@ -106,8 +107,9 @@ export class Daemon {
       refreshMarginMs: config.accounts.refreshMarginMinutes * 60_000,
       schedule: config.schedules.tokenRefresh,
     });
+    let outboxApi: OutboxApi = unconfiguredApi();
     if (config.trakt.clientId) {
-      late.client = new TraktClient({
+      const clientOptions = {
         apiUrl: config.trakt.apiUrl,
         authUrl: config.trakt.authUrl,
         clientId: config.trakt.clientId,
@@ -116,7 +118,11 @@ export class Daemon {
         logger: log.child({ component: "trakt" }),
         timeoutMs: config.trakt.timeoutMs,
         writeSpacingMs: config.trakt.writeSpacingMs,
-      });
+      };
+      late.client = new TraktClient(clientOptions);
+      // The outbox does its own backoff and, before re-sending a watch, looks it up in the history: a client-level
+      // retry of a POST whose first try Trakt did process would add a play the outbox cannot see. So: no retries.
+      outboxApi = new TraktClient({ ...clientOptions, retries: 0 });
     } else {
       log.warn(`${CLIENT_ID_MISSING}. Watches are kept in the outbox until then.`);
     }
@@ -126,10 +132,10 @@ export class Daemon {
     await identify.cache?.load();
     const outbox = await Outbox.open({
       dir: join(stateDir, "outbox"),
-      api,
+      api: outboxApi,
       identifier: identify.identifier,
       defaultAccount: config.accounts.default,
-      settings: { ...config.outbox, dedupeWindowMinutes: config.scrobble.dedupeWindowMinutes },
+      settings: outboxSettings(config),
       logger: log.child({ component: "outbox" }),
       appVersion: VERSION,
     });
@@ -435,7 +441,8 @@ export class Daemon {
 }
 
 type SectionKey = keyof Config;
-const LIVE_SECTIONS = new Set<SectionKey>(["scrobble", "mpv", "kodi", "plex", "identify", "schedules", "log", "outbox", "accounts"]);
+/** Sections a reload applies at once; any other section's change is reported as needing a restart. */
+const LIVE_SECTIONS = new Set<SectionKey>(["scrobble", "mpv", "kodi", "plex", "schedules"]);
 
 /** Top-level sections that changed but can only take effect after a restart. */
 function restartOnlyChanges(before: Config, after: Config): SectionKey[] {
