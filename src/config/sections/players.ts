@@ -38,12 +38,11 @@ const kodiInstance = z
     name: z.string().min(1).default("kodi").describe("A name for logs and status; events come from player \"kodi:<name>\". Must be unique."),
     url: z
       .string()
-      .regex(/^wss?:\/\//, "must start with ws:// (e.g. ws://192.168.1.20:9090/jsonrpc)")
+      .refine((url) => /^wss?:\/\//.test(url), "must start with ws:// (e.g. ws://192.168.1.20:9090/jsonrpc)")
       .default("ws://127.0.0.1:9090/jsonrpc")
       .describe("Kodi's JSON-RPC WebSocket: ws://<host>:9090/jsonrpc (port 9090 unless changed in advancedsettings.xml)."),
     account: z.string().optional().describe("Trakt account for this Kodi (default: accounts.default)."),
-  })
-  .describe("One Kodi instance.");
+  });
 
 export const kodiSection = z
   .object({

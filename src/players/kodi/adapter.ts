@@ -122,6 +122,7 @@ export class KodiAdapter implements PlayerAdapter {
     await this.client.stop();
     await this.queue;
     this.finish("stopped", this.ctx.now());
+    this.started = false;
   }
 
   status(): AdapterStatus[] {

@@ -5,6 +5,9 @@ import { KodiAdapter, type KodiAdapterOptions } from "../../../src/players/kodi/
 import { headlessKodiUnavailableReason, startHeadlessKodi, type HeadlessKodi } from "../../support/kodi-headless.js";
 import { captureLog, EventRecorder } from "./support.js";
 import { startTcpGate, type TcpGate } from "./tcp-gate.js";
+import { ScrobbleEngine } from "../../../src/scrobble/engine.js";
+import type { ScrobbleIntent } from "../../../src/scrobble/intent.js";
+import { scrobbleSection } from "../../../src/config/sections/scrobble.js";
 
 const unavailable = headlessKodiUnavailableReason();
 if (unavailable) console.log(`SKIPPED: Kodi 20 integration tests: ${unavailable}`);
@@ -181,6 +184,59 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
     expect(ended.progress).toBe(100);
     const finals = recorder.since(0).filter((e) => e.state === "ended" || e.state === "stopped");
     expect(finals).toHaveLength(1);
+  });
+
+  it("through the real scrobble engine: a stop at ~40 % is no watch, a playback to the end is exactly one", async () => {
+    const intents: ScrobbleIntent[] = [];
+    const engine = new ScrobbleEngine({
+      sink: { submit: (intent) => Promise.resolve(void intents.push(intent)) },
+      // Our media is 60 s long: a short preview so the few seconds played after the seek to 90 % count.
+      settings: { ...scrobbleSection.parse({}), previewSeconds: 2 },
+    });
+    recorder = new EventRecorder();
+    const a = new KodiAdapter({ name: "pipeline", url: kodi.url }, {
+      emit: (e) => {
+        engine.listener(e);
+        recorder.emit(e);
+      },
+      now: () => Date.now(),
+    });
+    adapter = a;
+    const watches = (): ScrobbleIntent[] => intents.filter((i) => i.kind === "watched" || (i.kind === "stop" && i.progress >= 80));
+    try {
+      await a.start(new AbortController().signal);
+      await untilConnected(a);
+
+      await kodi.play(kodi.media.movie);
+      await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+      await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 37 } });
+      await expect
+        .poll(async () => (await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage"] })).percentage, { timeout: 10_000, interval: 100 })
+        .toBeGreaterThanOrEqual(40);
+      let from = recorder.mark();
+      await stopPlayback();
+      await recorder.waitFor((e) => e.state === "stopped", from, 5_000, "stopped event");
+      await engine.idle();
+      // The engine's policy decides the intent (below the threshold it keeps the progress as a pause); the
+      // adapter's part is the position it reported at stop.
+      const last = intents.at(-1)!;
+      expect(last.progress).toBeGreaterThanOrEqual(39);
+      expect(last.progress).toBeLessThan(43);
+      expect(watches()).toHaveLength(0);
+
+      from = recorder.mark();
+      await kodi.play(kodi.media.movie);
+      await recorder.waitFor((e) => e.state === "playing", from, 10_000, "playing event");
+      await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 90 } });
+      await recorder.waitFor((e) => e.state === "ended", from, 15_000, "ended event");
+      await engine.idle();
+      expect(watches()).toHaveLength(1);
+      expect(watches()[0]!.hints.ids).toEqual({ imdb: "tt1856101", tmdb: "335984" });
+      console.log(`engine intents: ${intents.map((i) => `${i.kind} ${i.progress}`).join(", ")}`);
+    } finally {
+      await a.stop();
+      await engine.stop();
+    }
   });
 
   it("Kodi quits mid-play and comes back: stopped on quit, logged once each way, playback picked up on reconnect", async () => {

@@ -284,6 +284,28 @@ describe("KodiAdapter (fake Kodi from the real transcript)", () => {
     expect(transitions(recorder.events)).toEqual(["playing", "stopped"]);
   });
 
+  it("Kodi without OnAVStart (before 18): the item is read a grace period after OnPlay; OnStop without `end` is a stop", async () => {
+    vi.useFakeTimers(FAKE);
+    const requests = trackRequests();
+    await start({ avStartGraceMs: 2_000 });
+    await requests.settled();
+    fake.playback = playbackFrom("library-movie-by-id", 2);
+    const onPlay = new Scenario("library-movie-by-id").notification("Player.OnPlay");
+    fake.send(onPlay);
+    const timers = vi.getTimerCount(); // the heartbeat
+    await ioUntil(() => vi.getTimerCount() === timers + 1, "OnPlay handled (grace timer set)");
+    await vi.advanceTimersByTimeAsync(1_999);
+    await requests.settled();
+    expect(recorder.events).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await requests.settled();
+    expect(recorder.events.map((e) => e.state)).toEqual(["playing"]);
+    fake.setIdle();
+    fake.send({ jsonrpc: "2.0", method: "Player.OnStop", params: { data: { item: { id: 1, type: "movie" } }, sender: "xbmc" } });
+    await ioUntil(() => recorder.events.length === 2, "stopped event");
+    expect(recorder.events[1]?.state).toBe("stopped");
+  });
+
   it("an active player with an empty item (playback just ended) starts nothing", async () => {
     fake.playback = { ...playbackFrom("library-movie-by-id"), item: new Scenario("library-movie-by-id").result("Player.GetItem", 5) };
     await start();
