@@ -166,20 +166,25 @@ export class MpvAdapter implements PlayerAdapter {
       onClosed: (closed, error) => this.closed(endpoint, closed, error),
     });
     let retryIn: number | undefined;
+    // Listed while it opens, so that stop() closes it and status() shows it.
+    endpoint.connections.add(connection);
     try {
       // One connection per mpv process: a replaced-socket event for an mpv we already follow is a duplicate.
-      const known = (pid: number | undefined): boolean =>
-        pid === undefined || ![...endpoint.connections].some((c) => c.isOpen && c.pid === pid);
-      const opened = await connection.open(known);
-      if (opened && !this.running) {
+      const isNew = (pid: number | undefined): boolean =>
+        pid === undefined || ![...endpoint.connections].some((c) => c !== connection && c.isOpen && c.pid === pid);
+      const opened = await connection.open(isNew);
+      if (!opened) {
+        endpoint.connections.delete(connection);
+      } else if (!this.running) {
         connection.close();
-      } else if (opened) {
-        endpoint.connections.add(connection);
+      } else {
         endpoint.failures = 0;
         endpoint.lastProblem = undefined;
         endpoint.log.info({ pid: connection.pid }, "connected to mpv");
       }
     } catch (error) {
+      endpoint.connections.delete(connection);
+      if (!this.running) return;
       const code = errorCode(error);
       if (code !== undefined && NOT_RUNNING.has(code)) {
         endpoint.lastProblem = `mpv not running (${code})`;
