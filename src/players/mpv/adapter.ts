@@ -175,6 +175,7 @@ export class MpvAdapter implements PlayerAdapter {
       const opened = await connection.open(isNew);
       if (!opened) {
         endpoint.connections.delete(connection);
+        endpoint.log.debug({ pid: connection.pid }, "already following this mpv");
       } else if (!this.running) {
         connection.close();
       } else {
