@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests use for real: mpv + ffmpeg (mpv adapter), Kodi + Xvfb + PulseAudio (Kodi adapter),
 # gnome-keyring + libsecret (keychain token store; libsecret-1-dev lets keytar build from source),
-# systemd (systemd-analyze verify/security on the unit file).
+# systemd (systemd-analyze verify/security on the unit file; systemd-notify), tini (the Docker entrypoint, run by
+# the Dockerfile contract test), python3 (a unix datagram receiver standing in for systemd in the sd-notify test).
 # Tests that need one of these print SKIPPED and why where it is missing.
 set -euo pipefail
-packages=(mpv ffmpeg kodi xvfb pulseaudio gnome-keyring dbus libsecret-1-dev libsecret-tools systemd)
+packages=(mpv ffmpeg kodi xvfb pulseaudio gnome-keyring dbus libsecret-1-dev libsecret-tools systemd tini python3)
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: not root; skipping apt-get (${packages[*]})" >&2
   exit 0

@@ -4,6 +4,7 @@ import { registerAccountsCommand } from "./commands/accounts.js";
 import { registerConfigCommand } from "./commands/config.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerDoctorCommand } from "./commands/doctor.js";
+import { registerHealthcheckCommand } from "./commands/healthcheck.js";
 import { registerLoginCommand } from "./commands/login.js";
 import { registerLogoutCommand } from "./commands/logout.js";
 import { registerMatchCommand } from "./commands/match.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerQueueCommand(program);
   registerMatchCommand(program);
   registerDoctorCommand(program);
+  registerHealthcheckCommand(program);
   registerDemoCommand(program);
   return program;
 }

@@ -9,7 +9,7 @@ import { traktSection } from "./sections/trakt.js";
 /** The whole config file. The single source of config types, defaults and documentation. */
 export const configSchema = z
   .object({
-    stateDir: z.string().optional().describe("Where tokens, the outbox and caches live.").meta({ env: "STATE_DIR", restart: true }),
+    stateDir: z.string().optional().describe("Where tokens, the outbox and caches live.").meta({ env: "TRAKT_SCROBBLERD_STATE_DIR", restart: true }),
     trakt: traktSection,
     accounts: accountsSection,
     secrets: secretsSection,
@@ -28,5 +28,6 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 
 export function defaultConfig(): Config {
-  return configSchema.parse({});
+  // zod returns `.default()` values by reference: clone so no caller can change the defaults of everyone else.
+  return structuredClone(configSchema.parse({}));
 }

@@ -1,4 +1,5 @@
 import type {
+  CheckinBody,
   DeviceCode,
   HistoryAddResult,
   HistoryBody,
@@ -69,7 +70,7 @@ export interface TraktApi {
 
   // Scrobbling. A 409 from stop throws TraktError kind "conflict" with its parsed watched_at/expires_at.
   scrobble(account: string, action: ScrobbleAction, body: ScrobbleBody, signal?: AbortSignal): Promise<ScrobbleResponse>;
-  checkin(account: string, body: Omit<ScrobbleBody, "progress">, signal?: AbortSignal): Promise<ScrobbleResponse>;
+  checkin(account: string, body: CheckinBody, signal?: AbortSignal): Promise<ScrobbleResponse>;
   deleteCheckin(account: string, signal?: AbortSignal): Promise<void>;
 
   // Search (GET; a token is sent when `account` is given, moving the call to the user's rate bucket)

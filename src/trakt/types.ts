@@ -24,6 +24,8 @@ export interface TraktShow {
 export interface TraktEpisode {
   season?: number;
   number?: number;
+  /** Absolute episode number (anime); /scrobble and /checkin accept it with the show instead of season/number. */
+  number_abs?: number;
   title?: string;
   ids?: TraktIds;
 }
@@ -43,6 +45,17 @@ export type ScrobbleBody = {
   progress: number;
   app_version?: string;
   app_date?: string;
+} & ({ movie: TraktMovie } | { episode: TraktEpisode; show?: TraktShow });
+
+/**
+ * Body of POST /checkin. (`Omit<ScrobbleBody, "progress">` cannot express this: Omit over a union keeps only
+ * the keys common to all members, so `movie`/`episode` were lost.)
+ */
+export type CheckinBody = {
+  app_version?: string;
+  app_date?: string;
+  message?: string;
+  sharing?: Record<string, boolean>;
 } & ({ movie: TraktMovie } | { episode: TraktEpisode; show?: TraktShow });
 
 export interface ScrobbleResponse {

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 export const secretsSection = z
   .object({
-    store: z.enum(["auto", "file", "keychain"]).default("auto").describe("Where tokens live: 'file' (0600 file in the state dir), 'keychain' (OS keyring via keytar), or 'auto' (keychain only where one answers).").meta({ env: "SECRETS_STORE", restart: true }),
+    store: z.enum(["auto", "file", "keychain"]).default("auto").describe("Where tokens live: 'file' (0600 file in the state dir), 'keychain' (OS keyring via keytar), or 'auto' (keychain only where one answers).").meta({ env: "TRAKT_SCROBBLERD_SECRETS_STORE", restart: true }),
   })
   .default({ store: "auto" })
   .describe("Token storage.");

@@ -2,16 +2,16 @@ import { z } from "zod";
 
 export const logSection = z
   .object({
-    level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level.").meta({ env: "LOG_LEVEL" }),
-    pretty: z.boolean().optional().describe("Human-readable logs; by default only when stdout is a terminal.").meta({ env: "LOG_PRETTY" }),
+    level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Log level.").meta({ env: "TRAKT_SCROBBLERD_LOG_LEVEL" }),
+    pretty: z.boolean().optional().describe("Human-readable logs; by default only when stdout is a terminal.").meta({ env: "TRAKT_SCROBBLERD_LOG_PRETTY" }),
   })
   .default({ level: "info" })
   .describe("Logging.");
 
 export const serverSection = z
   .object({
-    host: z.string().default("127.0.0.1").describe("Address the HTTP server (health, status, metrics, Plex webhook) binds to. Use 0.0.0.0 in Docker.").meta({ env: "SERVER_HOST", restart: true }),
-    port: z.number().int().min(0).max(65535).default(7788).describe("HTTP server port.").meta({ env: "SERVER_PORT", restart: true }),
+    host: z.string().default("127.0.0.1").describe("Address the HTTP server (health, status, metrics, Plex webhook) binds to. Use 0.0.0.0 in Docker.").meta({ env: "TRAKT_SCROBBLERD_HOST", restart: true }),
+    port: z.number().int().min(0).max(65535).default(7788).describe("HTTP server port.").meta({ env: "TRAKT_SCROBBLERD_PORT", restart: true }),
   })
   .default({ host: "127.0.0.1", port: 7788 })
   .describe("The daemon's HTTP server.");

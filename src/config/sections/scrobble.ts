@@ -2,12 +2,54 @@ import { z } from "zod";
 
 export const scrobbleSection = z
   .object({
-    watchedThreshold: z.number().min(1).max(100).default(80).describe("Progress (%) at which a stop counts as watched. Trakt itself counts ≥ 80."),
+    watchedThreshold: z
+      .number()
+      .min(1)
+      .max(100)
+      .default(80)
+      .describe("Progress (%) at which a stop counts as watched. Trakt itself counts ≥ 80; above 80 a stop below this is sent as a pause, below 80 a stop from here up is added to history."),
     dedupeWindowMinutes: z.number().min(0).default(360).describe("A second watch of the same item within this window is not sent again."),
-    previewSeconds: z.number().min(0).default(60).describe("A file opened already past the threshold must really play this long before it counts."),
-    staleAfterSeconds: z.number().positive().default(300).describe("A 'playing' session that reports nothing for this long is paused, then closed."),
+    previewSeconds: z
+      .number()
+      .min(0)
+      .default(60)
+      .describe("A file opened (or skipped) already past the threshold must really play this long before it counts."),
+    staleAfterSeconds: z
+      .number()
+      .positive()
+      .default(300)
+      .describe("A 'playing' session that reports nothing for this long is paused on Trakt."),
+    closeAfterSeconds: z
+      .number()
+      .positive()
+      .default(3600)
+      .describe("A stale or paused session that reports nothing for this long is closed (never less than staleAfterSeconds)."),
+    pauseDebounceSeconds: z
+      .number()
+      .min(0)
+      .default(5)
+      .describe("A pause is held this long; resumed within it, nothing is sent (fast pause/resume). 0 sends pauses at once."),
+    seekDebounceSeconds: z
+      .number()
+      .min(0)
+      .default(3)
+      .describe("After a seek while playing, wait this long for further seeks before re-sending start with the new progress."),
+    seekToleranceSeconds: z
+      .number()
+      .positive()
+      .default(10)
+      .describe("A position jump larger than this (beyond what elapsed time explains) is treated as a seek."),
   })
-  .default({ watchedThreshold: 80, dedupeWindowMinutes: 360, previewSeconds: 60, staleAfterSeconds: 300 })
+  .default({
+    watchedThreshold: 80,
+    dedupeWindowMinutes: 360,
+    previewSeconds: 60,
+    staleAfterSeconds: 300,
+    closeAfterSeconds: 3600,
+    pauseDebounceSeconds: 5,
+    seekDebounceSeconds: 3,
+    seekToleranceSeconds: 10,
+  })
   .describe("When a playback counts as a watch.");
 
 export const outboxSection = z

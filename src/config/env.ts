@@ -1,0 +1,111 @@
+// Environment overrides. The variable names live in the schema (`.meta({ env: "NAME" })`); this module only reads
+// them off the walked schema, coerces the text to the key's type, and lays the value over the file's data.
+import type { ConfigProblem } from "./errors.js";
+import { flattenKeys, type KeyInfo } from "./walk.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface EnvBinding {
+  name: string;
+  key: KeyInfo;
+}
+
+/** Every environment variable the schema declares, in schema order. */
+export function envBindings(root: KeyInfo): EnvBinding[] {
+  const out: EnvBinding[] = [];
+  for (const key of flattenKeys(root)) {
+    if (key.env !== undefined && !key.inCollection) out.push({ name: key.env, key });
+  }
+  return out;
+}
+
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off"]);
+
+/** Text → the key's type, or an error message (which never repeats a secret's value). */
+export function coerceEnvValue(key: KeyInfo, text: string): { value: unknown } | { error: string } {
+  const shown = key.secret ? "(hidden)" : JSON.stringify(text);
+  switch (key.kind) {
+    case "number": {
+      const trimmed = text.trim();
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return { error: `expected a number (${key.type}), got ${shown}` };
+      return { value: Number(trimmed) };
+    }
+    case "boolean": {
+      const lower = text.trim().toLowerCase();
+      if (TRUE.has(lower)) return { value: true };
+      if (FALSE.has(lower)) return { value: false };
+      return { error: `expected a boolean (true/false, 1/0, yes/no, on/off), got ${shown}` };
+    }
+    case "array":
+      return { value: text.split(",").map((s) => s.trim()).filter((s) => s !== "") };
+    case "string":
+    case "enum":
+    case "literal":
+    case "other":
+      return { value: text };
+    case "object":
+    case "record":
+      return { error: `cannot be set from the environment (${key.type})` };
+  }
+}
+
+export interface EnvOverlay {
+  data: unknown;
+  /** Names of the variables that were set (and applied). */
+  used: string[];
+  /** Key path (dotted) → variable name, for locating errors. */
+  byPath: Map<string, string>;
+  problems: ConfigProblem[];
+}
+
+/**
+ * Lays the declared environment variables over `data` (a copy; the input is not changed). An empty variable counts
+ * as unset, so `FOO=` in a compose file does not blank a setting.
+ */
+export function applyEnv(data: unknown, root: KeyInfo, env: Env): EnvOverlay {
+  const out: unknown = structuredClone(data);
+  const used: string[] = [];
+  const byPath = new Map<string, string>();
+  const problems: ConfigProblem[] = [];
+  for (const { name, key } of envBindings(root)) {
+    const text = env[name];
+    if (text === undefined || text === "") continue;
+    const coerced = coerceEnvValue(key, text);
+    if ("error" in coerced) {
+      problems.push({ envVar: name, path: key.name, message: coerced.error });
+      continue;
+    }
+    if (setIn(out, key.path, coerced.value)) {
+      used.push(name);
+      byPath.set(key.name, name);
+    }
+  }
+  return { data: out, used, byPath, problems };
+}
+
+function setIn(target: unknown, path: readonly string[], value: unknown): boolean {
+  if (!isRecord(target)) return false;
+  let node: Record<string, unknown> = target;
+  for (const [i, seg] of path.entries()) {
+    if (i === path.length - 1) {
+      node[seg] = value;
+      return true;
+    }
+    const next = node[seg];
+    if (next === undefined || next === null) {
+      const created: Record<string, unknown> = {};
+      node[seg] = created;
+      node = created;
+    } else if (isRecord(next)) {
+      node = next;
+    } else {
+      return false; // the file has a non-mapping here; the schema check reports it
+    }
+  }
+  return false;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

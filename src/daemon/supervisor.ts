@@ -1,0 +1,115 @@
+// Starts each player adapter in its own try/catch and keeps trying the ones that fail, with backoff.
+// One dead player never takes the daemon down.
+import type { AdapterStatus, PlayerAdapter } from "../players/adapter.js";
+import type { Logger } from "../util/log.js";
+
+interface Supervised {
+  adapter: PlayerAdapter;
+  controller: AbortController;
+  attempts: number;
+  timer: NodeJS.Timeout | undefined;
+  running: boolean;
+  lastError: string | undefined;
+}
+
+export interface SupervisorOptions {
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export class Supervisor {
+  private readonly adapters = new Map<string, Supervised>();
+  private readonly initialDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  constructor(
+    private readonly log: Logger,
+    options: SupervisorOptions = {},
+  ) {
+    this.initialDelayMs = options.initialDelayMs ?? 1_000;
+    this.maxDelayMs = options.maxDelayMs ?? 60_000;
+  }
+
+  names(): string[] {
+    return [...this.adapters.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.adapters.has(name);
+  }
+
+  get(name: string): PlayerAdapter | undefined {
+    return this.adapters.get(name)?.adapter;
+  }
+
+  /** Start an adapter now; if it fails, it is retried in the background. Resolves after the first attempt. */
+  async add(adapter: PlayerAdapter): Promise<void> {
+    if (this.adapters.has(adapter.name)) throw new Error(`adapter ${adapter.name} is already running`);
+    const entry: Supervised = { adapter, controller: new AbortController(), attempts: 0, timer: undefined, running: false, lastError: undefined };
+    this.adapters.set(adapter.name, entry);
+    await this.attempt(entry);
+  }
+
+  async remove(name: string): Promise<void> {
+    const entry = this.adapters.get(name);
+    if (!entry) return;
+    this.adapters.delete(name);
+    await this.stopEntry(entry);
+  }
+
+  async stopAll(): Promise<void> {
+    const entries = [...this.adapters.values()];
+    this.adapters.clear();
+    await Promise.all(entries.map((entry) => this.stopEntry(entry)));
+  }
+
+  status(): AdapterStatus[] {
+    return [...this.adapters.values()].flatMap((entry) => {
+      if (!entry.running) {
+        return [{ name: entry.adapter.name, kind: kindOf(entry.adapter.name), state: "failed" as const, detail: entry.lastError ?? "starting" }];
+      }
+      try {
+        return entry.adapter.status();
+      } catch (error) {
+        return [{ name: entry.adapter.name, kind: kindOf(entry.adapter.name), state: "failed" as const, detail: String(error) }];
+      }
+    });
+  }
+
+  private async attempt(entry: Supervised): Promise<void> {
+    entry.timer = undefined;
+    if (entry.controller.signal.aborted) return;
+    entry.attempts += 1;
+    try {
+      await entry.adapter.start(entry.controller.signal);
+      entry.running = true;
+      entry.lastError = undefined;
+      if (entry.attempts > 1) this.log.info({ adapter: entry.adapter.name }, "adapter started after retrying");
+      entry.attempts = 0;
+    } catch (error) {
+      entry.lastError = error instanceof Error ? error.message : String(error);
+      const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** Math.min(entry.attempts - 1, 16));
+      const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+      this.log.warn({ adapter: entry.adapter.name, err: error, retryInMs: jittered }, "adapter failed to start; retrying");
+      entry.timer = setTimeout(() => void this.attempt(entry), jittered);
+      entry.timer.unref();
+    }
+  }
+
+  private async stopEntry(entry: Supervised): Promise<void> {
+    entry.controller.abort();
+    if (entry.timer) clearTimeout(entry.timer);
+    if (!entry.running) return;
+    entry.running = false;
+    try {
+      await entry.adapter.stop();
+    } catch (error) {
+      this.log.warn({ adapter: entry.adapter.name, err: error }, "adapter failed to stop cleanly");
+    }
+  }
+}
+
+function kindOf(name: string): AdapterStatus["kind"] {
+  const prefix = name.split(/[:/]/)[0];
+  return prefix === "mpv" || prefix === "kodi" || prefix === "plex" ? prefix : "simulated";
+}

@@ -1,0 +1,222 @@
+// Turns Plex webhook payloads into playback events: event mapping, progress (Plex sends nothing while playing, so
+// the position is estimated between events), and routing of each Plex user to a Trakt account.
+import type { Logger } from "../../util/log.js";
+import type { PlexSection } from "../../config/sections/players.js";
+import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import type { MediaHints, PlaybackEvent, PlaybackState } from "../events.js";
+import { hintsFromMetadata, isScrobblableVideo } from "./hints.js";
+import type { PlexPayload } from "./payload.js";
+
+/** Plex sends media.scrobble when an item passes 90 %. */
+const PLEX_SCROBBLE_PERCENT = 90;
+
+export type PlexSettings = Pick<PlexSection, "users" | "defaultAccount" | "players" | "servers"> & {
+  /** After media.scrobble, how long to wait for a media.stop before counting the watch anyway. */
+  scrobbleGraceMs?: number;
+};
+
+interface Session {
+  key: string;
+  ratingKey: string | undefined;
+  account: string;
+  hints: MediaHints;
+  durationMs: number | undefined;
+  positionMs: number;
+  positionAt: number;
+  playing: boolean;
+  scrobbled: boolean;
+  graceTimer: NodeJS.Timeout | undefined;
+}
+
+export type PlexOutcome = "used" | "ignored";
+
+export class PlexAdapter implements PlayerAdapter {
+  readonly name = "plex";
+  private settings: PlexSettings;
+  private readonly sessions = new Map<string, Session>();
+  private readonly warnedUsers = new Set<string>();
+  private running = false;
+  private lastEventAt: number | undefined;
+
+  constructor(
+    settings: PlexSettings,
+    private readonly context: AdapterContext,
+    private readonly log: Logger,
+  ) {
+    this.settings = settings;
+  }
+
+  start(_signal: AbortSignal): Promise<void> {
+    this.running = true;
+    return Promise.resolve();
+  }
+
+  /** Emits a final `stopped` for everything still open, so the engine can record it. */
+  stop(): Promise<void> {
+    for (const session of this.sessions.values()) this.close(session, "stopped");
+    this.running = false;
+    return Promise.resolve();
+  }
+
+  updateSettings(settings: PlexSettings): void {
+    this.settings = settings;
+    this.warnedUsers.clear();
+  }
+
+  status(): AdapterStatus[] {
+    const detail = this.lastEventAt === undefined ? "no webhook received yet" : `last webhook ${new Date(this.lastEventAt).toISOString()}`;
+    return [{ name: this.name, kind: "plex", state: this.running ? "connected" : "stopped", detail }];
+  }
+
+  /** Handle one webhook payload. "ignored" means nothing was (or will be) scrobbled from it. */
+  accept(payload: PlexPayload): PlexOutcome {
+    if (!this.running) return "ignored";
+    this.lastEventAt = this.context.now();
+    const metadata = payload.Metadata;
+    if (!payload.event.startsWith("media.") || metadata === undefined) return "ignored";
+    if (payload.event === "media.rate") return "ignored";
+    if (!isScrobblableVideo(metadata)) return "ignored";
+    if (!this.passesFilters(payload)) return "ignored";
+    const account = this.route(payload);
+    if (account === undefined) return "ignored";
+
+    const key = [payload.Server?.uuid ?? "server", payload.Player?.uuid ?? "player", payload.Account?.id ?? "account"].join(":");
+    const now = this.context.now();
+    const ratingKey = metadata.ratingKey;
+    let session = this.sessions.get(key);
+    if (session !== undefined && session.ratingKey !== ratingKey) {
+      // The player moved on to another item without telling us the first one stopped.
+      this.close(session, "stopped");
+      session = undefined;
+    }
+    if (session === undefined) {
+      session = {
+        key,
+        ratingKey,
+        account,
+        hints: hintsFromMetadata(metadata),
+        durationMs: metadata.duration,
+        positionMs: metadata.viewOffset ?? 0,
+        positionAt: now,
+        playing: false,
+        scrobbled: false,
+        graceTimer: undefined,
+      };
+      this.sessions.set(key, session);
+    }
+    if (metadata.duration !== undefined) session.durationMs = metadata.duration;
+    const reported = metadata.viewOffset;
+
+    switch (payload.event) {
+      case "media.play":
+      case "media.resume":
+        this.moveTo(session, reported ?? this.estimate(session, now), now);
+        session.playing = true;
+        this.emit(session, "playing", now);
+        return "used";
+      case "media.pause":
+        this.moveTo(session, reported ?? this.estimate(session, now), now);
+        session.playing = false;
+        this.emit(session, "paused", now);
+        return "used";
+      case "media.scrobble": {
+        const floor = session.durationMs === undefined ? 0 : (session.durationMs * PLEX_SCROBBLE_PERCENT) / 100;
+        this.moveTo(session, Math.max(reported ?? this.estimate(session, now), floor), now);
+        session.scrobbled = true;
+        this.emit(session, session.playing ? "playing" : "paused", now);
+        this.armGrace(session);
+        return "used";
+      }
+      case "media.stop": {
+        let position = reported ?? this.estimate(session, now);
+        if (reported === undefined && session.scrobbled && session.durationMs !== undefined) {
+          position = Math.max(position, (session.durationMs * PLEX_SCROBBLE_PERCENT) / 100);
+        }
+        this.moveTo(session, position, now);
+        this.close(session, "stopped");
+        return "used";
+      }
+      default:
+        return "ignored";
+    }
+  }
+
+  private passesFilters(payload: PlexPayload): boolean {
+    const { players, servers } = this.settings;
+    if (players.length > 0) {
+      const ids = [payload.Player?.uuid, payload.Player?.title].filter((v): v is string => v !== undefined);
+      if (!ids.some((id) => players.includes(id))) return false;
+    }
+    if (servers.length > 0 && !servers.includes(payload.Server?.uuid ?? "")) return false;
+    return true;
+  }
+
+  /** Plex user → Trakt account. Unmapped users are ignored unless a default account is configured. */
+  private route(payload: PlexPayload): string | undefined {
+    const title = payload.Account?.title;
+    const id = payload.Account?.id;
+    const mapped = (title !== undefined ? this.settings.users[title] : undefined) ?? (id !== undefined ? this.settings.users[id] : undefined);
+    if (mapped !== undefined) return mapped;
+    if (this.settings.defaultAccount !== undefined) return this.settings.defaultAccount;
+    const who = title ?? id ?? "unknown";
+    if (!this.warnedUsers.has(who)) {
+      this.warnedUsers.add(who);
+      this.log.info(
+        { plexUser: who },
+        `ignoring plays of Plex user '${who}': not mapped to a Trakt account (add it under plex.users, or set plex.defaultAccount)`,
+      );
+    }
+    return undefined;
+  }
+
+  private estimate(session: Session, now: number): number {
+    const elapsed = session.playing ? Math.max(0, now - session.positionAt) : 0;
+    const position = session.positionMs + elapsed;
+    return session.durationMs === undefined ? position : Math.min(position, session.durationMs);
+  }
+
+  private moveTo(session: Session, positionMs: number, now: number): void {
+    session.positionMs = positionMs;
+    session.positionAt = now;
+  }
+
+  private armGrace(session: Session): void {
+    if (session.graceTimer !== undefined) clearTimeout(session.graceTimer);
+    const remaining = session.durationMs === undefined ? 0 : Math.max(0, session.durationMs - session.positionMs);
+    const wait = this.settings.scrobbleGraceMs ?? remaining + 10 * 60_000;
+    session.graceTimer = setTimeout(() => {
+      session.graceTimer = undefined;
+      if (this.sessions.get(session.key) !== session) return;
+      this.log.info({ session: session.key }, "no media.stop followed Plex's media.scrobble; counting the watch");
+      this.moveTo(session, this.estimate(session, this.context.now()), this.context.now());
+      this.close(session, "stopped");
+    }, wait);
+    session.graceTimer.unref();
+  }
+
+  private close(session: Session, state: "stopped"): void {
+    if (session.graceTimer !== undefined) clearTimeout(session.graceTimer);
+    const now = this.context.now();
+    if (session.playing) this.moveTo(session, this.estimate(session, now), now);
+    session.playing = false;
+    this.sessions.delete(session.key);
+    this.emit(session, state, now);
+  }
+
+  private emit(session: Session, state: PlaybackState, now: number): void {
+    const event: PlaybackEvent = {
+      player: "plex",
+      sessionKey: session.key,
+      state,
+      positionMs: Math.round(session.positionMs),
+      observedAt: now,
+      hints: session.hints,
+      account: session.account,
+    };
+    if (session.durationMs !== undefined) {
+      event.durationMs = session.durationMs;
+      event.progress = Math.min(100, (session.positionMs / session.durationMs) * 100);
+    }
+    this.context.emit(event);
+  }
+}

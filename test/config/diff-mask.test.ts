@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { diffConfigs } from "../../src/config/diff.js";
+import { MASK, maskSecrets, registerConfigSecrets, secretValues } from "../../src/config/mask.js";
+import { scrubString } from "../../src/util/log.js";
+import { defaultConfig } from "../../src/config/schema.js";
+import { configKeys } from "../../src/config/validate.js";
+import { flattenKeys } from "../../src/config/walk.js";
+
+describe("diffConfigs", () => {
+  it("finds nothing between equal configs", () => {
+    expect(diffConfigs(defaultConfig(), defaultConfig())).toEqual({ changed: [], restartRequired: [], sections: [] });
+  });
+
+  it("separates live-applicable changes from those needing a restart", () => {
+    const before = defaultConfig();
+    const after = defaultConfig();
+    after.server.port = 9999;
+    after.trakt.apiUrl = "http://127.0.0.1:1234";
+    after.scrobble.watchedThreshold = 90;
+    after.kodi.instances.push({ name: "bedroom", url: "ws://10.0.0.2:9090/jsonrpc" });
+    const diff = diffConfigs(before, after);
+    expect(diff.changed.sort()).toEqual(["kodi.instances", "scrobble.watchedThreshold", "server.port", "trakt.apiUrl"]);
+    expect(diff.restartRequired.sort()).toEqual(["server.port", "trakt.apiUrl"]);
+    expect(diff.sections.sort()).toEqual(["kodi", "scrobble", "server", "trakt"]);
+  });
+
+  it("sees a key that appears or disappears", () => {
+    const after = defaultConfig();
+    after.plex.webhookSecret = "0123456789abcdef";
+    expect(diffConfigs(defaultConfig(), after).changed).toEqual(["plex.webhookSecret"]);
+  });
+});
+
+describe("maskSecrets", () => {
+  it("masks every key marked secret and nothing else", () => {
+    const config = defaultConfig();
+    config.trakt.clientSecret = "s3cr3t-value";
+    config.trakt.clientId = "public-id";
+    config.plex.webhookSecret = "0123456789abcdef";
+    const masked = maskSecrets(config);
+    expect(masked.trakt.clientSecret).toBe(MASK);
+    expect(masked.plex.webhookSecret).toBe(MASK);
+    expect(masked.trakt.clientId).toBe("public-id");
+    expect(JSON.stringify(masked)).not.toContain("s3cr3t");
+    expect(config.trakt.clientSecret).toBe("s3cr3t-value");
+  });
+
+  it("covers at least the known secret keys", () => {
+    const secrets = flattenKeys(configKeys()).filter((k) => k.secret).map((k) => k.name);
+    expect(secrets).toEqual(expect.arrayContaining(["trakt.clientSecret", "plex.webhookSecret"]));
+  });
+});
+
+describe("parsed configs", () => {
+  it("do not share default lists with each other", () => {
+    const a = defaultConfig();
+    a.kodi.instances.push({ name: "x", url: "ws://x:9090/jsonrpc" });
+    a.plex.users.someone = "default";
+    expect(defaultConfig().kodi.instances).toHaveLength(1);
+    expect(defaultConfig().plex.users).toEqual({});
+  });
+});
+
+describe("secrets and the log scrubber", () => {
+  it("finds every set secret value", () => {
+    const config = defaultConfig();
+    config.trakt.clientSecret = "client-secret-123";
+    config.plex.webhookSecret = "webhook-secret-456789";
+    expect(secretValues(config).sort()).toEqual(["client-secret-123", "webhook-secret-456789"]);
+    expect(secretValues(defaultConfig())).toEqual([]);
+  });
+
+  it("registered secrets are scrubbed from log strings", () => {
+    const config = defaultConfig();
+    config.trakt.clientSecret = "scrub-me-please-42";
+    registerConfigSecrets(config);
+    expect(scrubString("request failed with secret scrub-me-please-42 in it")).not.toContain("scrub-me-please-42");
+  });
+});

@@ -1,0 +1,97 @@
+// Fuzzing the Plex webhook boundary: arbitrary bodies, content types and payload JSON must always get a clear
+// status, never crash the server, never hang, and never scrobble from garbage.
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixture, startPlexHarness, type PlexHarness } from "../players/plex/support.js";
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+const ALLOWED = new Set([200, 204, 400, 413]);
+
+let harness: PlexHarness;
+beforeAll(async () => {
+  harness = await startPlexHarness({}, { maxBodyBytes: 256 * 1024 });
+});
+afterAll(async () => {
+  await harness.close();
+});
+
+const boundary = fc.stringMatching(/^[A-Za-z0-9'()+_,-./:=?]{1,40}$/);
+
+/** A multipart body assembled from random parts: sometimes well-formed, often not. */
+const multipartBody = fc
+  .record({
+    boundary,
+    parts: fc.array(
+      fc.record({
+        name: fc.oneof(fc.constant("payload"), fc.constant("thumb"), fc.string({ maxLength: 10 })),
+        filename: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }),
+        body: fc.oneof(fc.string({ maxLength: 400 }), fc.json({ maxDepth: 3 }), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b).toString("latin1"))),
+      }),
+      { maxLength: 4 },
+    ),
+    closing: fc.boolean(),
+    headerBoundary: fc.option(boundary, { nil: undefined }),
+  })
+  .map(({ boundary: b, parts, closing, headerBoundary }) => {
+    let body = "";
+    for (const part of parts) {
+      const file = part.filename === undefined ? "" : `; filename="${part.filename}"`;
+      body += `--${b}\r\nContent-Disposition: form-data; name="${part.name}"${file}\r\n\r\n${part.body}\r\n`;
+    }
+    if (closing) body += `--${b}--\r\n`;
+    return { body, contentType: `multipart/form-data; boundary=${headerBoundary ?? b}` };
+  });
+
+/** Plex-shaped payloads with random values in the fields we read. */
+const plexishPayload = fc
+  .record({
+    event: fc.oneof(fc.constantFrom("media.play", "media.pause", "media.resume", "media.stop", "media.scrobble", "media.rate", "library.new"), fc.string()),
+    type: fc.oneof(fc.constantFrom("movie", "episode", "track", "clip"), fc.anything()),
+    viewOffset: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)),
+    duration: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)),
+    Guid: fc.oneof(fc.array(fc.record({ id: fc.string() })), fc.anything()),
+    account: fc.anything(),
+  })
+  .map((r) => {
+    const base = fixture("movie.media.scrobble.plexagent-guidarray.json");
+    return {
+      ...base,
+      event: r.event,
+      Account: r.account,
+      Metadata: { ...(base.Metadata as object), type: r.type, viewOffset: r.viewOffset, duration: r.duration, Guid: r.Guid },
+    };
+  });
+
+describe("Plex webhook fuzzing", () => {
+  it(`answers every random multipart body with a clear status (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(multipartBody, async ({ body, contentType }) => {
+        const res = await fetch(harness.url, { method: "POST", body, headers: { "content-type": contentType } });
+        const text = await res.text();
+        expect(ALLOWED.has(res.status)).toBe(true);
+        if (res.status === 400) expect(text.length).toBeGreaterThan(0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`never throws on Plex-shaped payloads with random field values (${RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(plexishPayload, async (payload) => {
+        const form = new FormData();
+        form.set("payload", JSON.stringify(payload));
+        const res = await fetch(harness.url, { method: "POST", body: form });
+        await res.text();
+        expect(ALLOWED.has(res.status)).toBe(true);
+        for (const event of harness.events) {
+          if (event.progress !== undefined) expect(Number.isFinite(event.progress)).toBe(true);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    // Still serving real webhooks afterwards.
+    const form = new FormData();
+    form.set("payload", JSON.stringify(fixture("movie.media.scrobble.plexagent-guidarray.json")));
+    expect((await fetch(harness.url, { method: "POST", body: form })).status).toBe(200);
+  });
+});
