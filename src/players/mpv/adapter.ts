@@ -48,13 +48,23 @@ export class MpvAdapter implements PlayerAdapter {
   private state: AdapterStatus["state"] = "stopped";
   private detail: string | undefined;
   private running = false;
+  private config: MpvSection;
 
-  constructor(private readonly options: MpvAdapterOptions) {}
+  constructor(private readonly options: MpvAdapterOptions) {
+    this.config = options.config;
+  }
+
+  /** Live reload: account, timings and timeouts apply to connections made from now on. socketDir and sockets
+   * need a restart of the adapter (they are marked so in the schema). */
+  updateSettings(config: MpvSection): void {
+    this.config = config;
+  }
 
   async start(signal: AbortSignal): Promise<void> {
     if (this.running) return;
     if (signal.aborted) return;
-    const { config, log } = this.options;
+    const { config } = this;
+    const { log } = this.options;
     this.running = true;
     this.state = "starting";
     signal.addEventListener("abort", () => void this.stop(), { once: true });
@@ -152,7 +162,8 @@ export class MpvAdapter implements PlayerAdapter {
   }
 
   private async connect(endpoint: Endpoint, attempt: number): Promise<void> {
-    const { config, context } = this.options;
+    const { config } = this;
+    const { context } = this.options;
     const connection = new MpvConnection({
       path: endpoint.path,
       player: `mpv:${endpoint.path}`,
@@ -222,7 +233,7 @@ export class MpvAdapter implements PlayerAdapter {
     }
     // A watched socket comes back through the watcher (the next mpv replaces the file); an explicit one is polled.
     if (endpoint.source === "config" && endpoint.connections.size === 0) {
-      this.schedule(endpoint, error ? this.backoff(endpoint) : this.options.config.reconnectSeconds * 1000, 0);
+      this.schedule(endpoint, error ? this.backoff(endpoint) : this.config.reconnectSeconds * 1000, 0);
     }
   }
 
@@ -236,7 +247,7 @@ export class MpvAdapter implements PlayerAdapter {
   }
 
   private backoff(endpoint: Endpoint): number {
-    const base = this.options.config.reconnectSeconds * 1000;
+    const base = this.config.reconnectSeconds * 1000;
     return Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, endpoint.failures - 1));
   }
 }
