@@ -223,7 +223,8 @@ export class MpvAdapter implements PlayerAdapter {
   private closed(endpoint: Endpoint, connection: MpvConnection, error: Error | undefined): void {
     endpoint.connections.delete(connection);
     if (!this.running) return;
-    if (error) {
+    const code = errorCode(error);
+    if (error && !(code !== undefined && NOT_RUNNING.has(code))) {
       endpoint.failures += 1;
       endpoint.lastProblem = error.message;
       endpoint.log.warn({ err: error, pid: connection.pid }, "mpv connection dropped");

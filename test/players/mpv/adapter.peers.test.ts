@@ -140,6 +140,34 @@ describe("MpvAdapter with misbehaving peers", () => {
     await h.logged(/mpv connection dropped/);
   });
 
+  it("accepts a Windows named-pipe path and retries it quietly while nothing listens", async () => {
+    const logs: string[] = [];
+    let retries!: () => void;
+    const retried = new Promise<void>((resolve) => (retries = resolve));
+    const log = createLogger({
+      level: "debug",
+      destination: new Writable({
+        write(chunk: Buffer, _e, done) {
+          logs.push(chunk.toString());
+          if (logs.filter((l) => l.includes("no mpv listening")).length >= 3) retries();
+          done();
+        },
+      }),
+    });
+    const pipe = "\\\\.\\pipe\\mpvsocket";
+    const config = mpvSection.parse({ sockets: [pipe], reconnectSeconds: 0.05 });
+    expect(config.sockets).toEqual([pipe]);
+    const adapter = new MpvAdapter({ config, context: { emit: () => undefined, now: Date.now }, log });
+    await adapter.start(new AbortController().signal);
+    cleanups.push(() => adapter.stop());
+    await retried;
+    expect(adapter.status()).toEqual([
+      { name: "mpv", kind: "mpv", state: "connected" },
+      { name: `mpv:${pipe}`, kind: "mpv", state: "disconnected", detail: "mpv not running (ENOENT)" },
+    ]);
+    expect(logs.join("")).not.toMatch(/"level":(40|50)/);
+  });
+
   it.skipIf(!canRunMpv)("keeps following a real mpv next to misbehaving peers", async () => {
     const h = await setup();
     const media = await makeMedia(root.dir, "ok.mkv", 10);
