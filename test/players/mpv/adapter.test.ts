@@ -202,6 +202,7 @@ describe.skipIf(!runnable)("MpvAdapter with real mpv", () => {
     const percentPos = (await c.get("percent-pos")) as number;
     await p.kill("SIGKILL");
     const stopped = await h.events.next((e) => e.state === "stopped", "stopped");
+    console.log(`mpv progress error at SIGKILL: reported ${stopped.progress!.toFixed(3)} % vs mpv percent-pos ${percentPos.toFixed(3)} % read just before the kill → ${(stopped.progress! - percentPos).toFixed(3)} points`);
     expect(stopped.progress).toBeGreaterThanOrEqual(percentPos - 0.01);
     expect(stopped.progress! - percentPos).toBeLessThan(1);
   });
