@@ -140,8 +140,8 @@ describe.skipIf(!runnable)("MpvAdapter with real mpv", () => {
     await c.waitFor("time-pos", (t) => typeof t === "number" && t > 0.2);
     expect((await c.request("seek", 12, "absolute")).error).toBe("success");
     // No periodic update is due (60 s interval): this one comes from the seek.
-    const after = await h.events.next((e) => e.state === "playing" && e !== first, "playing after seek");
-    expect(after.positionMs).toBeGreaterThanOrEqual(11_900);
+    // (mpv may restart playback twice while opening, which repeats the first report: harmless, same position.)
+    const after = await h.events.next((e) => e.state === "playing" && (e.positionMs ?? 0) >= 11_900, "playing after seek", 5000);
     expect(after.positionMs).toBeLessThan(14_000);
     expect(after.sessionKey).toBe(first.sessionKey);
   });
