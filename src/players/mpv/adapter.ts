@@ -67,6 +67,7 @@ export class MpvAdapter implements PlayerAdapter {
     const { log } = this.options;
     this.running = true;
     this.state = "starting";
+    this.detail = undefined;
     signal.addEventListener("abort", () => void this.stop(), { once: true });
     const dir = config.socketDir ?? (config.sockets.length === 0 ? defaultSocketDir(this.options.env) : undefined);
     if (dir !== undefined) {

@@ -1,7 +1,7 @@
 // Misbehaving peers in the watched socket directory: the adapter logs them, drops them, reports what was playing
 // as stopped, and keeps following real mpv instances next to them.
 import { createServer, type Server, type Socket } from "node:net";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
@@ -138,6 +138,22 @@ describe("MpvAdapter with misbehaving peers", () => {
     expect(stopped.sessionKey).toBe(playing.sessionKey);
     expect(stopped.progress).toBeGreaterThanOrEqual(30);
     await h.logged(/mpv connection dropped/);
+  });
+
+  it("fails to start with a clear error when the socket directory cannot be created, and can start again", async () => {
+    const file = join(root.dir, `not-a-dir-${++n}`);
+    await writeFile(file, "");
+    const adapter = new MpvAdapter({
+      config: mpvSection.parse({ socketDir: join(file, "sockets") }),
+      context: { emit: () => undefined, now: Date.now },
+      log: createLogger({ level: "silent" }),
+    });
+    await expect(adapter.start(new AbortController().signal)).rejects.toThrow(/cannot create the mpv socket directory .*not-a-dir.*set mpv.socketDir/);
+    expect(adapter.status()[0]).toMatchObject({ state: "failed", detail: expect.stringContaining("cannot create") });
+    await rm(file);
+    await adapter.start(new AbortController().signal);
+    cleanups.push(() => adapter.stop());
+    expect(adapter.status()[0]).toMatchObject({ state: "connected", detail: `watching ${join(file, "sockets")}` });
   });
 
   it("accepts a Windows named-pipe path and retries it quietly while nothing listens", async () => {
