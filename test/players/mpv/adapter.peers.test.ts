@@ -10,6 +10,9 @@ import { MpvAdapter } from "../../../src/players/mpv/adapter.js";
 import { createLogger } from "../../../src/util/log.js";
 import { canRunMpv, EventCollector, makeMedia, makeTempDir, requireMpv, startMpv } from "../../support/mpv.js";
 
+// Only the last test needs mpv; this prints SKIPPED for it when mpv or ffmpeg is missing.
+requireMpv();
+
 type Behaviour = "garbage" | "huge" | "silent" | "plays-then-garbage";
 
 /** A fake peer on a unix socket. "plays-then-garbage" speaks enough mpv to look like a player mid-file. */
@@ -197,5 +200,3 @@ describe("MpvAdapter with misbehaving peers", () => {
     await h.logged(/silent\.sock.*did not answer/);
   });
 });
-
-if (!canRunMpv) describe("MpvAdapter with misbehaving peers (real mpv part)", () => it("is skipped", () => void requireMpv()));
