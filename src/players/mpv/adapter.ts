@@ -48,15 +48,26 @@ export class MpvAdapter implements PlayerAdapter {
   private state: AdapterStatus["state"] = "stopped";
   private detail: string | undefined;
   private running = false;
+  private config: MpvSection;
 
-  constructor(private readonly options: MpvAdapterOptions) {}
+  constructor(private readonly options: MpvAdapterOptions) {
+    this.config = options.config;
+  }
+
+  /** Live reload: account, timings and timeouts apply to connections made from now on. socketDir and sockets
+   * need a restart of the adapter (they are marked so in the schema). */
+  updateSettings(config: MpvSection): void {
+    this.config = config;
+  }
 
   async start(signal: AbortSignal): Promise<void> {
     if (this.running) return;
     if (signal.aborted) return;
-    const { config, log } = this.options;
+    const { config } = this;
+    const { log } = this.options;
     this.running = true;
     this.state = "starting";
+    this.detail = undefined;
     signal.addEventListener("abort", () => void this.stop(), { once: true });
     const dir = config.socketDir ?? (config.sockets.length === 0 ? defaultSocketDir(this.options.env) : undefined);
     if (dir !== undefined) {
@@ -152,7 +163,8 @@ export class MpvAdapter implements PlayerAdapter {
   }
 
   private async connect(endpoint: Endpoint, attempt: number): Promise<void> {
-    const { config, context } = this.options;
+    const { config } = this;
+    const { context } = this.options;
     const connection = new MpvConnection({
       path: endpoint.path,
       player: `mpv:${endpoint.path}`,
@@ -166,20 +178,26 @@ export class MpvAdapter implements PlayerAdapter {
       onClosed: (closed, error) => this.closed(endpoint, closed, error),
     });
     let retryIn: number | undefined;
+    // Listed while it opens, so that stop() closes it and status() shows it.
+    endpoint.connections.add(connection);
     try {
       // One connection per mpv process: a replaced-socket event for an mpv we already follow is a duplicate.
-      const known = (pid: number | undefined): boolean =>
-        pid === undefined || ![...endpoint.connections].some((c) => c.isOpen && c.pid === pid);
-      const opened = await connection.open(known);
-      if (opened && !this.running) {
+      const isNew = (pid: number | undefined): boolean =>
+        pid === undefined || ![...endpoint.connections].some((c) => c !== connection && c.isOpen && c.pid === pid);
+      const opened = await connection.open(isNew);
+      if (!opened) {
+        endpoint.connections.delete(connection);
+        endpoint.log.debug({ pid: connection.pid }, "already following this mpv");
+      } else if (!this.running) {
         connection.close();
-      } else if (opened) {
-        endpoint.connections.add(connection);
+      } else {
         endpoint.failures = 0;
         endpoint.lastProblem = undefined;
         endpoint.log.info({ pid: connection.pid }, "connected to mpv");
       }
     } catch (error) {
+      endpoint.connections.delete(connection);
+      if (!this.running) return;
       const code = errorCode(error);
       if (code !== undefined && NOT_RUNNING.has(code)) {
         endpoint.lastProblem = `mpv not running (${code})`;
@@ -206,7 +224,8 @@ export class MpvAdapter implements PlayerAdapter {
   private closed(endpoint: Endpoint, connection: MpvConnection, error: Error | undefined): void {
     endpoint.connections.delete(connection);
     if (!this.running) return;
-    if (error) {
+    const code = errorCode(error);
+    if (error && !(code !== undefined && NOT_RUNNING.has(code))) {
       endpoint.failures += 1;
       endpoint.lastProblem = error.message;
       endpoint.log.warn({ err: error, pid: connection.pid }, "mpv connection dropped");
@@ -216,7 +235,7 @@ export class MpvAdapter implements PlayerAdapter {
     }
     // A watched socket comes back through the watcher (the next mpv replaces the file); an explicit one is polled.
     if (endpoint.source === "config" && endpoint.connections.size === 0) {
-      this.schedule(endpoint, error ? this.backoff(endpoint) : this.options.config.reconnectSeconds * 1000, 0);
+      this.schedule(endpoint, error ? this.backoff(endpoint) : this.config.reconnectSeconds * 1000, 0);
     }
   }
 
@@ -230,7 +249,7 @@ export class MpvAdapter implements PlayerAdapter {
   }
 
   private backoff(endpoint: Endpoint): number {
-    const base = this.options.config.reconnectSeconds * 1000;
+    const base = this.config.reconnectSeconds * 1000;
     return Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, endpoint.failures - 1));
   }
 }

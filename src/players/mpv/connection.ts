@@ -47,8 +47,9 @@ export class MpvConnection {
     });
   }
 
+  /** Connected and subscribed. */
   get isOpen(): boolean {
-    return this.client.isOpen;
+    return this.opened && this.client.isOpen;
   }
 
   /** Connects and subscribes, unless `accept` refuses the mpv process found there (resolves false, closed).

@@ -48,6 +48,8 @@ interface Entry {
   done: boolean;
   /** Report the state with the next position (after load or a seek). */
   reportOnPosition: boolean;
+  /** A seek event came; the next playback-restart reports the new position. */
+  seeking: boolean;
   lastEmitAt: number;
 }
 
@@ -108,10 +110,16 @@ export class MpvPlaybackTracker {
         // --start or resumed with watch-later, and seeks issued during loading are dropped by mpv.
         if (this.entry) this.entry.loaded = true;
         return [];
+      case "seek":
+        if (this.entry) this.entry.seeking = true;
+        return [];
       case "playback-restart": {
         // Playback began, or resumed after a seek: report the position as soon as mpv tells it (next time-pos).
+        // mpv may also restart playback while opening (no seek): that repeats nothing new, so it is not reported.
         const entry = this.entry;
         if (!entry?.loaded || entry.done) return [];
+        if (entry.started && !entry.seeking) return [];
+        entry.seeking = false;
         entry.reportOnPosition = true;
         // Opened paused: time-pos may already be known and will not change until unpaused.
         if (!entry.started && this.paused && this.file.pos) {
@@ -279,7 +287,7 @@ export class MpvPlaybackTracker {
 
   private newEntry(entryId: number | undefined): Entry {
     this.fileCounter += 1;
-    return { entryId, loaded: false, started: false, done: false, reportOnPosition: false, lastEmitAt: 0 };
+    return { entryId, loaded: false, started: false, done: false, reportOnPosition: false, seeking: false, lastEmitAt: 0 };
   }
 }
 

@@ -64,6 +64,13 @@ describe("MpvPlaybackTracker", () => {
     expect(t.out.map((e) => e.positionMs)).toEqual([0, 10_000, 20_000, 30_000]);
   });
 
+  it("does not repeat the first report when mpv restarts playback again without a seek", () => {
+    const t = tracker();
+    load(t);
+    t.feed(prop("time-pos", 0.1), ev("playback-restart"), prop("time-pos", 0.2));
+    expect(t.out.map((e) => e.positionMs)).toEqual([100]);
+  });
+
   it("reports pause and resume at once, and does not advance the position while paused", () => {
     const t = tracker();
     load(t);
