@@ -81,9 +81,9 @@ function row(label: string, n: number, hits: Record<Field, number>): string {
   return `${label.padEnd(26)} ${String(n).padStart(4)}  ${FIELDS.map((f) => `${((100 * hits[f]) / n).toFixed(1).padStart(6)}`).join(" ")}`;
 }
 
-/** The shared fixtures sit beside the worktrees: /work/shared next to /work/wt/<name> and /work/main. */
+/** The shared fixtures sit beside the repository (`../shared`), in a checkout and in CI alike. */
 export const DEFAULT_CORPUS =
-  process.env.GUESSIT_CORPUS ?? fileURLToPath(new URL("../../shared/fixtures/filenames/guessit-corpus.json", new URL("../", import.meta.url)));
+  process.env.GUESSIT_CORPUS ?? fileURLToPath(new URL("../shared/fixtures/filenames/guessit-corpus.json", new URL("../", import.meta.url)));
 
 function main(): void {
   const args = process.argv.slice(2);

@@ -2,10 +2,12 @@
 # Debian packages the tests use for real: mpv + ffmpeg (mpv adapter), Kodi + Xvfb + PulseAudio (Kodi adapter),
 # gnome-keyring + libsecret (keychain token store; libsecret-1-dev lets keytar build from source),
 # systemd (systemd-analyze verify/security on the unit file; systemd-notify), tini (the Docker entrypoint, run by
-# the Dockerfile contract test), python3 (a unix datagram receiver standing in for systemd in the sd-notify test).
+# the Dockerfile contract test), python3 (a unix datagram receiver standing in for systemd in the sd-notify test),
+# sqlite3 (Kodi test library rows), gcc + libc6-dev (the Kodi tests' render-loop cap, an LD_PRELOAD shim compiled
+# at test setup).
 # Tests that need one of these print SKIPPED and why where it is missing.
 set -euo pipefail
-packages=(mpv ffmpeg kodi xvfb pulseaudio gnome-keyring dbus libsecret-1-dev libsecret-tools systemd tini python3)
+packages=(mpv ffmpeg kodi xvfb pulseaudio gnome-keyring dbus libsecret-1-dev libsecret-tools systemd tini python3 sqlite3 gcc libc6-dev)
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: not root; skipping apt-get (${packages[*]})" >&2
   exit 0

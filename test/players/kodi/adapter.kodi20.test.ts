@@ -1,0 +1,275 @@
+// The Kodi adapter against a real headless Kodi 20 (Debian kodi under Xvfb with a PulseAudio null sink), driven
+// through JSON-RPC by the test. One Kodi serves the whole file; each test runs its own adapter.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { KodiAdapter, type KodiAdapterOptions } from "../../../src/players/kodi/adapter.js";
+import { headlessKodiUnavailableReason, startHeadlessKodi, type HeadlessKodi } from "../../support/kodi-headless.js";
+import { captureLog, EventRecorder } from "./support.js";
+import { startTcpGate, type TcpGate } from "./tcp-gate.js";
+import { ScrobbleEngine } from "../../../src/scrobble/engine.js";
+import type { ScrobbleIntent } from "../../../src/scrobble/intent.js";
+import { scrobbleSection } from "../../../src/config/sections/scrobble.js";
+
+const unavailable = headlessKodiUnavailableReason();
+if (unavailable) console.log(`SKIPPED: Kodi 20 integration tests: ${unavailable}`);
+
+interface Props {
+  percentage: number;
+  speed: number;
+  time: { hours: number; minutes: number; seconds: number; milliseconds: number };
+}
+
+describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless Kodi 20", () => {
+  let kodi: HeadlessKodi;
+  let adapter: KodiAdapter | undefined;
+  let gate: TcpGate | undefined;
+  let recorder: EventRecorder;
+
+  beforeAll(async () => {
+    kodi = await startHeadlessKodi({ log: (line) => console.log(`[kodi-headless] ${line}`) });
+  }, 90_000);
+
+  afterEach(async () => {
+    await adapter?.stop();
+    adapter = undefined;
+    // Leave Kodi idle for the next test.
+    const players = kodi ? await kodi.rpc<{ playerid: number }[]>("Player.GetActivePlayers").catch(() => []) : [];
+    for (const p of players) {
+      const from = kodi.mark();
+      await kodi.rpc("Player.Stop", { playerid: p.playerid });
+      await kodi.waitForNotification("Player.OnStop", from);
+    }
+  });
+
+  afterAll(async () => {
+    await gate?.close();
+    await kodi?.close();
+  });
+
+  async function startAdapter(extra: Partial<KodiAdapterOptions> = {}): Promise<KodiAdapter> {
+    recorder = new EventRecorder();
+    const a = new KodiAdapter({ name: "test", url: kodi.url, ...extra }, { emit: recorder.emit, now: () => Date.now() });
+    adapter = a;
+    await a.start(new AbortController().signal);
+    return a;
+  }
+
+  async function untilConnected(a: KodiAdapter): Promise<void> {
+    await expect.poll(() => a.status()[0]?.state, { timeout: 10_000, interval: 20 }).toBe("connected");
+  }
+
+  async function stopPlayback(): Promise<void> {
+    const from = kodi.mark();
+    await kodi.rpc("Player.Stop", { playerid: 1 });
+    await kodi.waitForNotification("Player.OnStop", from);
+  }
+
+  it("library movie: ids from uniqueid; pause, resume and seek follow the player", async () => {
+    const a = await startAdapter();
+    await untilConnected(a);
+    await kodi.play(kodi.media.movie);
+    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    expect(started.player).toBe("kodi:test");
+    expect(started.hints).toMatchObject({
+      kind: "movie",
+      title: "Blade Runner 2049",
+      year: 2017,
+      ids: { imdb: "tt1856101", tmdb: "335984" },
+      guids: ["kodi-imdbnumber://tt1856101"],
+      path: kodi.media.movie,
+      runtimeSeconds: 60,
+    });
+    expect(started.durationMs).toBeGreaterThan(59_000);
+    expect(started.durationMs).toBeLessThan(61_000);
+
+    let from = recorder.mark();
+    await kodi.rpc("Player.PlayPause", { playerid: 1, play: false });
+    const paused = await recorder.waitFor((e) => e.state === "paused", from, 5_000, "paused event");
+    expect(paused.sessionKey).toBe(started.sessionKey);
+
+    from = recorder.mark();
+    await kodi.rpc("Player.PlayPause", { playerid: 1, play: true });
+    const resumed = await recorder.waitFor((e) => e.state === "playing", from, 5_000, "playing event after resume");
+    expect(resumed.sessionKey).toBe(started.sessionKey);
+
+    from = recorder.mark();
+    await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 50 } });
+    const sought = await recorder.waitFor((e) => e.state === "playing" && (e.progress ?? 0) > 45, from, 5_000, "event after seek");
+    expect(sought.progress).toBeLessThan(55);
+
+    from = recorder.mark();
+    await stopPlayback();
+    const stopped = await recorder.waitFor((e) => e.state === "stopped", from, 5_000, "stopped event");
+    expect(stopped.sessionKey).toBe(started.sessionKey);
+    expect(stopped.progress).toBeGreaterThan(49);
+    expect(stopped.progress).toBeLessThan(60);
+  });
+
+  it("library episode: episode ids, show title and the show's ids", async () => {
+    const a = await startAdapter();
+    await untilConnected(a);
+    await kodi.play(kodi.media.episode);
+    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    expect(started.hints).toMatchObject({
+      kind: "episode",
+      title: "Lecture Circuit (1)",
+      showTitle: "The Office (US)",
+      season: 5,
+      episode: 14,
+      ids: { imdb: "tt1355876", tmdb: "62799", tvdb: "447981" },
+      showIds: { imdb: "tt0386676", tmdb: "2316", tvdb: "73244" },
+      guids: ["kodi-imdbnumber://447981"],
+      path: kodi.media.episode,
+    });
+    const from = recorder.mark();
+    await stopPlayback();
+    await recorder.waitFor((e) => e.state === "stopped" && e.sessionKey === started.sessionKey, from, 5_000, "stopped event");
+  });
+
+  it("plain file: no ids, the path and file name are passed on", async () => {
+    const a = await startAdapter();
+    await untilConnected(a);
+    await kodi.play(kodi.media.loose);
+    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    expect(started.hints.kind).toBe("unknown");
+    expect(started.hints.ids).toBeUndefined();
+    expect(started.hints.title).toBeUndefined();
+    expect(started.hints.path).toBe(kodi.media.loose);
+    expect(started.hints.mediaTitle).toBe("The Office (US) - S05E14.mkv");
+    expect(started.durationMs).toBeGreaterThan(59_000);
+  });
+
+  it("stop at ~40 %: the stopped event carries the position at stop (error measured)", async () => {
+    const a = await startAdapter();
+    await untilConnected(a);
+    await kodi.play(kodi.media.movie);
+    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 36 } });
+    // Let it play on to 40 % on its own, so the adapter's position at stop is extrapolated from its last poll.
+    let truth: Props | undefined;
+    await expect
+      .poll(
+        async () => {
+          truth = await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage", "speed", "time"] });
+          return truth.percentage;
+        },
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBeGreaterThanOrEqual(40);
+    const from = recorder.mark();
+    const stopSentAt = Date.now();
+    await stopPlayback();
+    const stopped = await recorder.waitFor((e) => e.state === "stopped", from, 5_000, "stopped event");
+    expect(stopped.sessionKey).toBe(started.sessionKey);
+    const lastPoll = recorder.since(0).filter((e) => e.state === "playing").at(-1)!;
+    const error = stopped.progress! - truth!.percentage;
+    const errorMs = (error / 100) * stopped.durationMs!;
+    console.log(
+      `progress at stop: Kodi ${truth!.percentage.toFixed(2)} % (read just before Player.Stop), adapter ${stopped.progress} % ` +
+        `→ error ${error.toFixed(2)} points = ${errorMs.toFixed(0)} ms on a ${stopped.durationMs} ms file; ` +
+        `the adapter's last position read was ${stopSentAt - lastPoll.observedAt} ms before the stop`,
+    );
+    expect(stopped.progress).toBeGreaterThan(39);
+    expect(stopped.progress).toBeLessThan(42.5);
+    expect(Math.abs(errorMs)).toBeLessThan(1_000);
+  });
+
+  it("play to the end: one ended event", async () => {
+    const a = await startAdapter();
+    await untilConnected(a);
+    await kodi.play(kodi.media.movie);
+    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 94 } });
+    const ended = await recorder.waitFor((e) => e.state === "ended", 0, 15_000, "ended event");
+    expect(ended.sessionKey).toBe(started.sessionKey);
+    expect(ended.progress).toBe(100);
+    const finals = recorder.since(0).filter((e) => e.state === "ended" || e.state === "stopped");
+    expect(finals).toHaveLength(1);
+  });
+
+  it("through the real scrobble engine: a stop at ~40 % is no watch, a playback to the end is exactly one", async () => {
+    const intents: ScrobbleIntent[] = [];
+    const engine = new ScrobbleEngine({
+      sink: { submit: (intent) => Promise.resolve(void intents.push(intent)) },
+      // Our media is 60 s long: a short preview so the few seconds played after the seek to 90 % count.
+      settings: { ...scrobbleSection.parse({}), previewSeconds: 2 },
+    });
+    recorder = new EventRecorder();
+    const a = new KodiAdapter({ name: "pipeline", url: kodi.url }, {
+      emit: (e) => {
+        engine.listener(e);
+        recorder.emit(e);
+      },
+      now: () => Date.now(),
+    });
+    adapter = a;
+    const watches = (): ScrobbleIntent[] => intents.filter((i) => i.kind === "watched" || (i.kind === "stop" && i.progress >= 80));
+    try {
+      await a.start(new AbortController().signal);
+      await untilConnected(a);
+
+      await kodi.play(kodi.media.movie);
+      await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+      await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 37 } });
+      await expect
+        .poll(async () => (await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage"] })).percentage, { timeout: 10_000, interval: 100 })
+        .toBeGreaterThanOrEqual(40);
+      let from = recorder.mark();
+      await stopPlayback();
+      await recorder.waitFor((e) => e.state === "stopped", from, 5_000, "stopped event");
+      await engine.idle();
+      // The engine's policy decides the intent (below the threshold it keeps the progress as a pause); the
+      // adapter's part is the position it reported at stop.
+      const last = intents.at(-1)!;
+      expect(last.progress).toBeGreaterThanOrEqual(39);
+      expect(last.progress).toBeLessThan(43);
+      expect(watches()).toHaveLength(0);
+
+      from = recorder.mark();
+      await kodi.play(kodi.media.movie);
+      await recorder.waitFor((e) => e.state === "playing", from, 10_000, "playing event");
+      await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 90 } });
+      await recorder.waitFor((e) => e.state === "ended", from, 15_000, "ended event");
+      await engine.idle();
+      expect(watches()).toHaveLength(1);
+      expect(watches()[0]!.hints.ids).toEqual({ imdb: "tt1856101", tmdb: "335984" });
+      console.log(`engine intents: ${intents.map((i) => `${i.kind} ${i.progress}`).join(", ")}`);
+    } finally {
+      await a.stop();
+      await engine.stop();
+    }
+  });
+
+  it("Kodi quits mid-play and comes back: stopped on quit, logged once each way, playback picked up on reconnect", async () => {
+    gate = await startTcpGate(kodi.port);
+    const log = captureLog("info");
+    const a = await startAdapter({
+      url: gate.url,
+      log: log.logger,
+      timing: { reconnectMinMs: 100, reconnectMaxMs: 400 },
+    });
+    await untilConnected(a);
+    await kodi.play(kodi.media.loose);
+    const first = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+
+    let from = recorder.mark();
+    await kodi.quit();
+    const stopped = await recorder.waitFor((e) => e.state === "stopped", from, 10_000, "stopped event on quit");
+    expect(stopped.sessionKey).toBe(first.sessionKey);
+    await expect.poll(() => a.status()[0]?.state, { timeout: 5_000, interval: 20 }).toBe("disconnected");
+
+    // Kodi is back, already playing, before the adapter may reconnect: it must find the playback by asking.
+    gate.setOpen(false);
+    await kodi.restart();
+    await kodi.play(kodi.media.movie);
+    from = recorder.mark();
+    gate.setOpen(true);
+    const picked = await recorder.waitFor((e) => e.state === "playing", from, 10_000, "playing event after reconnect");
+    expect(picked.sessionKey).not.toBe(first.sessionKey);
+    expect(picked.hints.ids).toEqual({ imdb: "tt1856101", tmdb: "335984" });
+    expect(picked.durationMs).toBeGreaterThan(59_000);
+
+    const messages = log.lines().map((l) => l.msg);
+    expect(messages.filter((m) => m.startsWith("Kodi unavailable"))).toHaveLength(1);
+    expect(messages.filter((m) => m === "Kodi is back")).toHaveLength(1);
+  });
+});
