@@ -48,6 +48,8 @@ export interface ChaosResult {
   worstWatchedAtErrorMs: number;
   /** Watches that ended while the daemon was down (nobody could see them): not counted. */
   unobservable: number;
+  /** Plex webhooks the daemon refused (e.g. 404 while it was still starting): Plex does not retry, so lost to it. */
+  refusedWebhooks: number;
   kills: number;
   faultsInjected: number;
   historyEntries: number;
@@ -274,6 +276,8 @@ async function playMpv(socketDir: string, mediaFile: string, n: number, speed: n
   return endedAt;
 }
 
+class RefusedWebhook extends Error {}
+
 async function postPlex(url: string, payload: unknown, daemon: DaemonProcess): Promise<void> {
   // Plex posts when the event happens; a daemon being restarted just then is waited for (as if Plex's event came a
   // moment later), a refused post is posted again.
@@ -288,9 +292,9 @@ async function postPlex(url: string, payload: unknown, daemon: DaemonProcess): P
       const res = await fetch(url, { method: "POST", body: form, signal: AbortSignal.timeout(5_000) });
       await res.text();
       if (res.status === 200 || res.status === 204) return;
-      throw new Error(`Plex webhook answered ${res.status}`);
+      throw new RefusedWebhook(`Plex webhook answered ${res.status}`);
     } catch (error) {
-      if (error instanceof Error && error.message.startsWith("Plex webhook answered")) throw error;
+      if (error instanceof RefusedWebhook) throw error;
       await sleep(100);
     }
   }
@@ -333,12 +337,16 @@ function randomFault(random: () => number): { fault: Fault; label: string } {
   if (r < 0.55) return { fault: { type: "rate_limit", retryAfterSec: null }, label: "429 bare" };
   if (r < 0.75) return { fault: { type: "drop" }, label: "drop" };
   const ms = 1_000 + Math.floor(random() * 9_000);
-  return { fault: { type: "latency", ms }, label: `slow ${ms} ms` };
+  return { fault: { type: "latency", ms }, label: ms > 5_000 ? "slow 5–10 s (past the client timeout)" : "slow 1–5 s" };
 }
 
 // ---- accounting --------------------------------------------------------------------------------------------------
 
-function account(watches: Watch[], history: ReturnType<Emulator["history"]>, daemon: DaemonProcess): Omit<ChaosResult, "unobservable" | "kills" | "faultsInjected" | "dir"> {
+function account(
+  watches: Watch[],
+  history: ReturnType<Emulator["history"]>,
+  daemon: DaemonProcess,
+): Omit<ChaosResult, "unobservable" | "refusedWebhooks" | "kills" | "faultsInjected" | "dir"> {
   const expected = watches.filter((w) => w.observable === true);
   const byItem = new Map<number, { watches: Watch[]; history: number[] }>();
   for (const w of expected) {
@@ -470,6 +478,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     // Workload: `parallel` lanes, each playing watches one after another (mpv 60 %, Plex 40 %).
     const watches: Watch[] = [];
+    let refusedWebhooks = 0;
     let next = 0;
     const mpvSpeed = 100;
     const lane = async (): Promise<void> => {
@@ -483,6 +492,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         try {
           watch.endedAt = usePlex ? await playPlex(`${base}/plex/${secret}`, item, n, daemon!, random) : await playMpv(socketDir, mediaFor.get(item.traktId)!, n, mpvSpeed);
         } catch (error) {
+          if (error instanceof RefusedWebhook) refusedWebhooks++;
           log(`watch #${n} (${watch.player} ${item.label}) did not finish: ${(error as Error).message}`);
         }
         await sleep(random() * 1_000);
@@ -544,7 +554,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const figures = account(watches, history, daemon);
     log(`faults: ${[...faultLabels].map(([l, c]) => `${l}×${c}`).join(", ")}`);
     for (const line of figures.lostWatches) log(`LOST ${line}`);
-    return { ...figures, unobservable, kills, faultsInjected, dir };
+    return { ...figures, unobservable, refusedWebhooks, kills, faultsInjected, dir };
   } finally {
     stopFaults.abort();
     await daemon?.kill("SIGKILL");
@@ -563,6 +573,7 @@ export function formatResult(r: ChaosResult): string {
     `daemon SIGKILLs:         ${r.kills}`,
     `faults injected:         ${r.faultsInjected} (+ one long outage)`,
     `ended while daemon down: ${r.unobservable} (not counted: nobody could see them)`,
+    `Plex webhooks refused:   ${r.refusedWebhooks} (answered 4xx, e.g. 404 while the daemon was starting; not counted)`,
     `by player:               ${Object.entries(r.byPlayer).map(([p, v]) => `${p} ${v.delivered}/${v.completed}`).join(", ")}`,
   ];
   return lines.join("\n");
