@@ -43,7 +43,8 @@ function mutate(value: unknown, picks: { at: number; to: unknown }[]): unknown {
     };
     walk(root.v, root, "v");
     const slot = slots[at % slots.length]!;
-    slot.parent[slot.key] = to;
+    // A copy: fast-check hands out the same constant objects again, and a shared one could end up inside itself.
+    slot.parent[slot.key] = structuredClone(to);
   }
   return root.v;
 }
@@ -143,6 +144,8 @@ describe("Kodi JSON-RPC fuzzing through the real adapter", () => {
         } finally {
           await adapter.stop();
           fake.setIdle();
+          // waitForRequests listeners left by a poll that did not come.
+          fake.removeAllListeners("request");
         }
       }),
       { numRuns: RUNS },
