@@ -32,7 +32,7 @@ const leafValue = fc.oneof(
 );
 
 /** Replaces `count` random leaves (or whole subtrees) of `value` with garbage. */
-function mutate(value: unknown, picks: { at: number; to: unknown }[]): unknown {
+function mutate(value: unknown, picks: readonly { at: number; to: unknown }[]): unknown {
   const root = { v: structuredClone(value) };
   for (const { at, to } of picks) {
     const slots: { parent: Record<string | number, unknown>; key: string | number }[] = [];
