@@ -39,6 +39,8 @@ export interface PlaybackEvent {
   durationMs?: number;
   /** 0–100; derived from position/duration when the player does not give it. */
   progress?: number;
+  /** Playback rate while playing (1 = normal, 2 = double speed). Lets the engine tell fast playback from a seek. */
+  speed?: number;
   /** When the player observed this (ms since epoch). */
   observedAt: number;
   hints: MediaHints;

@@ -29,6 +29,8 @@ export interface Observation {
   positionMs: number | undefined;
   durationMs: number | undefined;
   progress: number | undefined;
+  /** Playback rate; positions advance by elapsed time × speed. */
+  speed: number;
 }
 
 export interface Playthrough {
@@ -183,7 +185,8 @@ export function observe(e: PlaybackEvent): Observation {
   if (progress === undefined && positionMs !== undefined && durationMs) progress = (positionMs / durationMs) * 100;
   if (positionMs === undefined && progress !== undefined && durationMs) positionMs = (progress / 100) * durationMs;
   if (progress !== undefined) progress = Math.min(100, progress);
-  return { observedAt: e.observedAt, state: e.state, positionMs, durationMs, progress };
+  const speed = finite(e.speed);
+  return { observedAt: e.observedAt, state: e.state, positionMs, durationMs, progress, speed: speed !== undefined && speed > 0 ? speed : 1 };
 }
 
 /** Stable fingerprint of an event (key order does not matter). */
@@ -358,7 +361,7 @@ class Machine {
   private advanced(prev: Observation | undefined, elapsed: number): number | undefined {
     if (!prev) return undefined;
     if (prev.positionMs !== undefined && prev.durationMs) {
-      return (Math.min(prev.durationMs, prev.positionMs + elapsed) / prev.durationMs) * 100;
+      return (Math.min(prev.durationMs, prev.positionMs + elapsed * prev.speed) / prev.durationMs) * 100;
     }
     return prev.progress;
   }
@@ -368,7 +371,7 @@ class Machine {
     if (!prev || prev.positionMs === undefined || cur.positionMs === undefined) return false;
     const elapsed = wasRunning ? Math.max(0, cur.observedAt - prev.observedAt) : 0;
     const tolerance = Math.max(this.s.seekToleranceSeconds * 1000, elapsed * 0.5);
-    return Math.abs(cur.positionMs - (prev.positionMs + elapsed)) > tolerance;
+    return Math.abs(cur.positionMs - (prev.positionMs + elapsed * prev.speed)) > tolerance;
   }
 
   /** Preview: entering the item past the threshold by opening or seeking arms it; falling back below disarms. */

@@ -267,6 +267,7 @@ export class MpvPlaybackTracker {
     if (this.file.durationS !== undefined) event.durationMs = Math.round(this.file.durationS * 1000);
     const progress = state === "ended" && atSeconds !== undefined ? 100 : this.progress(seconds);
     if (progress !== undefined) event.progress = progress;
+    if (this.speed !== 1) event.speed = this.speed;
     if (this.options.account !== undefined) event.account = this.options.account;
     return event;
   }
