@@ -23,7 +23,7 @@ describe.skipIf(missing.length > 0)("chaos, short form", () => {
     if (result.lost > 0 || result.duplicated > 0) console.log(lines.join("\n"));
     // The run really happened: most watches were seen end to end, and every kill was done.
     expect(result.kills).toBe(5);
-    expect(result.completed).toBeGreaterThanOrEqual(10);
+    expect(result.completed).toBeGreaterThanOrEqual(8);
     expect(result.lostWatches).toEqual([]);
     expect(result.lost).toBe(0);
     expect(result.duplicated).toBe(0);
