@@ -48,13 +48,15 @@ export interface ChaosResult {
   worstWatchedAtErrorMs: number;
   /** Watches that ended while the daemon was down (nobody could see them): not counted. */
   unobservable: number;
-  /** Plex webhooks the daemon refused (e.g. 404 while it was still starting): Plex does not retry, so lost to it. */
+  /** Plex webhooks refused (e.g. 404 while the daemon was starting) or cut off by a kill: Plex does not retry. */
   refusedWebhooks: number;
   kills: number;
   faultsInjected: number;
   historyEntries: number;
   byPlayer: Record<string, { completed: number; delivered: number; lost: number }>;
   lostWatches: string[];
+  /** Items with more history entries than watches: their watches' ends and the entries' watched_at. */
+  duplicateDetails: string[];
   dir: string;
 }
 
@@ -251,6 +253,8 @@ interface Watch {
   endedAt?: number;
   /** The daemon could see the end (up from the end until shortly after): it must be delivered. */
   observable?: boolean;
+  /** A Plex webhook of this watch failed: the daemon may or may not have acted on it, so it may be delivered or not. */
+  uncertain?: boolean;
 }
 
 /** Media by ffmpeg: tiny, 1 fps, a keyframe each second, silent track so mpv has a clock. */
@@ -280,7 +284,9 @@ class RefusedWebhook extends Error {}
 
 async function postPlex(url: string, payload: unknown, daemon: DaemonProcess): Promise<void> {
   // Plex posts when the event happens; a daemon being restarted just then is waited for (as if Plex's event came a
-  // moment later), a refused post is posted again.
+  // moment later) and a connection that was refused is tried again — nothing was received. A post that got in and
+  // then lost its answer (the daemon was killed meanwhile) is not repeated: Plex does not retry webhooks, and the
+  // daemon may well have acted on it.
   for (let attempt = 0; attempt < 200; attempt++) {
     if (!daemon.running) {
       await sleep(100);
@@ -295,6 +301,8 @@ async function postPlex(url: string, payload: unknown, daemon: DaemonProcess): P
       throw new RefusedWebhook(`Plex webhook answered ${res.status}`);
     } catch (error) {
       if (error instanceof RefusedWebhook) throw error;
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      if (code !== "ECONNREFUSED") throw new RefusedWebhook(`Plex webhook lost its answer (${typeof code === "string" ? code : (error as Error).message})`);
       await sleep(100);
     }
   }
@@ -369,7 +377,8 @@ function account(
   const lostWatches: string[] = [];
   const byPlayer: ChaosResult["byPlayer"] = {};
   const delivery = new Map<Watch, boolean>();
-  for (const [, e] of byItem) {
+  const duplicateDetails: string[] = [];
+  for (const [traktId, e] of byItem) {
     const ws = [...e.watches].sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
     const hs = [...e.history].sort((a, b) => a - b);
     // Greedy in time order: each history entry takes the nearest unmatched watch of the same item.
@@ -388,8 +397,15 @@ function account(
       used.add(best);
       worst = Math.max(worst, Math.abs((ws[best]!.endedAt ?? 0) - h));
     }
-    const unobserved = unobservedByItem.get(e.watches[0]?.item.traktId ?? -1) ?? 0;
-    duplicated += Math.max(0, unmatched - unobserved);
+    const unobserved = unobservedByItem.get(traktId) ?? 0;
+    const extra = Math.max(0, unmatched - unobserved);
+    duplicated += extra;
+    if (extra > 0) {
+      const iso = (t: number | undefined): string => new Date(t ?? 0).toISOString().slice(11, 23);
+      duplicateDetails.push(
+        `trakt id ${traktId}: watches ended ${ws.map((w) => `#${w.n} ${w.player} ${iso(w.endedAt)}`).join(", ")}; ${unobserved} unobserved; history watched_at ${hs.map((h) => iso(h)).join(", ")}`,
+      );
+    }
     ws.forEach((w, i) => delivery.set(w, used.has(i)));
   }
   for (const [w, ok] of delivery) {
@@ -405,7 +421,7 @@ function account(
       lostWatches.push(`#${w.n} ${w.player} ${w.item.label} ${new Date(w.startedAt).toISOString()} → ${new Date(w.endedAt ?? 0).toISOString()} (${seen})`);
     }
   }
-  return { completed: expected.length, delivered, duplicated, lost, worstWatchedAtErrorMs: worst, historyEntries: history.length, byPlayer, lostWatches };
+  return { completed: expected.length, delivered, duplicated, lost, worstWatchedAtErrorMs: worst, historyEntries: history.length, byPlayer, lostWatches, duplicateDetails };
 }
 
 // ---- the run -----------------------------------------------------------------------------------------------------
@@ -492,7 +508,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         try {
           watch.endedAt = usePlex ? await playPlex(`${base}/plex/${secret}`, item, n, daemon!, random) : await playMpv(socketDir, mediaFor.get(item.traktId)!, n, mpvSpeed);
         } catch (error) {
-          if (error instanceof RefusedWebhook) refusedWebhooks++;
+          if (error instanceof RefusedWebhook) {
+            refusedWebhooks++;
+            watch.endedAt = Date.now();
+            watch.uncertain = true;
+          }
           log(`watch #${n} (${watch.player} ${item.label}) did not finish: ${(error as Error).message}`);
         }
         await sleep(random() * 1_000);
@@ -531,8 +551,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     emulator.clearFaults();
 
     // Every watch whose end the daemon was up to see (and to persist: 300 ms after) must be delivered.
-    for (const w of watches) if (w.endedAt !== undefined) w.observable = daemon.upDuring(w.endedAt - 200, w.endedAt + 300);
-    const unobservable = watches.filter((w) => w.endedAt !== undefined && w.observable === false).length;
+    for (const w of watches) if (w.endedAt !== undefined) w.observable = !w.uncertain && daemon.upDuring(w.endedAt - 200, w.endedAt + 300);
+    const unobservable = watches.filter((w) => w.endedAt !== undefined && w.observable === false && !w.uncertain).length;
 
     // Let the outbox empty: a clean restart drains at once (any backoff from the faults is forgotten).
     log("workload done; restarting the daemon cleanly and waiting for the outbox to empty");
@@ -554,6 +574,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const figures = account(watches, history, daemon);
     log(`faults: ${[...faultLabels].map(([l, c]) => `${l}×${c}`).join(", ")}`);
     for (const line of figures.lostWatches) log(`LOST ${line}`);
+    for (const line of figures.duplicateDetails) log(`DUPLICATE ${line}`);
     return { ...figures, unobservable, refusedWebhooks, kills, faultsInjected, dir };
   } finally {
     stopFaults.abort();
@@ -573,7 +594,7 @@ export function formatResult(r: ChaosResult): string {
     `daemon SIGKILLs:         ${r.kills}`,
     `faults injected:         ${r.faultsInjected} (+ one long outage)`,
     `ended while daemon down: ${r.unobservable} (not counted: nobody could see them)`,
-    `Plex webhooks refused:   ${r.refusedWebhooks} (answered 4xx, e.g. 404 while the daemon was starting; not counted)`,
+    `Plex webhooks failed:    ${r.refusedWebhooks} (refused, e.g. 404 while the daemon was starting, or cut off by a kill; Plex does not retry; not counted)`,
     `by player:               ${Object.entries(r.byPlayer).map(([p, v]) => `${p} ${v.delivered}/${v.completed}`).join(", ")}`,
   ];
   return lines.join("\n");
