@@ -54,7 +54,6 @@ export class Daemon {
   private readonly supervisor: Supervisor;
   private readonly http: HttpServer;
   private readonly jobs: ScheduledTask[] = [];
-  private readonly recentEvents: number[] = [];
   private plex: PlexAdapter | undefined;
   private readonly fingerprints = new Map<string, string>();
   private watcher: ConfigWatcher | undefined;
@@ -178,8 +177,6 @@ export class Daemon {
     return {
       emit: (event: PlaybackEvent) => {
         this.countEvent({ player: event.player.split(":")[0] ?? event.player, state: event.state });
-        this.recentEvents.push(Date.now());
-        if (this.recentEvents.length > 100) this.recentEvents.shift();
         this.engine.handle(event);
       },
       now: () => Date.now(),
