@@ -57,6 +57,17 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
     await expect.poll(() => a.status()[0]?.state, { timeout: 10_000, interval: 20 }).toBe("connected");
   }
 
+  /**
+   * Plays a file and returns the adapter's first "playing" event of that playback. A session that was already
+   * closed does not count: the harness may have had to re-open a file Kodi failed to start.
+   */
+  async function play(file: string) {
+    const from = recorder.mark();
+    await kodi.play(file);
+    const finished = (key: string): boolean => recorder.events.some((x) => x.sessionKey === key && (x.state === "stopped" || x.state === "ended"));
+    return recorder.waitFor((e) => e.state === "playing" && e.hints.path === file && !finished(e.sessionKey), from, 10_000, `playing event for ${file}`);
+  }
+
   async function stopPlayback(): Promise<void> {
     const from = kodi.mark();
     await kodi.rpc("Player.Stop", { playerid: 1 });
@@ -66,8 +77,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
   it("library movie: ids from uniqueid; pause, resume and seek follow the player", async () => {
     const a = await startAdapter();
     await untilConnected(a);
-    await kodi.play(kodi.media.movie);
-    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    const started = await play(kodi.media.movie);
     expect(started.player).toBe("kodi:test");
     expect(started.hints).toMatchObject({
       kind: "movie",
@@ -107,8 +117,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
   it("library episode: episode ids, show title and the show's ids", async () => {
     const a = await startAdapter();
     await untilConnected(a);
-    await kodi.play(kodi.media.episode);
-    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    const started = await play(kodi.media.episode);
     expect(started.hints).toMatchObject({
       kind: "episode",
       title: "Lecture Circuit (1)",
@@ -128,8 +137,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
   it("plain file: no ids, the path and file name are passed on", async () => {
     const a = await startAdapter();
     await untilConnected(a);
-    await kodi.play(kodi.media.loose);
-    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    const started = await play(kodi.media.loose);
     expect(started.hints.kind).toBe("unknown");
     expect(started.hints.ids).toBeUndefined();
     expect(started.hints.title).toBeUndefined();
@@ -141,8 +149,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
   it("stop at ~40 %: the stopped event carries the position at stop (error measured)", async () => {
     const a = await startAdapter();
     await untilConnected(a);
-    await kodi.play(kodi.media.movie);
-    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    const started = await play(kodi.media.movie);
     await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 36 } });
     // Let it play on to 40 % on its own, so the adapter's position at stop is extrapolated from its last poll.
     let truth: Props | undefined;
@@ -176,13 +183,12 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
   it("play to the end: one ended event", async () => {
     const a = await startAdapter();
     await untilConnected(a);
-    await kodi.play(kodi.media.movie);
-    const started = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    const started = await play(kodi.media.movie);
     await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 94 } });
     const ended = await recorder.waitFor((e) => e.state === "ended", 0, 15_000, "ended event");
     expect(ended.sessionKey).toBe(started.sessionKey);
     expect(ended.progress).toBe(100);
-    const finals = recorder.since(0).filter((e) => e.state === "ended" || e.state === "stopped");
+    const finals = recorder.since(0).filter((e) => e.sessionKey === started.sessionKey && (e.state === "ended" || e.state === "stopped"));
     expect(finals).toHaveLength(1);
   });
 
@@ -207,8 +213,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
       await a.start(new AbortController().signal);
       await untilConnected(a);
 
-      await kodi.play(kodi.media.movie);
-      await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+      await play(kodi.media.movie);
       await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 37 } });
       await expect
         .poll(async () => (await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage"] })).percentage, { timeout: 10_000, interval: 100 })
@@ -225,8 +230,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
       expect(watches()).toHaveLength(0);
 
       from = recorder.mark();
-      await kodi.play(kodi.media.movie);
-      await recorder.waitFor((e) => e.state === "playing", from, 10_000, "playing event");
+      await play(kodi.media.movie);
       await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 90 } });
       await recorder.waitFor((e) => e.state === "ended", from, 15_000, "ended event");
       await engine.idle();
@@ -248,8 +252,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
       timing: { reconnectMinMs: 100, reconnectMaxMs: 400 },
     });
     await untilConnected(a);
-    await kodi.play(kodi.media.loose);
-    const first = await recorder.waitFor((e) => e.state === "playing", 0, 10_000, "playing event");
+    const first = await play(kodi.media.loose);
 
     let from = recorder.mark();
     await kodi.quit();
@@ -268,8 +271,12 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
     expect(picked.hints.ids).toEqual({ imdb: "tt1856101", tmdb: "335984" });
     expect(picked.durationMs).toBeGreaterThan(59_000);
 
-    const messages = log.lines().map((l) => l.msg);
-    expect(messages.filter((m) => m.startsWith("Kodi unavailable"))).toHaveLength(1);
-    expect(messages.filter((m) => m === "Kodi is back")).toHaveLength(1);
+    // Once when gone, once when back, per outage (several retries in between log nothing at info level). A
+    // loaded machine can make the freshly restarted Kodi drop us once more: that is a second outage, logged as such.
+    const lines = log.lines().filter((l) => l.msg.startsWith("Kodi unavailable") || l.msg === "Kodi is back");
+    const seq = lines.map((l) => (l.msg === "Kodi is back" ? "back" : "gone"));
+    if (seq.length !== 2) console.log(`outage log: ${JSON.stringify(lines.map((l) => [l.msg, l.reason]))}`);
+    expect(seq.length).toBeGreaterThanOrEqual(2);
+    expect(seq).toEqual(seq.map((_, i) => (i % 2 === 0 ? "gone" : "back")));
   });
 });
