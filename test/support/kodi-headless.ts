@@ -467,6 +467,8 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
             log(`kodi.bin is gone (exit ${kodi?.exitCode} signal ${kodi?.signalCode}); restarting it`);
             await kodiHandle.restart();
           }
+          // Let a previous playback finish tearing down first (OnStop comes before the player is gone).
+          await until("no active player", 10_000, async () => ((await kodiHandle.rpc<unknown[]>("Player.GetActivePlayers")).length === 0 ? true : undefined));
           const from = kodiHandle.mark();
           const answer = await kodiHandle.rpc("Player.Open", { item: { file }, options: { resume: false } }).catch((e: unknown) => String(e));
           try {
