@@ -44,8 +44,17 @@ export function coerceEnvValue(key: KeyInfo, text: string): { value: unknown } |
     case "literal":
     case "other":
       return { value: text };
+    case "record": {
+      // "alice=default, bob=bob" → { alice: "default", bob: "bob" }
+      const out: Record<string, string> = {};
+      for (const pair of text.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) return { error: `expected comma-separated name=value pairs (e.g. "alice=default,bob=bob"), got ${shown}` };
+        out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+      }
+      return { value: out };
+    }
     case "object":
-    case "record":
       return { error: `cannot be set from the environment (${key.type})` };
   }
 }

@@ -134,7 +134,8 @@ export class ScrobbleEngine {
     this.#metrics.events += 1;
     if (this.#stopping) {
       this.#metrics.droppedEvents += 1;
-      this.#log.warn({ player: event.player, session: event.sessionKey, state: event.state }, "event after shutdown ignored");
+      // Expected while the daemon stops: adapters report their final states after the engine has paused everything.
+      this.#log.debug({ player: event.player, session: event.sessionKey, state: event.state }, "event after shutdown ignored");
       return;
     }
     const key = sessionId(event.player, event.sessionKey);

@@ -58,3 +58,18 @@ describe("environment overrides", () => {
     expect(result.error.message).not.toContain("short-secret");
   });
 });
+
+describe("environment overrides for maps", () => {
+  it("read PLEX_USERS as name=account pairs, so a Docker user can route Plex users without a file", () => {
+    const result = validateConfigText("", "c.yaml", { env: { PLEX_USERS: "me@example.com=default, 12345 = alice", PLEX_DEFAULT_ACCOUNT: "guests" } });
+    if (!result.ok) throw result.error;
+    expect(result.config.plex.users).toEqual({ "me@example.com": "default", "12345": "alice" });
+    expect(result.config.plex.defaultAccount).toBe("guests");
+  });
+
+  it("name the variable and the expected form when a pair is broken", () => {
+    const result = validateConfigText("", "c.yaml", { env: { PLEX_USERS: "alice" } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/PLEX_USERS.*name=value/);
+  });
+});

@@ -3,11 +3,36 @@ import { z } from "zod";
 export const mpvSection = z
   .object({
     enabled: z.boolean().default(true).describe("Follow mpv players."),
-    socketDir: z.string().optional().describe("Directory watched for mpv IPC sockets (one per mpv instance). Default: $XDG_RUNTIME_DIR/mpv or /tmp/mpv-sockets."),
-    sockets: z.array(z.string()).default([]).describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket)."),
+    socketDir: z
+      .string()
+      .optional()
+      .describe(
+        "Directory watched for mpv IPC sockets, one per mpv instance (mpv.conf: input-ipc-server=<dir>/<name>). Created (mode 700) if missing. Default when neither socketDir nor sockets is set: $XDG_RUNTIME_DIR/mpv, else /tmp/mpv-sockets.",
+      )
+      .meta({ restart: true }),
+    sockets: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket), retried every reconnectSeconds while mpv is not running.")
+      .meta({ restart: true }),
     account: z.string().optional().describe("Trakt account for mpv playback (default: accounts.default)."),
+    progressIntervalSeconds: z
+      .number()
+      .positive()
+      .default(15)
+      .describe("While playing, report the position at most this often (pause, resume, seek and stop are reported at once)."),
+    reconnectSeconds: z
+      .number()
+      .positive()
+      .default(2)
+      .describe("How often an explicit socket is retried while its mpv is not running (doubles up to 60 s after protocol errors)."),
+    requestTimeoutSeconds: z
+      .number()
+      .positive()
+      .default(5)
+      .describe("A socket whose peer does not answer a request within this time is treated as broken and disconnected."),
   })
-  .default({ enabled: true, sockets: [] })
+  .default({ enabled: true, sockets: [], progressIntervalSeconds: 15, reconnectSeconds: 2, requestTimeoutSeconds: 5 })
   .describe("mpv over its JSON IPC socket.");
 
 const kodiInstance = z
@@ -51,8 +76,12 @@ export const plexSection = z
   .object({
     enabled: z.boolean().default(true).describe("Accept Plex webhooks on the HTTP server."),
     webhookSecret: z.string().min(16).optional().describe("Secret in the webhook URL (/plex/<secret>). Required for the endpoint to accept anything.").meta({ env: "PLEX_WEBHOOK_SECRET", secret: true }),
-    users: z.record(z.string(), z.string()).default({}).describe("Plex account title or id → Trakt account name."),
-    defaultAccount: z.string().optional().describe("Trakt account for Plex users not listed in `users`; unset = ignore them."),
+    users: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Plex account title or id → Trakt account name. From the environment as PLEX_USERS=\"plexname=default,other=alice\".")
+      .meta({ env: "PLEX_USERS" }),
+    defaultAccount: z.string().optional().describe("Trakt account for Plex users not listed in `users`; unset = ignore them.").meta({ env: "PLEX_DEFAULT_ACCOUNT" }),
     players: z.array(z.string()).default([]).describe("Only these Player.uuid or titles (empty = all)."),
     servers: z.array(z.string()).default([]).describe("Only these Server.uuid (empty = all)."),
     allowFrom: z.array(z.string()).default([]).describe("Source addresses allowed to post (empty = any)."),

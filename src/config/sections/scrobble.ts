@@ -55,9 +55,12 @@ export const scrobbleSection = z
 export const outboxSection = z
   .object({
     replayAfterMinutes: z.number().positive().default(10).describe("A watch not delivered live within this time is sent through /sync/history with its real time."),
-    deadLetterExpiryDays: z.number().positive().default(30).describe("Dead letters (not found, invalid, account limit) are kept this long for `queue list|retry|drop`."),
+    deadLetterExpiryDays: z.number().positive().default(30).describe("Dead letters (not found, invalid, account limit, unknown media) are kept this long for `queue list|retry|drop`."),
+    historyBatchSize: z.number().int().min(1).max(1000).default(100).describe("Most watches sent in one /sync/history request when replaying."),
+    retryMaxDelaySeconds: z.number().positive().default(300).describe("Upper bound of the backoff between retries when Trakt is unreachable or failing (Retry-After is always obeyed)."),
+    accountHoldMinutes: z.number().positive().default(10).describe("How long an account that needs a new login (or is locked) waits before its queue is tried again."),
   })
-  .default({ replayAfterMinutes: 10, deadLetterExpiryDays: 30 })
+  .default({ replayAfterMinutes: 10, deadLetterExpiryDays: 30, historyBatchSize: 100, retryMaxDelaySeconds: 300, accountHoldMinutes: 10 })
   .describe("The durable outbox.");
 
 export type ScrobbleSection = z.infer<typeof scrobbleSection>;

@@ -89,6 +89,7 @@ export class PlexAdapter implements PlayerAdapter {
       this.close(session, "stopped");
       session = undefined;
     }
+    const isNew = session === undefined;
     if (session === undefined) {
       session = {
         key,
@@ -123,6 +124,8 @@ export class PlexAdapter implements PlayerAdapter {
         const floor = session.durationMs === undefined ? 0 : (session.durationMs * PLEX_SCROBBLE_PERCENT) / 100;
         this.moveTo(session, Math.max(reported ?? this.estimate(session, now), floor), now);
         session.scrobbled = true;
+        // Plex sends media.scrobble while the item plays; for a session we have not seen before, that is all we know.
+        if (isNew) session.playing = true;
         this.emit(session, session.playing ? "playing" : "paused", now);
         this.armGrace(session);
         return "used";

@@ -169,3 +169,12 @@ describe("PlexAdapter", () => {
     expect(adapter.accept(movie("media.play", 0))).toBe("ignored");
   });
 });
+
+describe("PlexAdapter, media.scrobble first", () => {
+  it("treats a scrobble for a session it has not seen as playing", () => {
+    const { adapter, events } = setup();
+    adapter.accept(movie("media.scrobble"));
+    expect(events.at(-1)).toMatchObject({ state: "playing" });
+    expect(events.at(-1)!.progress).toBeGreaterThanOrEqual(90);
+  });
+});

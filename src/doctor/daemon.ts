@@ -1,0 +1,25 @@
+// Is the daemon running here, and does it say it is ready?
+import { daemonBaseUrl } from "../cli/commands/healthcheck.js";
+import type { ServerSection } from "../config/sections/runtime.js";
+import { classifyNetworkError, result, rootMessage, type CheckResult } from "./types.js";
+
+export async function checkDaemon(server: ServerSection, options: { baseUrl?: string; timeoutMs?: number } = {}): Promise<CheckResult> {
+  const check = "daemon";
+  const base = options.baseUrl ?? daemonBaseUrl(server.host, server.port);
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  try {
+    const health = await fetch(new URL("/healthz", base), { signal: AbortSignal.timeout(timeoutMs) });
+    await health.body?.cancel();
+    if (!health.ok) return result(check, "fail", `${base}/healthz answered HTTP ${health.status}`, "look at the daemon's log (journalctl -u trakt-scrobblerd, docker logs)");
+    const ready = await fetch(new URL("/readyz", base), { signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await ready.json().catch(() => ({}))) as { reasons?: unknown };
+    if (ready.ok) return result(check, "pass", `running at ${base} and ready`);
+    const reasons = Array.isArray(body.reasons) ? body.reasons.map(String).join("; ") : `HTTP ${ready.status}`;
+    return result(check, "warn", `running at ${base} but not ready: ${reasons}`, "fix the reasons above; `trakt-scrobblerd status` shows more");
+  } catch (error) {
+    if (classifyNetworkError(error) === "refused") {
+      return result(check, "warn", `not running (nothing answers at ${base})`, "start it: `trakt-scrobblerd run`, `systemctl start trakt-scrobblerd`, or your container; if it runs elsewhere, check server.host/server.port");
+    }
+    return result(check, "fail", `${base} does not answer: ${rootMessage(error)}`, "is something else using server.port? check the daemon's log");
+  }
+}

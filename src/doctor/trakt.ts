@@ -1,0 +1,76 @@
+// Trakt: is an app's client id configured, does the API answer, and does it accept that client id.
+import type { TraktSection } from "../config/sections/trakt.js";
+import { VERSION } from "../version.js";
+import { classifyNetworkError, result, rootMessage, type CheckResult } from "./types.js";
+
+const APP_HINT = "create an API app at https://app.trakt.tv/settings/apps/api (redirect uri urn:ietf:wg:oauth:2.0:oob) and set trakt.clientId / trakt.clientSecret (or TRAKT_CLIENT_ID / TRAKT_CLIENT_SECRET)";
+
+export function checkClientId(trakt: TraktSection): CheckResult {
+  if (!trakt.clientId) return result("trakt client id", "fail", "no Trakt client id configured", APP_HINT);
+  if (!trakt.clientSecret) {
+    return result("trakt client id", "warn", "client id set, but no client secret", "set trakt.clientSecret (TRAKT_CLIENT_SECRET): login and token refresh need it");
+  }
+  return result("trakt client id", "pass", "client id and secret configured");
+}
+
+export function traktHeaders(clientId: string | undefined, accessToken?: string): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "trakt-api-version": "2",
+    "user-agent": `trakt-scrobblerd/${VERSION} (doctor)`,
+    ...(clientId ? { "trakt-api-key": clientId } : {}),
+    ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+  };
+}
+
+/** Explains a failed connection to `url` by what the user can do about it. */
+export function networkFailure(check: string, what: string, url: string, error: unknown, timeoutMs: number): CheckResult {
+  const host = safeHost(url);
+  switch (classifyNetworkError(error)) {
+    case "dns":
+      return result(check, "fail", `cannot resolve ${host}: ${rootMessage(error)}`, `check this machine's DNS and network (e.g. \`getent hosts ${host}\`), and the URL (${url})`);
+    case "refused":
+      return result(check, "fail", `connection refused by ${host}`, `nothing listens at ${url}: check the URL and that ${what} is running`);
+    case "timeout":
+      return result(check, "fail", `no answer from ${host} within ${timeoutMs} ms`, "a firewall, proxy or a down network: check that this machine can reach it (`curl -I` the URL)");
+    case "tls":
+      return result(check, "fail", `TLS failed with ${host}: ${rootMessage(error)}`, "check the system clock, the CA certificates (ca-certificates package), and whether a proxy intercepts HTTPS");
+    case "unreachable":
+      return result(check, "fail", `${host} is unreachable: ${rootMessage(error)}`, "this machine has no route there: check its network connection");
+    case "reset":
+      return result(check, "fail", `${host} closed the connection: ${rootMessage(error)}`, "a proxy or firewall may be cutting it; try again, then check the network");
+    case "other":
+      return result(check, "fail", `cannot reach ${url}: ${rootMessage(error)}`, "check the URL and the network");
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** A cheap unauthenticated GET (a one-result search): tells network trouble apart from a refused client id. */
+export async function checkTraktReachable(trakt: TraktSection, timeoutMs = 10_000): Promise<CheckResult> {
+  const check = "trakt reachable";
+  const url = new URL("/search/movie?query=trakt-scrobblerd&limit=1", trakt.apiUrl).toString();
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: traktHeaders(trakt.clientId), signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+  } catch (error) {
+    return networkFailure(check, "the Trakt API", trakt.apiUrl, error, timeoutMs);
+  }
+  const status = response.status;
+  if (response.ok) return result(check, "pass", `${trakt.apiUrl} answers (HTTP ${status})${trakt.clientId ? " and accepts the client id" : ""}`);
+  if (!trakt.clientId) return result(check, "warn", `${trakt.apiUrl} answers (HTTP ${status}), but the client id cannot be checked without one`, APP_HINT);
+  if (status === 403) {
+    return result(check, "fail", `${trakt.apiUrl} refused the client id (HTTP 403)`, "copy the Client ID of your app at https://app.trakt.tv/settings/apps/api exactly into trakt.clientId (TRAKT_CLIENT_ID); the app must not be revoked");
+  }
+  if (status === 412) return result(check, "fail", `${trakt.apiUrl} answered 412 (precondition failed)`, "trakt.apiUrl may not point at the Trakt API (https://api.trakt.tv)");
+  if (status === 429) return result(check, "warn", `${trakt.apiUrl} is rate limiting this address (HTTP 429)`, "wait a few minutes; the daemon obeys Retry-After and keeps watches in the outbox meanwhile");
+  if (status >= 500) return result(check, "warn", `Trakt is having trouble (HTTP ${status})`, "nothing to fix here: watches wait in the outbox and go out when Trakt recovers (https://status.trakt.tv)");
+  return result(check, "fail", `${trakt.apiUrl} answered HTTP ${status}`, "check trakt.apiUrl (https://api.trakt.tv)");
+}

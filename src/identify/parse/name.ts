@@ -1,0 +1,137 @@
+// From a path, file name or player label to what it names: title, year, season, episode(s), movie or episode.
+// The file name says most; folders fill what it lacks ("Show/Season 02/E13 - Name.mkv", "Movie (2010)/movie.mkv")
+// and replace it when it is obfuscated ("Show.S02E05.1080p.WEB-DL-GRP/160725_02.mkv").
+import { parseTorrentTitle } from "@viren070/parse-torrent-title";
+import { normalizeTitle } from "../similarity.js";
+import { parseSegment, type SegmentParse } from "./segment.js";
+import { EXTENSION, GENERIC_FOLDER, MEANINGLESS_TITLE } from "./vocab.js";
+
+export interface ParsedName {
+  type: "movie" | "episode";
+  title?: string;
+  year?: number;
+  /** Season of the first episode; several for a season pack ("S01-S04"). */
+  seasons?: number[];
+  /** Episode numbers; several for a multi-episode file. */
+  episodes?: number[];
+  /** Episodes are numbered from the start of the show (anime "[Group] Show - 123"). */
+  absolute?: boolean;
+  /** Other names seen (subtitle after " - ", original title in brackets, folder title), for a second search. */
+  alternatives: string[];
+  /** Which part of the path gave the title. */
+  titleFrom?: "file" | "folder";
+}
+
+/** A file name made by a download tool rather than a person: a hash, or letters and digits mixed at random. */
+function looksObfuscated(name: string): boolean {
+  const bare = name.replace(EXTENSION, "");
+  if (/^[0-9a-f]{16,}$/i.test(bare)) return true;
+  if (/^[A-Za-z0-9]{6,}(?:-[A-Za-z0-9]{6,}){2,}$/.test(bare) && /\d/.test(bare)) return true;
+  if (/^[A-Za-z0-9]{12,}$/.test(bare) && /\d/.test(bare) && /[a-z]/.test(bare) && /[A-Z]/.test(bare)) return true;
+  // reversed release names: "…p0801.70E10S.5102.sregnesseM.ehT"
+  return /(?:^|[ ._-])(?:p\d{3,4}|\d{2}E\d{2}S)(?:[ ._-]|$)/.test(bare);
+}
+
+function isSeasonFolder(p: SegmentParse): boolean {
+  return p.title === undefined && p.seasons.length > 0 && p.episodes.length === 0;
+}
+
+/** The library cuts titles at technical words we do not list; use its cut when it is a clean prefix of ours. */
+function trimWithLibrary(segment: string, title: string): string {
+  const lib = parseTorrentTitle(segment).title?.trim();
+  if (!lib) return title;
+  const a = normalizeTitle(lib);
+  const b = normalizeTitle(title);
+  if (a.length > 0 && a.length < b.length && b.startsWith(`${a} `)) {
+    const words = a.split(" ").length;
+    const all = title.split(/\s+/);
+    // only where it cut at a word written the release-group way (THEATRICAL, BRMux, SE), not at "Italian" or "e"
+    const cutAt = all[words] ?? "";
+    const releaseStyle = cutAt.length > 1 && (cutAt === cutAt.toUpperCase() || /[a-z][A-Z]/.test(cutAt)) && /\p{L}/u.test(cutAt);
+    if (releaseStyle) return all.slice(0, words).join(" ");
+  }
+  return title;
+}
+
+export function parseMediaName(input: string): ParsedName {
+  const parts = input.split(/[\\/]+/).map((p) => p.trim()).filter((p) => p.length > 0);
+  const fileName = (parts.pop() ?? "").replace(EXTENSION, "");
+  const base = parseSegment(fileName);
+  if (base.title !== undefined) base.title = trimWithLibrary(fileName, base.title);
+
+  // nearest folders first; generic ones ("Series", "/mnt/NAS") say nothing
+  const folders = parts
+    .slice(-3)
+    .reverse()
+    .filter((p) => !GENERIC_FOLDER.test(p) && !looksObfuscated(p))
+    .map((p) => ({ raw: p, parsed: parseSegment(p) }));
+  const seasonFolder = folders.find((f) => isSeasonFolder(f.parsed));
+  const named = folders.find((f) => !isSeasonFolder(f.parsed) && f.parsed.title !== undefined);
+  const folder = named?.parsed;
+  if (named && folder?.title !== undefined) folder.title = trimWithLibrary(named.raw, folder.title);
+
+  let result: SegmentParse = base;
+  let titleFrom: ParsedName["titleFrom"] = base.title !== undefined ? "file" : undefined;
+  const sameTitle = folder?.title !== undefined && base.title !== undefined && normalizeTitle(folder.title) === normalizeTitle(base.title);
+  // a release folder ("Show.S02E05.1080p.WEB-DL-GRP") names the file better than a file that says less than it
+  const releaseFolder =
+    folder !== undefined &&
+    folder.releaseLike &&
+    !(base.year !== undefined && folder.year === undefined && !folder.dated) &&
+    !(base.episodic && !folder.episodic && !folder.dated);
+  if (folder && releaseFolder && !sameTitle && folders[0]?.parsed === folder) {
+    // a release folder whose file is named differently (obfuscated, shortened, or a subtitle file): trust the folder
+    result = {
+      ...folder,
+      seasons: folder.seasons.length > 0 ? folder.seasons : base.seasons,
+      episodes: folder.episodes.length > 0 ? folder.episodes : base.episodes,
+      year: folder.year ?? base.year,
+      alternatives: [...folder.alternatives, ...(base.title ? [base.title] : []), ...base.alternatives],
+    } as SegmentParse;
+    titleFrom = "folder";
+  } else if (
+    folder?.title !== undefined &&
+    (base.title === undefined || looksObfuscated(fileName) || MEANINGLESS_TITLE.test(normalizeTitle(base.title)) || (sameTitle && folder.year !== undefined && !folder.releaseLike))
+  ) {
+    // the file says nothing ("E13 - Name.mkv", "movie.mkv", a hash), or repeats a "Title (Year)" folder: the
+    // folder's spelling is the one a person wrote
+    result = { ...base, title: folder.title, alternatives: [...base.alternatives, ...folder.alternatives] };
+    if (result.year === undefined && folder.year !== undefined) result.year = folder.year;
+    if (result.seasons.length === 0) result.seasons = folder.seasons;
+    if (result.episodes.length === 0) result.episodes = folder.episodes;
+    titleFrom = "folder";
+  } else if (folder?.title !== undefined && sameTitle && result.year === undefined && folder.year !== undefined) {
+    result = { ...result, year: folder.year };
+  }
+  // "Show (2008)/Season 1/Apotheosis.mp4": a file with no numbers inside a season folder is an episode of the show
+  if (
+    seasonFolder &&
+    folders[0] === seasonFolder &&
+    !result.episodic &&
+    folder?.title !== undefined &&
+    titleFrom === "file"
+  ) {
+    result = {
+      ...result,
+      title: folder.title,
+      seasons: seasonFolder.parsed.seasons,
+      episodic: true,
+      alternatives: [...(base.title !== undefined ? [base.title] : []), ...result.alternatives],
+      ...(folder.year !== undefined ? { year: folder.year } : {}),
+    };
+    titleFrom = "folder";
+  }
+  if (result.seasons.length === 0 && result.episodes.length > 0 && !result.absolute && seasonFolder) {
+    result = { ...result, seasons: seasonFolder.parsed.seasons };
+  }
+
+  const episodic = result.episodic || result.seasons.length > 0 || result.episodes.length > 0 || result.dated;
+  const out: ParsedName = { type: episodic ? "episode" : "movie", alternatives: [...new Set(result.alternatives)] };
+  if (result.title !== undefined) out.title = result.title;
+  if (titleFrom !== undefined) out.titleFrom = titleFrom;
+  if (result.year !== undefined) out.year = result.year;
+  if (result.seasons.length > 0) out.seasons = result.seasons;
+  if (result.episodes.length > 0) out.episodes = result.episodes;
+  if (result.absolute) out.absolute = true;
+  return out;
+}

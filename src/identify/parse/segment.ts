@@ -1,0 +1,426 @@
+// Parses one piece of a path (a file name or a folder name) into title, year, season(s) and episode(s).
+// The approach: find every "marker" (SxxEyy, 2x05, Season 3, E12, a year, a date, a technical word, a bare episode
+// number), then the title is the text before the first marker. Markers are found by our own rules because the
+// library we measured (@viren070/parse-torrent-title) misses multi-episode lists, 3-digit numbering, anime
+// numbering and folder context; the library is still used to trim technical words we do not list (see name.ts).
+import { JUNK_TOKEN, LANGUAGE_WORDS, NUMBER_WORDS, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
+
+type MarkerKind = "se" | "season" | "episode" | "year" | "date" | "junk" | "bare" | "bonus";
+
+interface Marker {
+  start: number;
+  end: number;
+  kind: MarkerKind;
+  seasons?: number[];
+  episodes?: number[];
+  year?: number;
+  absolute?: boolean;
+}
+
+export interface SegmentParse {
+  /** Title as written, cleaned of separators; undefined when the segment has none (e.g. "E13 - Name.mkv"). */
+  title?: string;
+  /** Other names found in the segment ("A - B": B; "(Original Title)"), for a second search. */
+  alternatives: string[];
+  year?: number;
+  seasons: number[];
+  episodes: number[];
+  /** Episode numbers count from the start of the show (anime), not within a season. */
+  absolute: boolean;
+  /** An explicit season/episode marker was seen (SxxEyy, 2x05, Season N, E12, a bare episode number). */
+  episodic: boolean;
+  /** Technical words were seen: this looks like a release name. */
+  releaseLike: boolean;
+  /** A dated episode (Show.2010.11.23). */
+  dated: boolean;
+}
+
+const ALNUM = /[\p{L}\p{N}]/u;
+const maxYear = new Date().getUTCFullYear() + 1;
+
+function range(from: number, to: number): number[] {
+  if (to < from || to - from > 200) return [from, to];
+  const out: number[] = [];
+  for (let n = from; n <= to; n++) out.push(n);
+  return out;
+}
+
+const ROMAN: Record<string, number> = { i: 1, v: 5, x: 10 };
+
+/** "vii" → 7 (seasons are small: I–XX is enough). */
+function roman(token: string): number | undefined {
+  if (!/^[ivx]+$/.test(token)) return undefined;
+  let total = 0;
+  for (let i = 0; i < token.length; i++) {
+    const v = ROMAN[token[i]!]!;
+    const next = ROMAN[token[i + 1] ?? ""] ?? 0;
+    total += v < next ? -v : v;
+  }
+  return total > 0 && total <= 30 ? total : undefined;
+}
+
+function isYear(text: string): boolean {
+  const n = Number(text);
+  return /^(?:19|20)\d\d$/.test(text) && n >= 1900 && n <= maxYear;
+}
+
+/** Collects markers without overlaps: earlier (more trusted) rules win a region. */
+class Markers {
+  readonly list: Marker[] = [];
+  overlaps(start: number, end: number): boolean {
+    return this.list.some((m) => start < m.end && end > m.start);
+  }
+  add(marker: Marker): boolean {
+    if (this.overlaps(marker.start, marker.end)) return false;
+    this.list.push(marker);
+    return true;
+  }
+  has(...kinds: MarkerKind[]): boolean {
+    return this.list.some((m) => kinds.includes(m.kind));
+  }
+}
+
+/** Reads "E02", "-E03", "-03", "&S01E04", ".S01E05", "+E06" after an episode marker; "-" means a range. */
+function readEpisodeTail(s: string, from: number, first: number): { episodes: number[]; end: number } {
+  const episodes = [first];
+  let pos = from;
+  const tail =
+    /^(?:\s+-\s+(?:S\d{1,4}[ ._-]?E|\d{1,4}x)|(-)\s?(?:S\d{1,4}\s?)?E?|[ ._]?(?:&|and|\+|,)[ ._]?(?:S\d{1,4}[ ._-]?)?E?|[ ._]S\d{1,4}[ ._-]?E|[ ._]?E|[ ._-]?\d{1,4}x|x)(\d{1,4})(?=$|[^0-9a-z]|[ex]\d)/i;
+  for (;;) {
+    const m = tail.exec(s.slice(pos));
+    if (!m) break;
+    const n = Number(m[2]);
+    const last = episodes[episodes.length - 1] ?? n;
+    if (m[1] === "-" && n > last) episodes.push(...range(last + 1, n));
+    else episodes.push(n);
+    pos += m[0].length;
+  }
+  return { episodes, end: pos };
+}
+
+function readSeasonTail(s: string, from: number, first: number): { seasons: number[]; end: number } {
+  const seasons = [first];
+  let pos = from;
+  const tail = /^\s*(-|to|&|,|and|\.|\+)\s*(?:S|season\s?)?(\d{1,2})(?![\p{L}\p{N}])/iu;
+  for (;;) {
+    const m = tail.exec(s.slice(pos));
+    if (!m) break;
+    const n = Number(m[2]);
+    const last = seasons[seasons.length - 1] ?? n;
+    if (n <= last) break; // lists and ranges go up: "S03.1.1TB" is not seasons 3, 1, 1
+    if ((m[1] === "-" || m[1]?.toLowerCase() === "to") && n > last) seasons.push(...range(last + 1, n));
+    else seasons.push(n);
+    pos += m[0].length;
+  }
+  return { seasons, end: pos };
+}
+
+function findEpisodeMarkers(s: string, markers: Markers): void {
+  // S01E02, S01 E02, S01.E02, S01EP02 (+ lists and ranges)
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,4})[ ._-]?x?EP?[ ._-]?(\d{1,4})(?![0-9])/giu)) {
+    const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
+    markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
+  }
+  // 2x05, 1x02.1x03, 2016x03 — but not 1280x720
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,4})x(\d{1,3})(?![0-9])/giu)) {
+    if (m[1]!.length >= 3 && m[2]!.length >= 3) continue;
+    const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
+    markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
+  }
+  // 1xAll
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,2})xall(?![\p{L}\p{N}])/giu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [Number(m[1])] });
+  }
+  // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
+  const words = Object.keys(NUMBER_WORDS).join("|");
+  const seasonWord = new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:seasons?|saison|temporada|tem|stagione|staffel|seizoen|sezon|s[äæ]song|s[æa]son|sesong|series)[ ._-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
+    "giu",
+  );
+  for (const m of s.matchAll(seasonWord)) {
+    const token = m[1]!.toLowerCase();
+    const first = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
+    if (first === undefined) continue;
+    const tail = readSeasonTail(s, m.index + m[0].length, first);
+    markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
+  }
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,2})(?=$|[^\p{L}\p{N}]|D\d|extras?\b)/giu)) {
+    const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]));
+    markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
+  }
+  // E13, Ep. 02, Ep 6, Episode 5, Cap.105 (Spanish: season*100+episode), Cap.112_114
+  for (const m of s.matchAll(
+    /(?<![\p{L}\p{N}])(E|EP\.?|Episode|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Chapter|Folge)[ ._-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
+  )) {
+    let n = Number(m[2]);
+    let seasons: number[] | undefined;
+    const isCap = /^cap/i.test(m[1]!);
+    if (isCap && m[2]!.length >= 3) {
+      seasons = [Math.floor(n / 100)];
+      n %= 100;
+    }
+    let episodes = [n];
+    let end = m.index + m[0].length;
+    const capRange = isCap ? /^_(\d{1,4})/.exec(s.slice(end)) : null;
+    if (capRange) {
+      const to = Number(capRange[1]) % (seasons ? 100 : 10000);
+      episodes = range(n, to);
+      end += capRange[0].length;
+    } else {
+      const tail = readEpisodeTail(s, end, n);
+      episodes = tail.episodes;
+      end = tail.end;
+    }
+    markers.add({ start: m.index, end, kind: "episode", episodes, ...(seasons ? { seasons } : {}) });
+  }
+  // 14.of.21, 14 of 21, 1of4
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [Number(m[1])] });
+  }
+  // -x02- : a bonus item; ends the title but is not an episode
+  for (const m of s.matchAll(/(?<=[-_ .])x(\d{2})(?=[-_ .]|$)/giu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "bonus" });
+  }
+}
+
+function findDates(s: string, markers: Markers): void {
+  // 15-05-2018, 14.01.2008 (day first) and 15.12.22 (two-digit year first)
+  for (const m of s.matchAll(/(?<![0-9])(?:(?:0[1-9]|[12]\d|3[01])([.-])(?:0[1-9]|[12]\d|3[01])\1(?:19|20)\d\d|\d\d\.(?:0[1-9]|1[0-2])\.(?:0[1-9]|[12]\d|3[01]))(?![0-9])/g)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "date" });
+  }
+  for (const m of s.matchAll(/(?<![0-9])((?:19|20)\d\d)[ ._-]?(0[1-9]|1[0-2])[ ._-]?(0[1-9]|[12]\d|3[01])(?![0-9])/g)) {
+    if (m[0].length === 8 || /^\d{4}([ ._-])\d\d\1\d\d$/.test(m[0])) {
+      markers.add({ start: m.index, end: m.index + m[0].length, kind: "date" });
+    }
+  }
+}
+
+function findYears(s: string, markers: Markers): void {
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{4})(?![\p{L}\p{N}])/gu)) {
+    if (!isYear(m[1]!) || /bt[.]?$/i.test(s.slice(0, m.index))) continue;
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: Number(m[1]) });
+  }
+}
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function tokens(s: string): Token[] {
+  return [...s.matchAll(/[^\s._[\](){}+,~!/\\-]+/g)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+}
+
+function isJunk(token: Token, s: string): boolean {
+  const t = token.text;
+  const lower = t.toLowerCase();
+  if (STRONG_JUNK.has(lower)) return true;
+  if (JUNK_TOKEN.some((re) => re.test(t))) return true;
+  const next = s.slice(token.end, token.end + 4).toLowerCase();
+  if ((lower === "web" && next.startsWith("-dl")) || (lower === "blu" && next.startsWith("-ray")) || (lower === "dts" && next.startsWith("-hd")))
+    return true;
+  if (WEAK_JUNK.has(lower) && t.length > 1) {
+    const allCaps = t === t.toUpperCase();
+    const mixed = /[a-z]/.test(t.slice(0, 1)) ? /[A-Z]/.test(t) : /[A-Z].*[a-z].*[A-Z]|[a-z][A-Z]/.test(t);
+    return allCaps || mixed;
+  }
+  return false;
+}
+
+function findJunk(s: string, markers: Markers): Token[] {
+  const all = tokens(s);
+  const junk = all.map((t) => isJunk(t, s));
+  const weak = (i: number): boolean => WEAK_JUNK.has(all[i]?.text.toLowerCase() ?? "");
+  for (let i = all.length - 2; i >= 0; i--) {
+    // a weak word ("German", "Real") is technical when technical words follow it ("German.DL.1080p"), when another
+    // weak word does ("Director.Cut", "Edition.Collector"), or, for a language, when a year does ("French.2011")
+    if (junk[i] || !weak(i)) continue;
+    const lower = all[i]!.text.toLowerCase();
+    if (junk[i + 1] || weak(i + 1) || (LANGUAGE_WORDS.has(lower) && isYear(all[i + 1]!.text))) junk[i] = true;
+  }
+  all.forEach((token, i) => {
+    if (token.start > 0 && junk[i]) markers.add({ start: token.start, end: token.end, kind: "junk" });
+  });
+  return all;
+}
+
+/** Bare episode numbers: "Show 13", "One_Piece_679_", "Duckman - 101 (01)", "the.simpsons.2401", "493-498.&.500-507". */
+function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boolean): { leadingEnd?: number } {
+  if (markers.has("se", "episode")) return {};
+  const firstJunk = Math.min(...markers.list.filter((m) => m.kind === "junk" || m.kind === "bonus" || m.kind === "date").map((m) => m.start), s.length);
+  const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/u.exec(s);
+  if (leading && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
+    const rest = s.slice(leading[0].length);
+    const followedByYear = /^(?:19|20)\d\d(?![0-9])/.test(rest);
+    if (!followedByYear && rest.trim() !== "") {
+      const from = Number(leading[1]);
+      const episodes = leading[2] ? range(from, Number(leading[2])) : [from];
+      markers.list.push({ start: 0, end: leading[0].length, kind: "bare", episodes, absolute: anime });
+      return { leadingEnd: leading[0].length };
+    }
+  }
+  for (let i = 0; i < all.length; i++) {
+    const token = all[i]!;
+    if (token.start === 0 || token.start >= firstJunk) continue;
+    const m = /^(\d{2,4})(?:v\d)?$/.exec(token.text);
+    if (!m || markers.overlaps(token.start, token.end)) continue;
+    const next = all[i + 1];
+    const afterDash = /[ ._]-[ ._]*$/.test(s.slice(0, token.start));
+    const adjacent = next !== undefined && /^[ ._([-]*$/.test(s.slice(token.end, next.start));
+    // "Apollo 13 (1995)": a number before the year is the title's; so is the first of two numbers ("the.100.109")
+    if (adjacent && !afterDash && isYear(next.text)) continue;
+    if (!afterDash && next && /^[ ._]+$/.test(s.slice(token.end, next.start)) && /^\d{2,4}(?:v\d)?$/.test(next.text) && !isYear(next.text) && next.start < firstJunk) continue;
+    // "320 Kbps", "24 fps": a quantity, not an episode
+    if (next && /^(?:kbps|mbps|fps|bit|bits|ch|gb|mb|min)$/i.test(next.text)) continue;
+    const digits = m[1]!;
+    let end = token.end;
+    let episodes: number[];
+    let seasons: number[] | undefined;
+    const absolute = anime || (digits.length === 3 && /^-\d{3}(?!\d)/.test(s.slice(token.end)));
+    const rangeFollows = /^-\d{3}(?!\d)/.test(s.slice(token.end));
+    if (anime || digits.length === 2 || (digits.length === 3 && (digits.startsWith("0") || rangeFollows))) {
+      episodes = [Number(digits)];
+    } else {
+      const n = Number(digits);
+      const season = Math.floor(n / 100);
+      if (digits.length === 4 && (season > 30 || n % 100 > 40)) continue;
+      seasons = [season];
+      episodes = [n % 100];
+    }
+    if (episodes.length === 1 && !seasons) {
+      // ranges and lists: "13-16", "493-498.&.500-507"
+      const tail = /^(?:-(\d{2,4})|[ ._]*&[ ._]*(\d{2,4})(?:-(\d{2,4}))?)/;
+      for (;;) {
+        const t = tail.exec(s.slice(end));
+        if (!t) break;
+        const last = episodes[episodes.length - 1]!;
+        if (t[1]) episodes.push(...range(last + 1, Number(t[1])));
+        else if (t[3]) episodes.push(...range(Number(t[2]), Number(t[3])));
+        else episodes.push(Number(t[2]));
+        end += t[0].length;
+      }
+    }
+    markers.add({ start: token.start, end, kind: "bare", episodes, absolute, ...(seasons ? { seasons } : {}) });
+    break;
+  }
+  return {};
+}
+
+const ARTICLE_SUFFIX = /^(.*?),\s*(the|a|an|le|la|les|der|die|das|el)$/i;
+
+/** Turns raw title text into a title: separators to spaces, brackets and "- subtitle" parts set aside. */
+export function cleanTitle(raw: string): { title?: string; alternatives: string[] } {
+  const alternatives: string[] = [];
+  let text = raw;
+  // dots and underscores are separators, except inside acronyms (S.H.I.E.L.D.) and numbers (2.0)
+  text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?)(?![\p{L}])/gu, (a: string) => a.replace(/\./g, "") + " ");
+  text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ");
+  text = text.replace(/[\s]+/g, " ");
+  for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) alternatives.push(m[1]!.trim());
+  text = text.replace(/[[(][^\])]*[\])]/g, " ");
+  text = text.replace(/[[(].*$/, " ");
+  const parts = text.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
+  let title = parts[0];
+  // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
+  if (parts.length > 1) alternatives.unshift(parts.join(" - "));
+  alternatives.push(...parts.slice(1));
+  if (title !== undefined) {
+    title = title.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
+    title = title.replace(/\s+(?:ep|episode)\.?$/i, "");
+    const article = ARTICLE_SUFFIX.exec(title);
+    if (article) title = `${article[2]} ${article[1]}`;
+  }
+  return title ? { title, alternatives } : { alternatives };
+}
+
+export function parseSegment(input: string): SegmentParse {
+  // file systems cap a name at 255 bytes; anything longer is not a file name, and the rules are not linear
+  let s = input.trim().slice(0, 300);
+  // "[ Whole Name In Brackets ]"
+  const wrapped = /^\[\s*([^[\]]+?)\s*\]$/.exec(s);
+  if (wrapped) s = wrapped[1]!;
+  // leading release-group tags: [Group], [BD][1080p], (Group), 【Group】
+  let anime = false;
+  for (;;) {
+    const g = /^\s*(?:\[[^\]]*\]|【[^】]*】)[\s._-]*/.exec(s);
+    if (!g || g[0].length >= s.length) break;
+    anime = true;
+    s = s.slice(g[0].length);
+  }
+  // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
+  s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
+  s = s.replace(/[[(]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|ru|to|tv|info|me|cc|fr)\s*[\])]/gi, " ").trim();
+  // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…"
+  for (;;) {
+    const lead = /^([^\s._:-]+)(?:[ ._]+|\s*[-:]\s*)/.exec(s);
+    if (!lead || !isJunk({ text: lead[1]!, start: 0, end: lead[1]!.length }, s) || lead[0].length >= s.length) break;
+    s = s.slice(lead[0].length);
+  }
+  s = s.replace(/^video_ts[-_. ]+/i, "");
+  // leading dd.mm.yy date (a download date, not part of the title)
+  s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
+
+  const markers = new Markers();
+  findDates(s, markers);
+  findEpisodeMarkers(s, markers);
+  findYears(s, markers);
+  const all = findJunk(s, markers);
+  const { leadingEnd } = findBareNumbers(s, markers, all, anime);
+
+  // years: a year at the very start is the title ("2001 A Space Odyssey 1968"); of two years in a row, the first
+  // belongs to the title ("Wonder Woman 1984 2020").
+  const years = markers.list.filter((m) => m.kind === "year").sort((a, b) => a.start - b.start);
+  const titleStart = leadingEnd ?? 0;
+  const yearMarkers = years.filter((y, i) => {
+    if (y.start <= titleStart) return false;
+    const next = years[i + 1];
+    return !(next && /^[ ._-]*$/.test(s.slice(y.end, next.start)) && y.start > titleStart);
+  });
+  const titleEnders = markers.list.filter(
+    (m) => m.kind !== "year" && m.kind !== "bare" && (m.start > titleStart || (m.start === titleStart && m.kind !== "junk")),
+  );
+  const bare = markers.list.filter((m) => m.kind === "bare");
+  const enders = [...titleEnders, ...yearMarkers, ...bare.filter((m) => m.start > 0)];
+  const titleEnd = Math.min(s.length, ...enders.map((m) => m.start));
+  const cleaned = cleanTitle(s.slice(titleStart, titleEnd));
+
+  const seasons: number[] = [];
+  const episodes: number[] = [];
+  let absolute = false;
+  for (const m of [...markers.list].sort((a, b) => a.start - b.start)) {
+    if (m.kind === "year" || m.kind === "junk" || m.kind === "date" || m.kind === "bonus") continue;
+    if (m.seasons && seasons.length === 0) seasons.push(...m.seasons);
+    if (m.episodes && episodes.length === 0) episodes.push(...m.episodes);
+    if (m.absolute) absolute = true;
+  }
+  // the year: one in brackets wins, else the first one that ends the title, else the last one seen
+  // in an episode name, a year after the episode marker belongs to the episode title ("2000 Light Years from Home")
+  const firstEpisodeMarker = Math.min(
+    s.length,
+    ...markers.list.filter((m) => m.kind === "se" || m.kind === "episode").map((m) => m.start),
+  );
+  const episodeMarkerEnds = markers.list.filter((m) => m.kind === "se" || m.kind === "episode").map((m) => m.end);
+  const usable = (yearMarkers.length > 0 ? yearMarkers : years.filter((y) => y.start > titleStart)).filter(
+    (y) =>
+      y.start < firstEpisodeMarker ||
+      episodeMarkerEnds.some((end) => /^[ ._]*$/.test(s.slice(end, y.start))) ||
+      /[[(]\s*$/.test(s.slice(0, y.start)) && /^\s*[\])]/.test(s.slice(y.end)),
+  );
+  const bracketed = usable.find((y) => /[[(]\s*$/.test(s.slice(0, y.start)));
+  const year = (bracketed ?? usable[0])?.year;
+  const parsed: SegmentParse = {
+    alternatives: cleaned.alternatives,
+    seasons,
+    episodes,
+    absolute,
+    episodic:
+      markers.has("se", "season", "episode", "bare") ||
+      /(?<![\p{L}])(?:special(?![ ._-]*(?:edition|ed\b))|OVA|ONA|OAD)(?![\p{L}])/iu.test(s.slice(titleEnd)),
+    releaseLike: markers.has("junk"),
+    dated: markers.has("date"),
+  };
+  if (cleaned.title !== undefined) parsed.title = cleaned.title;
+  if (year !== undefined) parsed.year = year;
+  return parsed;
+}

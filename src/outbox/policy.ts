@@ -1,0 +1,77 @@
+// Pure decisions of the drainer: what a failure means for the queue, and how long to wait.
+import { isTraktError } from "../trakt/errors.js";
+import type { DeadReason } from "./records.js";
+
+export type FailureAction =
+  /** Trakt unreachable, failing or rate limiting: the whole account waits (Retry-After when given). */
+  | { action: "backoff"; retryAfterMs: number | undefined }
+  /** The account cannot send at all until a person acts (login expired, account locked, bad app credentials). */
+  | { action: "hold"; problem: string }
+  /** Final for this intent: keep it as a dead letter. */
+  | { action: "dead"; reason: DeadReason }
+  /** 2xx with a body we could not read: Trakt accepted it. */
+  | { action: "accepted" };
+
+export function classifyFailure(error: unknown): FailureAction {
+  if (!isTraktError(error)) return { action: "backoff", retryAfterMs: undefined };
+  switch (error.kind) {
+    case "retryable":
+    case "rate_limited":
+      return { action: "backoff", retryAfterMs: error.retryAfterMs };
+    case "auth_expired":
+      return { action: "hold", problem: "login expired: run `trakt-scrobblerd login` for this account" };
+    case "locked":
+      return { action: "hold", problem: "the Trakt account is locked (423): contact Trakt support" };
+    case "config":
+      return { action: "hold", problem: `Trakt refused the app (${error.status ?? "?"}): check trakt.clientId / clientSecret` };
+    case "not_found":
+      return { action: "dead", reason: "not_found" };
+    case "invalid":
+      return { action: "dead", reason: "invalid" };
+    case "account_limit":
+      return { action: "dead", reason: "account_limit" };
+    case "conflict":
+    case "bad_response":
+      return { action: "accepted" };
+  }
+}
+
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "EADDRNOTAVAIL"]);
+
+function codesAlongCauses(error: unknown, seen = new Set<unknown>()): string[] {
+  if (error === null || typeof error !== "object" || seen.has(error)) return [];
+  seen.add(error);
+  const out: string[] = [];
+  const e = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === "string") out.push(e.code);
+  out.push(...codesAlongCauses(e.cause, seen));
+  if (Array.isArray(e.errors)) for (const inner of e.errors) out.push(...codesAlongCauses(inner, seen));
+  return out;
+}
+
+/**
+ * Did Trakt certainly not act on the request? True for an answer that says so (any 4xx: 401, 404, 420, 422, 429…)
+ * and for a connection that never opened. False for 5xx, timeouts, resets and anything unknown: the request may
+ * have been processed, so a watch must be looked up in /sync/history before it is sent again.
+ */
+export function certainlyNotReceived(error: unknown): boolean {
+  if (isTraktError(error) && error.status !== undefined) return error.status >= 400 && error.status < 500;
+  const codes = codesAlongCauses(error);
+  return codes.length > 0 && codes.every((c) => NOT_SENT_CODES.has(c) || c === "UND_ERR_CONNECT_TIMEOUT" || c === "UND_ERR_SOCKET_CONNECT");
+}
+
+/** Exponential backoff with ±20 % jitter: 5 s, 10 s, 20 s … capped. */
+export function backoffMs(failures: number, maxMs: number, random: () => number = Math.random): number {
+  const base = Math.min(maxMs, 5_000 * 2 ** Math.min(failures, 20));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** A short, secret-free description of an error for the journal and `queue list`. */
+export function describeError(error: unknown): string {
+  if (isTraktError(error)) return `${error.kind}${error.status !== undefined ? ` ${error.status}` : ""}: ${error.message}`.slice(0, 300);
+  if (error instanceof Error) {
+    const codes = codesAlongCauses(error);
+    return `${error.message}${codes.length ? ` (${codes.join(", ")})` : ""}`.slice(0, 300);
+  }
+  return String(error).slice(0, 300);
+}

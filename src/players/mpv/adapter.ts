@@ -1,0 +1,260 @@
+// The mpv PlayerAdapter: finds mpv sockets (explicit paths and/or a watched directory), keeps one connection per
+// running mpv, and passes on the PlaybackEvents its connections produce. Connection policy lives here; the
+// protocol is in client.ts, the playback logic in tracker.ts.
+import type { MpvSection } from "../../config/sections/players.js";
+import type { Logger } from "../../util/log.js";
+import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import { MpvConnection } from "./connection.js";
+import { defaultSocketDir, SocketDirWatcher } from "./discovery.js";
+
+export interface MpvAdapterOptions {
+  /** The parsed `mpv` config section. */
+  config: MpvSection;
+  context: AdapterContext;
+  log: Logger;
+  /** For the default socket directory ($XDG_RUNTIME_DIR). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Longest line accepted from a socket before it is dropped as broken. Default 1 MiB. */
+  maxLineBytes?: number;
+}
+
+type Source = "config" | "dir";
+
+interface Endpoint {
+  path: string;
+  source: Source;
+  log: Logger;
+  connections: Set<MpvConnection>;
+  connecting: boolean;
+  /** Another trigger arrived while connecting (e.g. the socket was replaced): try once more afterwards. */
+  again: boolean;
+  timer: NodeJS.Timeout | undefined;
+  /** Consecutive failures that were not "not running", for backoff. */
+  failures: number;
+  lastProblem: string | undefined;
+}
+
+/** Errors that only mean "no mpv listening there right now". */
+const NOT_RUNNING = new Set(["ECONNREFUSED", "ENOENT", "ENOTSOCK", "ECONNRESET"]);
+/** Retry delays after a watched socket appeared but refused: mpv binds before it listens. */
+const DIR_RETRY_MS = [100, 400, 1000];
+const MAX_BACKOFF_MS = 60_000;
+
+export class MpvAdapter implements PlayerAdapter {
+  readonly name = "mpv";
+  private readonly endpoints = new Map<string, Endpoint>();
+  private watcher: SocketDirWatcher | undefined;
+  private dir: string | undefined;
+  private state: AdapterStatus["state"] = "stopped";
+  private detail: string | undefined;
+  private running = false;
+  private config: MpvSection;
+
+  constructor(private readonly options: MpvAdapterOptions) {
+    this.config = options.config;
+  }
+
+  /** Live reload: account, timings and timeouts apply to connections made from now on. socketDir and sockets
+   * need a restart of the adapter (they are marked so in the schema). */
+  updateSettings(config: MpvSection): void {
+    this.config = config;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.running) return;
+    if (signal.aborted) return;
+    const { config } = this;
+    const { log } = this.options;
+    this.running = true;
+    this.state = "starting";
+    this.detail = undefined;
+    signal.addEventListener("abort", () => void this.stop(), { once: true });
+    const dir = config.socketDir ?? (config.sockets.length === 0 ? defaultSocketDir(this.options.env) : undefined);
+    if (dir !== undefined) {
+      const watcher = new SocketDirWatcher({ dir, log, onSocket: (path) => this.trigger(this.endpoint(path, "dir")) });
+      this.watcher = watcher;
+      this.dir = dir;
+      try {
+        await watcher.start();
+      } catch (error) {
+        this.state = "failed";
+        this.detail = error instanceof Error ? error.message : String(error);
+        await this.stop();
+        this.state = "failed";
+        throw error;
+      }
+      log.info({ dir }, "watching for mpv sockets");
+    }
+    if (!this.running) return;
+    for (const path of config.sockets) this.trigger(this.endpoint(path, "config"));
+    this.state = "connected";
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    for (const endpoint of this.endpoints.values()) {
+      clearTimeout(endpoint.timer);
+      endpoint.timer = undefined;
+      // Closing reports anything still playing as stopped, synchronously.
+      for (const connection of [...endpoint.connections]) connection.close();
+      endpoint.connections.clear();
+    }
+    this.state = "stopped";
+    await watcher?.close();
+  }
+
+  status(): AdapterStatus[] {
+    const out: AdapterStatus[] = [];
+    const overall: AdapterStatus = { name: "mpv", kind: "mpv", state: this.state };
+    const detail = this.detail ?? (this.dir !== undefined ? `watching ${this.dir}` : undefined);
+    if (detail !== undefined) overall.detail = detail;
+    out.push(overall);
+    for (const endpoint of this.endpoints.values()) {
+      const connected = [...endpoint.connections].filter((c) => c.isOpen);
+      if (endpoint.source === "dir" && connected.length === 0) continue;
+      const status: AdapterStatus = {
+        name: `mpv:${endpoint.path}`,
+        kind: "mpv",
+        state: !this.running ? "stopped" : connected.length > 0 ? "connected" : "disconnected",
+      };
+      const text = connected.length > 0 ? connected.map((c) => `pid ${c.pid ?? "?"}: ${c.describe()}`).join("; ") : endpoint.lastProblem;
+      if (text !== undefined) status.detail = text;
+      out.push(status);
+    }
+    return out;
+  }
+
+  private endpoint(path: string, source: Source): Endpoint {
+    let endpoint = this.endpoints.get(path);
+    if (!endpoint) {
+      endpoint = {
+        path,
+        source,
+        log: this.options.log.child({ socket: path }),
+        connections: new Set(),
+        connecting: false,
+        again: false,
+        timer: undefined,
+        failures: 0,
+        lastProblem: undefined,
+      };
+      this.endpoints.set(path, endpoint);
+    } else if (source === "config") {
+      endpoint.source = "config";
+    }
+    return endpoint;
+  }
+
+  /** Tries to connect to an endpoint now (a socket appeared, was replaced, or a retry is due). */
+  private trigger(endpoint: Endpoint, attempt = 0): void {
+    if (!this.running) return;
+    if (endpoint.connecting) {
+      endpoint.again = true;
+      return;
+    }
+    clearTimeout(endpoint.timer);
+    endpoint.timer = undefined;
+    endpoint.connecting = true;
+    endpoint.again = false;
+    void this.connect(endpoint, attempt);
+  }
+
+  private async connect(endpoint: Endpoint, attempt: number): Promise<void> {
+    const { config } = this;
+    const { context } = this.options;
+    const connection = new MpvConnection({
+      path: endpoint.path,
+      player: `mpv:${endpoint.path}`,
+      account: config.account,
+      requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+      maxLineBytes: this.options.maxLineBytes ?? 1024 * 1024,
+      progressIntervalMs: config.progressIntervalSeconds * 1000,
+      log: endpoint.log,
+      now: context.now,
+      emit: context.emit,
+      onClosed: (closed, error) => this.closed(endpoint, closed, error),
+    });
+    let retryIn: number | undefined;
+    // Listed while it opens, so that stop() closes it and status() shows it.
+    endpoint.connections.add(connection);
+    try {
+      // One connection per mpv process: a replaced-socket event for an mpv we already follow is a duplicate.
+      const isNew = (pid: number | undefined): boolean =>
+        pid === undefined || ![...endpoint.connections].some((c) => c !== connection && c.isOpen && c.pid === pid);
+      const opened = await connection.open(isNew);
+      if (!opened) {
+        endpoint.connections.delete(connection);
+        endpoint.log.debug({ pid: connection.pid }, "already following this mpv");
+      } else if (!this.running) {
+        connection.close();
+      } else {
+        endpoint.failures = 0;
+        endpoint.lastProblem = undefined;
+        endpoint.log.info({ pid: connection.pid }, "connected to mpv");
+      }
+    } catch (error) {
+      endpoint.connections.delete(connection);
+      if (!this.running) return;
+      const code = errorCode(error);
+      if (code !== undefined && NOT_RUNNING.has(code)) {
+        endpoint.lastProblem = `mpv not running (${code})`;
+        endpoint.log.debug({ code }, "no mpv listening on this socket");
+        retryIn = endpoint.source === "dir" ? DIR_RETRY_MS[attempt] : config.reconnectSeconds * 1000;
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        if (endpoint.lastProblem !== message) endpoint.log.warn({ err: error }, "mpv socket is not usable; disconnected");
+        endpoint.lastProblem = message;
+        endpoint.failures += 1;
+        retryIn = endpoint.source === "config" ? this.backoff(endpoint) : undefined;
+      }
+    } finally {
+      endpoint.connecting = false;
+    }
+    if (!this.running) return;
+    if (endpoint.again) {
+      this.trigger(endpoint);
+    } else if (retryIn !== undefined && endpoint.connections.size === 0) {
+      this.schedule(endpoint, retryIn, attempt + 1);
+    }
+  }
+
+  private closed(endpoint: Endpoint, connection: MpvConnection, error: Error | undefined): void {
+    endpoint.connections.delete(connection);
+    if (!this.running) return;
+    const code = errorCode(error);
+    if (error && !(code !== undefined && NOT_RUNNING.has(code))) {
+      endpoint.failures += 1;
+      endpoint.lastProblem = error.message;
+      endpoint.log.warn({ err: error, pid: connection.pid }, "mpv connection dropped");
+    } else {
+      endpoint.lastProblem = "mpv quit";
+      endpoint.log.info({ pid: connection.pid }, "mpv disconnected");
+    }
+    // A watched socket comes back through the watcher (the next mpv replaces the file); an explicit one is polled.
+    if (endpoint.source === "config" && endpoint.connections.size === 0) {
+      this.schedule(endpoint, error ? this.backoff(endpoint) : this.config.reconnectSeconds * 1000, 0);
+    }
+  }
+
+  private schedule(endpoint: Endpoint, delayMs: number, attempt: number): void {
+    clearTimeout(endpoint.timer);
+    endpoint.timer = setTimeout(() => {
+      endpoint.timer = undefined;
+      this.trigger(endpoint, attempt);
+    }, delayMs);
+    endpoint.timer.unref();
+  }
+
+  private backoff(endpoint: Endpoint): number {
+    const base = this.config.reconnectSeconds * 1000;
+    return Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, endpoint.failures - 1));
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") return error.code;
+  return undefined;
+}

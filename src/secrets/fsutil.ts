@@ -1,0 +1,104 @@
+// Private files for secrets: a 0700 directory, 0600 files, atomic replace (temp file in the same directory,
+// fsync, rename, fsync directory) so a crash at any moment leaves the old or the new content, never a torn file.
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { chmod, lstat, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "../util/log.js";
+import { SecretStoreError } from "./store.js";
+
+const TMP_SUFFIX = ".tmp";
+
+/** Creates `dir` (0700) or tightens an existing one with wider permissions. Refuses a directory owned by
+ * someone else or a non-directory. */
+export async function ensurePrivateDir(dir: string, logger?: Logger): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const info = await lstat(dir);
+  if (!info.isDirectory()) {
+    throw new SecretStoreError("permissions", `${dir} is not a directory; move it away so the token directory can be created`);
+  }
+  if (typeof process.getuid === "function" && info.uid !== process.getuid()) {
+    throw new SecretStoreError("permissions", `${dir} belongs to uid ${info.uid}, not to this user (uid ${process.getuid()}); fix its owner (chown) or use another --state-dir`);
+  }
+  if ((info.mode & 0o077) !== 0) {
+    await chmod(dir, 0o700);
+    logger?.warn({ dir, mode: octal(info.mode) }, "token directory was readable by others; tightened to 0700");
+  }
+}
+
+/** Tightens an existing secret file to 0600 (writeFile's `mode` only applies to new files). */
+export async function tightenFile(file: string, logger?: Logger): Promise<void> {
+  let info;
+  try {
+    info = await lstat(file);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  if (!info.isFile()) {
+    throw new SecretStoreError("permissions", `${file} is not a regular file (a symlink or directory?); remove it and log in again`);
+  }
+  if (typeof process.getuid === "function" && info.uid !== process.getuid()) {
+    throw new SecretStoreError("permissions", `${file} belongs to uid ${info.uid}, not to this user; fix its owner (chown) or remove it`);
+  }
+  if ((info.mode & 0o077) !== 0) {
+    await chmod(file, 0o600);
+    logger?.warn({ file, mode: octal(info.mode) }, "token file was readable by others; tightened to 0600");
+  }
+}
+
+/** Replaces `file` with `data` atomically, mode 0600. */
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}${TMP_SUFFIX}`);
+  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    try {
+      await handle.writeFile(data, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+  await fsyncDir(dir);
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Removes temp files a killed writer left behind (only ones older than `olderThanMs`: a live writer may own
+ * a fresh one). */
+export async function removeStaleTempFiles(dir: string, olderThanMs = 10 * 60_000): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(".") || !name.endsWith(TMP_SUFFIX)) continue;
+    const full = path.join(dir, name);
+    const info = await stat(full).catch(() => undefined);
+    if (info && now - info.mtimeMs > olderThanMs) await unlink(full).catch(() => undefined);
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ENOENT";
+}
+
+function octal(mode: number): string {
+  return (mode & 0o777).toString(8).padStart(4, "0");
+}

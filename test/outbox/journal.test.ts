@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { crc32 } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Journal, decodeLine, encodeRecord, readJournal } from "../../src/outbox/journal.js";
+import type { JournalRecord } from "../../src/outbox/records.js";
+
+let dir: string;
+let file: string;
+const rec = (id: string): JournalRecord => ({ t: "retry", at: 1, id });
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "journal-"));
+  file = path.join(dir, "journal.jsonl");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function readAll(): Promise<{ ids: string[]; report: Awaited<ReturnType<typeof readJournal>> }> {
+  const ids: string[] = [];
+  const report = await readJournal(file, (r) => ids.push(r.t === "retry" ? r.id : r.t));
+  return { ids, report };
+}
+
+describe("journal lines", () => {
+  it.each([
+    ["a flipped character", (l: string) => l.replace('"id":"a"', '"id":"b"'), "checksum mismatch"],
+    ["a cut line", (l: string) => l.slice(0, 20), "checksum mismatch"],
+    ["no checksum", () => '{"t":"retry"}', "not a journal line"],
+  ])("detects %s", (_name, damage, why) => {
+    const line = encodeRecord(rec("a")).trimEnd();
+    expect(decodeLine(line)).toEqual({ ok: true, record: rec("a") });
+    expect(decodeLine(damage(line))).toEqual({ ok: false, why });
+  });
+
+  it("rejects a well-formed line of an unknown record shape", () => {
+    const json = JSON.stringify({ t: "mystery", at: 1 });
+    const result = decodeLine(`${crc32(json).toString(16).padStart(8, "0")} ${json}`);
+    expect(result.ok).toBe(false);
+  });
+});
+
+describe("journal file", () => {
+  it("a torn tail is reported and cut; new records start on a fresh line", async () => {
+    await writeFile(file, encodeRecord(rec("a")) + encodeRecord(rec("b")).slice(0, 15));
+    let { ids, report } = await readAll();
+    expect(ids).toEqual(["a"]);
+    expect(report.tornTail).toBe(true);
+    const j = await Journal.open(file, report.goodBytes);
+    await j.append([rec("c")]);
+    await j.close();
+    ({ ids, report } = await readAll());
+    expect(ids).toEqual(["a", "c"]);
+    expect(report.tornTail).toBe(false);
+  });
+
+  it("a record cut just before its newline is kept, and the next one goes on its own line", async () => {
+    await writeFile(file, encodeRecord(rec("a")) + encodeRecord(rec("b")).trimEnd());
+    const first = await readAll();
+    expect(first.ids).toEqual(["a", "b"]);
+    const j = await Journal.open(file, first.report.goodBytes);
+    await j.append([rec("c")]);
+    await j.close();
+    expect((await readAll()).ids).toEqual(["a", "b", "c"]);
+  });
+
+  it("a damaged line in the middle is skipped and reported; the records after it are kept", async () => {
+    await writeFile(file, encodeRecord(rec("a")) + "garbage\n" + encodeRecord(rec("b")));
+    const { ids, report } = await readAll();
+    expect(ids).toEqual(["a", "b"]);
+    expect(report.damaged).toEqual([{ line: 2, why: "not a journal line" }]);
+    expect(report.tornTail).toBe(false);
+    const j = await Journal.open(file, report.goodBytes);
+    await j.close();
+    expect(await readFile(file, "utf8")).toContain(encodeRecord(rec("b")));
+  });
+
+  it("compaction replaces the file atomically, and appends made during it follow the snapshot", async () => {
+    const j = await Journal.open(file);
+    await j.append([rec("old1"), rec("old2")]);
+    const late = j.compact(() => [rec("live")]);
+    const appended = j.append([rec("after")]);
+    await Promise.all([late, appended]);
+    await j.close();
+    expect((await readAll()).ids).toEqual(["live", "after"]);
+  });
+});
