@@ -222,6 +222,8 @@ export interface HeadlessKodi {
   quit(): Promise<void>;
   /** Starts kodi.bin again on the same HOME and port and waits until JSON-RPC answers. */
   restart(): Promise<void>;
+  /** Restarts kodi.bin if it died on its own (real Kodi 20 crashes now and then under load; the log says so). */
+  ensureRunning(): Promise<void>;
   /** Kills Kodi, PulseAudio and Xvfb and removes the scratch directory. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -383,6 +385,14 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
       ...(shim ? { LD_PRELOAD: shim } : {}),
     };
 
+    const kodiLogTail = (): string => {
+      try {
+        return readFileSync(join(home, ".kodi", "temp", "kodi.log"), "utf8").split("\n").slice(-25).join("\n");
+      } catch {
+        return "(no kodi.log)";
+      }
+    };
+
     const connectDriver = async (): Promise<DriverConnection> => {
       const startedAt = Date.now();
       const conn = await until("Kodi JSON-RPC", 30_000, async () => {
@@ -401,8 +411,15 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
       return conn;
     };
 
+    let expectingExit = false;
     const startKodi = async (): Promise<void> => {
-      kodi = track(spawn(KODI_BIN, ["--standalone", "--windowing=x11"], { env: kodiEnv, stdio: "ignore", cwd: home }));
+      expectingExit = false;
+      const child = track(spawn(KODI_BIN, ["--standalone", "--windowing=x11"], { env: kodiEnv, stdio: "ignore", cwd: home }));
+      kodi = child;
+      child.once("exit", (code, signal) => {
+        if (expectingExit || closed || kodi !== child) return;
+        log(`kodi.bin died on its own (exit ${code} signal ${signal}); end of kodi.log:\n${kodiLogTail()}`);
+      });
       const conn = await connectDriver();
       driver = conn;
       // JSON-RPC answers before the GUI is up; a Player.Open sent too early can be lost. Wait for the home window.
@@ -434,14 +451,6 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
     if (!movie || (episodes.episodes?.length ?? 0) !== 1) {
       throw new Error(`library scan found ${movies.movies?.length ?? 0} movies and ${episodes.episodes?.length ?? 0} episodes (want 1 and 1)`);
     }
-
-    const kodiLogTail = (): string => {
-      try {
-        return readFileSync(join(home, ".kodi", "temp", "kodi.log"), "utf8").split("\n").slice(-25).join("\n");
-      } catch {
-        return "(no kodi.log)";
-      }
-    };
 
     const kodiHandle: HeadlessKodi = {
       port,
@@ -493,13 +502,20 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
         const from = kodiHandle.mark();
         await kodiHandle.rpc("Application.Quit");
         await kodiHandle.waitForNotification("System.OnQuit", from, 15_000);
+        expectingExit = true;
         driver?.close();
         driver = undefined;
         await killHard(kodi);
       },
       restart: async () => {
+        expectingExit = true;
         await killHard(kodi);
         await startKodi();
+      },
+      ensureRunning: async () => {
+        if (kodi && kodi.exitCode === null && kodi.signalCode === null && driver?.open) return;
+        log("kodi.bin is not running; starting it again");
+        await kodiHandle.restart();
       },
       close,
     };

@@ -1,13 +1,17 @@
 // The Kodi adapter against a real headless Kodi 20 (Debian kodi under Xvfb with a PulseAudio null sink), driven
 // through JSON-RPC by the test. One Kodi serves the whole file; each test runs its own adapter.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KodiAdapter, type KodiAdapterOptions } from "../../../src/players/kodi/adapter.js";
 import { headlessKodiUnavailableReason, startHeadlessKodi, type HeadlessKodi } from "../../support/kodi-headless.js";
 import { captureLog, EventRecorder } from "./support.js";
 import { startTcpGate, type TcpGate } from "./tcp-gate.js";
-import { ScrobbleEngine } from "../../../src/scrobble/engine.js";
-import type { ScrobbleIntent } from "../../../src/scrobble/intent.js";
-import { scrobbleSection } from "../../../src/config/sections/scrobble.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Daemon } from "../../../src/daemon/daemon.js";
+import { startTraktEmulator } from "../../../src/emulator/index.js";
+import { silentLogger } from "../../../src/util/log.js";
+import { seedLogin, writeConfig } from "../../support/daemon.js";
 
 const unavailable = headlessKodiUnavailableReason();
 if (unavailable) console.log(`SKIPPED: Kodi 20 integration tests: ${unavailable}`);
@@ -27,6 +31,10 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
   beforeAll(async () => {
     kodi = await startHeadlessKodi({ log: (line) => console.log(`[kodi-headless] ${line}`) });
   }, 90_000);
+
+  beforeEach(async () => {
+    await kodi.ensureRunning();
+  });
 
   afterEach(async () => {
     await adapter?.stop();
@@ -192,54 +200,58 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
     expect(finals).toHaveLength(1);
   });
 
-  it("through the real scrobble engine: a stop at ~40 % is no watch, a playback to the end is exactly one", async () => {
-    const intents: ScrobbleIntent[] = [];
-    const engine = new ScrobbleEngine({
-      sink: { submit: (intent) => Promise.resolve(void intents.push(intent)) },
-      // Our media is 60 s long: a short preview so the few seconds played after the seek to 90 % count.
-      settings: { ...scrobbleSection.parse({}), previewSeconds: 2 },
-    });
-    recorder = new EventRecorder();
-    const a = new KodiAdapter({ name: "pipeline", url: kodi.url }, {
-      emit: (e) => {
-        engine.listener(e);
-        recorder.emit(e);
-      },
-      now: () => Date.now(),
-    });
-    adapter = a;
-    const watches = (): ScrobbleIntent[] => intents.filter((i) => i.kind === "watched" || (i.kind === "stop" && i.progress >= 80));
+  it("the whole daemon: real Kodi → adapter → engine → outbox → identification → Trakt emulator records one watch", async () => {
+    const emulator = await startTraktEmulator({ writeLimitMs: 0 });
+    const root = await mkdtemp(join(tmpdir(), "kodi-pipeline-"));
+    let daemon: Daemon | undefined;
     try {
-      await a.start(new AbortController().signal);
-      await untilConnected(a);
+      const stateDir = join(root, "state");
+      await seedLogin(emulator, stateDir, "alice", "alice");
+      const configFile = join(root, "config.yaml");
+      await writeConfig(configFile, {
+        trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
+        secrets: { store: "file" },
+        server: { host: "127.0.0.1", port: 0 },
+        accounts: { default: "alice" },
+        mpv: { enabled: false },
+        plex: { enabled: false },
+        kodi: { instances: [{ name: "test-kodi", url: kodi.url }] },
+        // 60 s media: a short preview so the seconds played after the seek to 90 % count.
+        scrobble: { previewSeconds: 2 },
+      });
+      daemon = await Daemon.start({ configFile, stateDir, logger: silentLogger(), watchConfig: false });
+      const traktScrobbles = (): number => emulator.requests.filter((r) => r.path.startsWith("/scrobble/")).length;
 
-      await play(kodi.media.movie);
+      // A stop at ~40 %: Trakt hears about it, but no watch.
+      await kodi.play(kodi.media.movie);
+      await expect.poll(traktScrobbles, { timeout: 15_000, interval: 50 }).toBeGreaterThan(0);
       await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 37 } });
       await expect
         .poll(async () => (await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage"] })).percentage, { timeout: 10_000, interval: 100 })
         .toBeGreaterThanOrEqual(40);
-      let from = recorder.mark();
       await stopPlayback();
-      await recorder.waitFor((e) => e.state === "stopped", from, 5_000, "stopped event");
-      await engine.idle();
-      // The engine's policy decides the intent (below the threshold it keeps the progress as a pause); the
-      // adapter's part is the position it reported at stop.
-      const last = intents.at(-1)!;
-      expect(last.progress).toBeGreaterThanOrEqual(39);
-      expect(last.progress).toBeLessThan(43);
-      expect(watches()).toHaveLength(0);
+      await expect.poll(() => daemon!.idleForTests().then(() => emulator.requests.at(-1)?.path), { timeout: 10_000, interval: 100 }).toMatch(/^\/scrobble\/(pause|stop)$/);
+      expect(emulator.history("alice")).toHaveLength(0);
 
-      from = recorder.mark();
-      await play(kodi.media.movie);
+      // Played to the end (from 90 %): one watch of the right film.
+      const before = emulator.requests.length;
+      await kodi.play(kodi.media.movie);
       await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 90 } });
-      await recorder.waitFor((e) => e.state === "ended", from, 15_000, "ended event");
-      await engine.idle();
-      expect(watches()).toHaveLength(1);
-      expect(watches()[0]!.hints.ids).toEqual({ imdb: "tt1856101", tmdb: "335984" });
-      console.log(`engine intents: ${intents.map((i) => `${i.kind} ${i.progress}`).join(", ")}`);
+      await expect
+        .poll(() => daemon!.idleForTests().then(() => emulator.history("alice").length), { timeout: 20_000, interval: 200 })
+        .toBe(1);
+      const history = emulator.history("alice");
+      expect(history[0]).toMatchObject({ type: "movie", title: "Blade Runner 2049", action: "scrobble" });
+      const stops = emulator.requests.slice(before).filter((r) => r.path === "/scrobble/stop");
+      expect(stops).toHaveLength(1);
+      const body = stops[0]!.body as { movie?: { ids?: Record<string, unknown> }; progress: number };
+      expect(body.movie?.ids).toMatchObject({ imdb: "tt1856101" });
+      expect(body.progress).toBeGreaterThanOrEqual(99);
+      console.log(`emulator saw: ${emulator.requests.filter((r) => r.path.startsWith("/scrobble/") || r.path.startsWith("/sync/")).map((r) => `${r.path} ${(r.body as { progress?: number } | undefined)?.progress ?? ""}`).join(", ")}`);
     } finally {
-      await a.stop();
-      await engine.stop();
+      await daemon?.stop(500);
+      await emulator.close();
+      await rm(root, { recursive: true, force: true });
     }
   });
 
