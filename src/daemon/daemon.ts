@@ -54,7 +54,6 @@ export class Daemon {
   private readonly supervisor: Supervisor;
   private readonly http: HttpServer;
   private readonly jobs: ScheduledTask[] = [];
-  private readonly recentEvents: number[] = [];
   private plex: PlexAdapter | undefined;
   private readonly fingerprints = new Map<string, string>();
   private watcher: ConfigWatcher | undefined;
@@ -178,8 +177,6 @@ export class Daemon {
     return {
       emit: (event: PlaybackEvent) => {
         this.countEvent({ player: event.player.split(":")[0] ?? event.player, state: event.state });
-        this.recentEvents.push(Date.now());
-        if (this.recentEvents.length > 100) this.recentEvents.shift();
         this.engine.handle(event);
       },
       now: () => Date.now(),
@@ -305,14 +302,18 @@ export class Daemon {
     this.metrics.gauge("scrobblerd_outbox_depth", "Intents waiting in the outbox", () => this.outbox.depth());
     this.metrics.gauge("scrobblerd_outbox_dead_letters", "Intents kept as dead letters", () => this.outbox.deadLetterCount());
     this.metrics.gauge("scrobblerd_sessions_active", "Playback sessions being followed", () => this.engine.snapshot().length);
-    this.metrics.gauge("scrobblerd_intents_total", "Intents decided by the state machine, by kind", () =>
+    this.metrics.counterFrom("scrobblerd_intents_total", "Intents decided by the state machine, by kind", () =>
       Object.entries(this.engine.metrics().intents).map(([kind, value]) => ({ labels: { kind }, value })),
     );
-    this.metrics.gauge("scrobblerd_trakt_requests_total", "Requests to Trakt by call and answer", () =>
-      Object.entries(this.outbox.status().counters.requests).map(([call, value]) => ({ labels: { call }, value })),
+    // The outbox counts requests as "<call> <answer>", e.g. "scrobble 201", "history 201", "scrobble retryable".
+    this.metrics.counterFrom("scrobblerd_trakt_requests_total", "Requests to Trakt by call and status", () =>
+      Object.entries(this.outbox.status().counters.requests).map(([key, value]) => {
+        const [call = key, status = "unknown"] = key.split(" ");
+        return { labels: { call, status }, value };
+      }),
     );
-    this.metrics.gauge("scrobblerd_trakt_retries_total", "Retries of Trakt requests", () => this.outbox.status().counters.retries);
-    this.metrics.gauge("scrobblerd_delivered_total", "Intents delivered to Trakt", () => this.outbox.status().counters.delivered);
+    this.metrics.counterFrom("scrobblerd_trakt_retries_total", "Retries of Trakt requests", () => this.outbox.status().counters.retries);
+    this.metrics.counterFrom("scrobblerd_delivered_total", "Intents delivered to Trakt", () => this.outbox.status().counters.delivered);
     this.metrics.gauge("scrobblerd_adapter_up", "1 when the adapter is connected", () =>
       this.supervisor.status().map((s) => ({ labels: { adapter: s.name }, value: s.state === "connected" ? 1 : 0 })),
     );

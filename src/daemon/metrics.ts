@@ -43,7 +43,16 @@ export class Metrics {
 
   /** A gauge read when /metrics is scraped. */
   gauge(name: string, help: string, collect: () => number | { labels?: Labels; value: number }[]): void {
-    const family = this.family(name, help, "gauge");
+    this.collected(name, help, "gauge", collect);
+  }
+
+  /** A counter kept by another component, read when /metrics is scraped. */
+  counterFrom(name: string, help: string, collect: () => number | { labels?: Labels; value: number }[]): void {
+    this.collected(name, help, "counter", collect);
+  }
+
+  private collected(name: string, help: string, type: MetricFamily["type"], collect: () => number | { labels?: Labels; value: number }[]): void {
+    const family = this.family(name, help, type);
     family.collect = () => {
       const v = collect();
       return typeof v === "number" ? [{ value: v }] : v;

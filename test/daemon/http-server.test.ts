@@ -79,4 +79,13 @@ describe("Metrics", () => {
     expect(metrics.value("scrobblerd_requests_total", { status: "201" })).toBe(2);
     expect(metrics.render()).toContain('scrobblerd_requests_total{status="we\\"ird\\n"} 1');
   });
+
+  it("renders collected counters as counters and gauges as gauges", () => {
+    const metrics = new Metrics();
+    metrics.counterFrom("scrobblerd_delivered_total", "Delivered", () => 5);
+    metrics.gauge("scrobblerd_outbox_depth", "Depth", () => [{ labels: { account: "a" }, value: 2 }]);
+    const text = metrics.render();
+    expect(text).toContain("# TYPE scrobblerd_delivered_total counter\nscrobblerd_delivered_total 5");
+    expect(text).toContain('# TYPE scrobblerd_outbox_depth gauge\nscrobblerd_outbox_depth{account="a"} 2');
+  });
 });

@@ -59,6 +59,11 @@ describe("trakt-scrobblerd run (real process)", () => {
     expect(emulator.history("alice")).toHaveLength(1);
     expect(emulator.requests.filter((r) => r.path === "/scrobble/stop" || r.path === "/sync/history")).toHaveLength(1);
 
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/scrobblerd_trakt_requests_total\{call="scrobble",status="201"\} [2-9]/);
+    expect(metrics).toMatch(/scrobblerd_player_events_total\{player="mpv",state="ended"\} 1/);
+    expect(metrics).toContain("scrobblerd_outbox_depth 0");
+
     // `status` asks the running daemon.
     const status = runCli(["status", "--url", base]);
     expect((await status.exited).code).toBe(0);

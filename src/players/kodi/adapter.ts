@@ -428,6 +428,7 @@ export class KodiAdapter implements PlayerAdapter {
     if (s.durationMs !== undefined) event.durationMs = Math.round(s.durationMs);
     const progress = this.progress(s);
     if (progress !== undefined) event.progress = Math.round(progress * 100) / 100;
+    if (s.speed > 0 && s.speed !== 1) event.speed = s.speed;
     if (this.options.account !== undefined) event.account = this.options.account;
     try {
       this.ctx.emit(event);
