@@ -4,6 +4,9 @@ import { isAbsolute, resolve as resolvePath } from "node:path";
 import type { MediaHints, PlaybackEvent, PlaybackState } from "../events.js";
 import type { MpvEvent } from "./protocol.js";
 
+/** Longer than any real file (about 116 days): a larger position or duration is a broken value, not media. */
+const MAX_MEDIA_SECONDS = 10_000_000;
+
 /** The properties the adapter observes, in observation order: ids are index + 1 (never 0). `time-pos` comes
  * last so that its initial notification arrives after duration, pause and speed are known. */
 export const OBSERVED_PROPERTIES = [
@@ -151,13 +154,14 @@ export class MpvPlaybackTracker {
     // so per-file values are kept until the next start-file instead of being erased.
     switch (name) {
       case "time-pos":
-        if (typeof data === "number" && Number.isFinite(data)) return this.onPosition(data, now);
+        // Streams with a start offset report negative positions; absurd values would become ±Infinity ms.
+        if (typeof data === "number" && Number.isFinite(data) && data <= MAX_MEDIA_SECONDS) return this.onPosition(Math.max(0, data), now);
         return [];
       case "percent-pos":
         if (typeof data === "number" && Number.isFinite(data)) this.file.percent = data;
         return [];
       case "duration":
-        if (typeof data === "number" && Number.isFinite(data) && data > 0) this.file.durationS = data;
+        if (typeof data === "number" && Number.isFinite(data) && data > 0 && data <= MAX_MEDIA_SECONDS) this.file.durationS = data;
         return [];
       case "path":
         if (typeof data === "string") this.file.path = data;
@@ -264,7 +268,8 @@ export class MpvPlaybackTracker {
       hints: this.hints(),
     };
     if (seconds !== undefined) event.positionMs = Math.round(seconds * 1000);
-    if (this.file.durationS !== undefined) event.durationMs = Math.round(this.file.durationS * 1000);
+    const durationMs = this.file.durationS === undefined ? 0 : Math.round(this.file.durationS * 1000);
+    if (durationMs > 0) event.durationMs = durationMs;
     const progress = state === "ended" && atSeconds !== undefined ? 100 : this.progress(seconds);
     if (progress !== undefined) event.progress = progress;
     if (this.speed !== 1) event.speed = this.speed;
