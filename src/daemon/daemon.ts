@@ -114,7 +114,7 @@ export class Daemon {
         clientId: config.trakt.clientId,
         clientSecret: config.trakt.clientSecret,
         tokens,
-        logger: log.child({ component: "trakt" }),
+        logger: log, // the client names its own component
         timeoutMs: config.trakt.timeoutMs,
         writeSpacingMs: config.trakt.writeSpacingMs,
       };
@@ -135,10 +135,10 @@ export class Daemon {
       identifier: identify.identifier,
       defaultAccount: config.accounts.default,
       settings: outboxSettings(config),
-      logger: log.child({ component: "outbox" }),
+      logger: log, // the outbox names its own component
       appVersion: VERSION,
     });
-    const engine = new ScrobbleEngine({ sink: outbox, settings: config.scrobble, logger: log.child({ component: "engine" }) });
+    const engine = new ScrobbleEngine({ sink: outbox, settings: config.scrobble, logger: log });
     const notifier = createSdNotifier({ logger: log.child({ component: "sd-notify" }) });
 
     const daemon = new Daemon(config, stateDir, loaded.source.file, log, store, tokens, identify, outbox, engine, notifier, options);
@@ -152,10 +152,11 @@ export class Daemon {
   }
 
   private async boot(): Promise<void> {
+    this.tokens.start([this.config.accounts.default]);
+    // Adapters first: the Plex route must be mounted before the server accepts a webhook (Plex does not retry).
+    await this.applyAdapters(this.config, true);
     const address = await this.http.listen(this.config.server.host, this.config.server.port);
     this.httpPort = address.port;
-    this.tokens.start([this.config.accounts.default]);
-    await this.applyAdapters(this.config, true);
     this.scheduleJobs(this.config);
     this.registerGauges();
     await this.explainMissingSetup();
