@@ -827,6 +827,22 @@ export class Outbox implements IntentSink {
       return undefined;
     }
     const claimed = new Set<number>();
+    // An earlier watch of the same item that we delivered ourselves is in that history too: claim its entry first,
+    // so it is not taken for this one (a re-watch within the lookup window would otherwise never be sent).
+    for (const c of candidates) {
+      for (const item of c.items) {
+        const key = itemKey(item);
+        const prior = key === undefined ? undefined : this.state.watches.get(`${account}\u0000${key}`);
+        if (prior === undefined || prior.playthroughId === c.entry.intent.playthroughId) continue;
+        let best: { id: number; distance: number } | undefined;
+        for (const h of entries) {
+          if (claimed.has(h.id) || !entryMatches(item, h)) continue;
+          const distance = Math.abs(Date.parse(h.watched_at) - prior.watchedAt);
+          if (distance <= replayMs + HISTORY_SLACK_MS && (best === undefined || distance < best.distance)) best = { id: h.id, distance };
+        }
+        if (best !== undefined) claimed.add(best.id);
+      }
+    }
     for (const c of candidates) {
       const end = endOf(c);
       const all = c.items.every((item) => {

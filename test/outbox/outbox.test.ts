@@ -409,6 +409,24 @@ describe("exactly once", () => {
     expect(outbox.status().counters.inHistory).toBe(1);
   });
 
+  it("a lookup after a lost answer does not take an earlier, delivered watch of the same item for this one", async () => {
+    const outbox = await openOutbox({ dedupeWindowMinutes: 0 });
+    await outbox.submit(intent({ kind: "watched", movie: 81, playthroughId: "first" }, t));
+    await outbox.idle();
+    expect(trakt.historyOf("default")).toHaveLength(1);
+    t += 2 * MIN;
+    // The second watch's add fails in a way that may have been processed: the outbox must look before re-sending.
+    trakt.failures.push({ error: new TraktError("retryable", "502", { status: 502 }), call: "history" });
+    await outbox.submit(intent({ kind: "watched", movie: 81, playthroughId: "second" }, t));
+    await outbox.idle();
+    t += MIN;
+    await outbox.drain();
+    await outbox.idle();
+    expect(trakt.count("getHistory")).toBe(1);
+    expect(trakt.historyOf("default")).toHaveLength(2);
+    expect(outbox.depth()).toBe(0);
+  });
+
   it("a crash right after a live stop reached Trakt: after restart past the replay time, it is not added again", async () => {
     let outbox = await openOutbox();
     const end = t;
