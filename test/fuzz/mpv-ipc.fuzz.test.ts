@@ -202,8 +202,13 @@ describe("mpv IPC fuzzing through the real adapter", () => {
             if (script.badUtf8) data = Buffer.concat([data, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d, 0x0a])]);
             if (script.endWith === "half-line") data = Buffer.concat([data, Buffer.from('{"event":"end-f')]);
             await writeChunked(socket, data, script.chunk);
-            if (script.endWith !== "silence") socket.end();
-            served();
+            if (script.endWith === "silence" || socket.destroyed || socket.closed) {
+              served();
+            } else {
+              // Once the adapter's side closes after our end, it has read every byte we wrote.
+              socket.once("close", () => served());
+              socket.end();
+            }
           })();
           // An mpv that refuses the subscriptions gets no script: it is dropped during the handshake.
           if (script.observeFails) socket.on("close", () => served());
@@ -224,8 +229,6 @@ describe("mpv IPC fuzzing through the real adapter", () => {
               doneTimer = setTimeout(() => reject(new Error(`fake mpv not done after 5 s (connected: ${connected})`)), 5_000);
             }),
           ]).finally(() => clearTimeout(doneTimer));
-          // Let the adapter take in what was sent.
-          await new Promise<void>((resolve) => setTimeout(resolve, 20));
           const stopped = adapter.stop();
           let timer: NodeJS.Timeout | undefined;
           const hang = new Promise<never>((_, reject) => {
