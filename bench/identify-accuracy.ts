@@ -13,10 +13,11 @@
 // The corpus is split in two halves by position (even / odd index). Rules were tuned while looking only at the
 // failures of the even half; the odd half is held out, so a large gap between the halves would show overfitting.
 import { readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { parseTorrentTitle } from "@viren070/parse-torrent-title";
 import { parseMediaName } from "../src/identify/parse/name.js";
 import { normalizeTitle } from "../src/identify/similarity.js";
+import { fixturePath } from "../test/support/fixtures.js";
 
 export interface Entry {
   name: string;
@@ -81,9 +82,9 @@ function row(label: string, n: number, hits: Record<Field, number>): string {
   return `${label.padEnd(26)} ${String(n).padStart(4)}  ${FIELDS.map((f) => `${((100 * hits[f]) / n).toFixed(1).padStart(6)}`).join(" ")}`;
 }
 
-/** The shared fixtures sit beside the repository (`../shared`), in a checkout and in CI alike. */
+/** The guessit corpus, copied into test/fixtures/filenames (see its SOURCES.md). */
 export const DEFAULT_CORPUS =
-  process.env.GUESSIT_CORPUS ?? fileURLToPath(new URL("../shared/fixtures/filenames/guessit-corpus.json", new URL("../", import.meta.url)));
+  process.env.GUESSIT_CORPUS ?? fixturePath("filenames", "guessit-corpus.json");
 
 function main(): void {
   const args = process.argv.slice(2);

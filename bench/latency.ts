@@ -18,8 +18,9 @@ import { TraktClient } from "../src/trakt/client.js";
 import { silentLogger } from "../src/util/log.js";
 import { loadRow } from "./lib/load-average.js";
 import { QUICK, type BenchRow } from "./lib/row.js";
+import { fixturePath } from "../test/support/fixtures.js";
 
-const FIXTURE = new URL("../../shared/fixtures/plex/movie.media.scrobble.plexagent-guidarray.json", import.meta.url);
+const FIXTURE = fixturePath("plex", "movie.media.scrobble.plexagent-guidarray.json");
 const EVENTS = QUICK ? 200 : 1_000;
 
 function pct(values: number[], p: number): number {

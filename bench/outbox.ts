@@ -9,7 +9,7 @@ import path from "node:path";
 import type { BenchRow } from "./run.js";
 import { catalogue, startTraktEmulator } from "../src/emulator/index.js";
 import type { Identification, Identifier } from "../src/identify/types.js";
-import type { MediaHints } from "../src/players/events.js";
+import type { MediaHints } from "../src/core/playback.js";
 import { Outbox, type OutboxApi } from "../src/outbox/outbox.js";
 import type { ScrobbleIntent } from "../src/scrobble/intent.js";
 import type { AccessTokenProvider } from "../src/trakt/api.js";

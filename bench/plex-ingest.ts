@@ -7,8 +7,9 @@ import { runLoad, type LoadResult } from "./lib/load.js";
 import { loadRow } from "./lib/load-average.js";
 import { fmtMB, memoryOf } from "./lib/proc.js";
 import { QUICK, type BenchRow } from "./lib/row.js";
+import { fixturePath } from "../test/support/fixtures.js";
 
-const FIXTURE = new URL("../../shared/fixtures/plex/movie.media.scrobble.plexagent-guidarray.json", import.meta.url);
+const FIXTURE = fixturePath("plex", "movie.media.scrobble.plexagent-guidarray.json");
 const BENCH_SECRET = "bench-webhook-secret-0123456789";
 const CONCURRENCY = 16;
 const WARMUP_MS = QUICK ? 500 : 1_000;

@@ -18,11 +18,12 @@ import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { catalogue, startTraktEmulator, type Emulator, type Fault } from "../src/emulator/index.js";
 import { FileSecretStore } from "../src/secrets/file.js";
+import { fixturePath } from "../test/support/fixtures.js";
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const BIN = path.join(REPO, "bin", "trakt-scrobblerd.js");
-const PLEX_FIXTURES = path.join(REPO, "..", "shared", "fixtures", "plex");
+const PLEX_FIXTURES = fixturePath("plex");
 
 export interface ChaosOptions {
   /** The CLI launcher to run (default: this checkout's bin/trakt-scrobblerd.js, after `npm run build`). */

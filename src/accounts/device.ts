@@ -4,7 +4,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import QRCode from "qrcode"; // well-kept QR encoder with a terminal renderer; no reason to hand-roll one
 import type { TraktApi } from "../trakt/api.js";
 import { isTraktError } from "../trakt/errors.js";
-import type { TokenSet } from "../trakt/types.js";
+import type { TokenSet } from "../core/tokens.js";
 import { registerSecret, type Logger } from "../util/log.js";
 
 export type DeviceLoginFailure = "expired" | "denied" | "invalid" | "already_used";

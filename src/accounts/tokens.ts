@@ -13,7 +13,7 @@ import type { SecretStore, SecretStoreKind, StoredAccount } from "../secrets/sto
 import { isSecretStoreError, tokenExpiresAt } from "../secrets/store.js";
 import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
 import { isTraktError } from "../trakt/errors.js";
-import type { TokenSet } from "../trakt/types.js";
+import type { TokenSet } from "../core/tokens.js";
 import { registerSecret, type Logger } from "../util/log.js";
 import { NeedsLoginError } from "./errors.js";
 

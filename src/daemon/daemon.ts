@@ -10,7 +10,7 @@ import { createIdentifier, type IdentifierSetup } from "../identify/setup.js";
 import { outboxSettings } from "../outbox/index.js";
 import { Outbox, type OutboxApi } from "../outbox/outbox.js";
 import type { AdapterContext, PlayerAdapter } from "../players/adapter.js";
-import type { PlaybackEvent } from "../players/events.js";
+import type { PlaybackEvent } from "../core/playback.js";
 import { KodiAdapter } from "../players/kodi/adapter.js";
 import { MpvAdapter } from "../players/mpv/adapter.js";
 import { PlexAdapter, type PlexSettings } from "../players/plex/adapter.js";

@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { systemPathContext } from "../config/paths.js";
 import { Daemon } from "../daemon/daemon.js";
 import { startTraktEmulator, type Emulator, type RecordedRequest } from "../emulator/index.js";
-import type { PlaybackEvent } from "../players/events.js";
+import type { PlaybackEvent } from "../core/playback.js";
 import { SimulatedPlayerAdapter } from "../players/simulated/adapter.js";
 import { openSecretStore } from "../secrets/select.js";
 import { createLogger } from "../util/log.js";

@@ -1,7 +1,7 @@
 // The story `demo` tells: one real catalogue movie played through a pause and a resume to the end, on a clock
 // compressed so two hours pass in a few seconds.
 import { MOVIES, type CatalogueMovie } from "../emulator/catalogue.js";
-import type { MediaHints } from "../players/events.js";
+import type { MediaHints } from "../core/playback.js";
 import type { SimulatedPlayback, SimulatedStep } from "../players/simulated/adapter.js";
 
 export interface DemoScenario {

@@ -1,8 +1,8 @@
 // The emulator's small catalogue of real titles. External ids (imdb/tmdb/tvdb) and the Trakt ids that appear in
-// ../shared/fixtures/trakt are real; titles that only appear in the player fixtures (Plex, Kodi) carry their real
+// test/fixtures/trakt are real; titles that only appear in the player fixtures (Plex, Kodi) carry their real
 // external ids and an emulator-assigned Trakt id ≥ 900000 (we cannot look the real one up from here). Where two
 // Trakt fixtures reuse an id for different shows (Mad Men and Parks and Recreation are both "4"), the first keeps it.
-import type { TraktEpisode, TraktIds, TraktMovie, TraktShow } from "../trakt/types.js";
+import type { TraktEpisode, TraktIds, TraktMovie, TraktShow } from "../core/media.js";
 
 export interface CatalogueMovie {
   title: string;

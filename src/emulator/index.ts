@@ -1,7 +1,7 @@
 // A faithful in-process Trakt API emulator for tests and the `demo` command: an HTTP server on 127.0.0.1
 // speaking Trakt API v2 (device flow, single-use refresh tokens, scrobble, checkin, sync, search), with a test
 // control API (clock, users, device approval, fault injection, outage/recovery, request log).
-import type { TokenSet } from "../trakt/types.js";
+import type { TokenSet } from "../core/tokens.js";
 import type { Logger } from "../util/log.js";
 import { MOVIES, SHOWS } from "./catalogue.js";
 import type { Fault, InjectOptions } from "./faults.js";

@@ -1,7 +1,8 @@
 // The emulator's domain: users, tokens, device codes, history, playback, checkins — Trakt's documented behaviour,
 // independent of HTTP. Every method takes the current time from the injected clock.
 import { randomBytes } from "node:crypto";
-import type { TokenSet, TraktIds } from "../trakt/types.js";
+import type { TraktIds } from "../core/media.js";
+import type { TokenSet } from "../core/tokens.js";
 import {
   MOVIES,
   SHOWS,

@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import type { Logger } from "../util/log.js";
 import type { IdentificationSource } from "./types.js";
-import type { MediaItem } from "../trakt/types.js";
+import type { MediaItem } from "../core/media.js";
 
 export type CachedIdentification =
   | { ok: true; items: MediaItem[]; source: IdentificationSource; confidence: number; reason: string }

@@ -1,5 +1,5 @@
 // Player hints cleaned of the placeholders players use for "unknown" (Kodi: -1, "", year 0 or 1601).
-import type { MediaHints } from "../players/events.js";
+import type { MediaHints } from "../core/playback.js";
 import type { ExternalIds } from "./guids.js";
 
 type IdKey = "trakt" | "imdb" | "tmdb" | "tvdb" | "slug";

@@ -1,8 +1,9 @@
 // Player hints → Trakt items. Sources are tried from the most to the least trusted; the first that gives an
 // answer wins. Ids that Trakt accepts as they are cost no request; lookups and searches are cached. Anything
 // doubtful is refused with a reason that lists what was tried (never a silent wrong guess).
-import type { MediaHints } from "../players/events.js";
-import type { IdType, MediaItem, SearchResult, TraktShow } from "../trakt/types.js";
+import type { MediaHints } from "../core/playback.js";
+import type { IdType, SearchResult } from "../trakt/types.js";
+import type { MediaItem, TraktShow } from "../core/media.js";
 import type { TraktApi as Api } from "../trakt/api.js";
 import { isTraktError } from "../trakt/errors.js";
 import type { Logger } from "../util/log.js";

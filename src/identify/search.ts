@@ -3,7 +3,8 @@
 // its score is not below the configured floor; two equally good candidates without a year to tell them apart
 // are refused as ambiguous. Refusing costs one unscrobbled item the user can fix with an override; a wrong guess
 // silently pollutes their history ("X-Men '97" recorded as "Mad Men").
-import type { SearchResult, TraktMovie, TraktShow } from "../trakt/types.js";
+import type { SearchResult } from "../trakt/types.js";
+import type { TraktMovie, TraktShow } from "../core/media.js";
 import { titleSimilarity } from "./similarity.js";
 
 export interface SearchQuery {

@@ -1,5 +1,5 @@
-import type { MediaHints } from "../players/events.js";
-import type { MediaItem } from "../trakt/types.js";
+import type { MediaHints } from "../core/playback.js";
+import type { MediaItem } from "../core/media.js";
 
 export type IdentificationSource =
   | "override"

@@ -1,16 +1,7 @@
 // Pure helpers over identified Trakt items: a stable key for the dedupe window, request bodies, and matching
 // what Trakt returns (history entries, not_found lists) back to our items.
-import type {
-  HistoryAddItem,
-  HistoryAddResult,
-  HistoryBody,
-  HistoryEntry,
-  MediaItem,
-  ScrobbleBody,
-  TraktEpisode,
-  TraktIds,
-  TraktShow,
-} from "../trakt/types.js";
+import type { HistoryAddItem, HistoryAddResult, HistoryBody, HistoryEntry, ScrobbleBody } from "../trakt/types.js";
+import type { MediaItem, TraktEpisode, TraktIds, TraktShow } from "../core/media.js";
 
 const ID_ORDER = ["trakt", "imdb", "tmdb", "tvdb", "slug"] as const;
 

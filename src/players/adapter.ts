@@ -1,4 +1,4 @@
-import type { PlaybackEventListener } from "./events.js";
+import type { PlaybackEventListener } from "../core/playback.js";
 
 export type AdapterConnectionState = "starting" | "connected" | "disconnected" | "stopped" | "failed";
 

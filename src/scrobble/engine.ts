@@ -1,7 +1,7 @@
 // Drives the pure session machine: one session per (player, sessionKey), one timer for the earliest deadline
 // (debounce flushes, stale and close checks), and an ordered hand-off of intents to the outbox. An intent the
 // sink could not persist stays at the head of the queue and is retried with backoff — never dropped.
-import type { PlaybackEvent, PlaybackEventListener, MediaHints } from "../players/events.js";
+import type { PlaybackEvent, PlaybackEventListener, MediaHints } from "../core/playback.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import type { IntentKind, IntentSink, ScrobbleIntent } from "./intent.js";
 import { describeItem } from "./item.js";

@@ -1,4 +1,4 @@
-import type { MediaHints } from "../players/events.js";
+import type { MediaHints } from "../core/playback.js";
 
 /**
  * What the state machine decides, and what the outbox persists and delivers.

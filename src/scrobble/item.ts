@@ -1,7 +1,7 @@
 // "Same item": whether two sets of media hints from one player session denote the same media. Used to notice
 // playlist-next (a new item in the same session) without splitting one playback when a player enriches its
 // hints mid-way (a title appearing once metadata loads, ids filled in later).
-import type { MediaHints } from "../players/events.js";
+import type { MediaHints } from "../core/playback.js";
 
 type IdMap = MediaHints["ids"];
 

@@ -3,7 +3,7 @@
 // `nextDeadline`, and once with `shutdown`. Intent ids are derived from the playthrough id and a sequence number,
 // so the same inputs always give the same intent stream.
 import { createHash } from "node:crypto";
-import type { MediaHints, PlaybackEvent, PlaybackState } from "../players/events.js";
+import type { MediaHints, PlaybackEvent, PlaybackState } from "../core/playback.js";
 import type { IntentKind, ScrobbleIntent } from "./intent.js";
 import { mergeHints, sameItem } from "./item.js";
 import { clampProgress, finalIntentKinds } from "./threshold.js";

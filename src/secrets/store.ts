@@ -1,7 +1,7 @@
 // The secret store contract: one TokenSet (plus non-secret metadata) per account name, behind one interface with
 // two backends (file, OS keychain). Callers never learn where the bytes live beyond `kind`.
 import { z } from "zod";
-import type { TokenSet } from "../trakt/types.js";
+import type { TokenSet } from "../core/tokens.js";
 
 export type SecretStoreKind = "file" | "keychain";
 

@@ -1,17 +1,5 @@
-import type {
-  CheckinBody,
-  DeviceCode,
-  HistoryAddResult,
-  HistoryBody,
-  HistoryEntry,
-  IdType,
-  ScrobbleAction,
-  ScrobbleBody,
-  ScrobbleResponse,
-  SearchResult,
-  SearchType,
-  TokenSet,
-} from "./types.js";
+import type { CheckinBody, DeviceCode, HistoryAddResult, HistoryBody, HistoryEntry, IdType, ScrobbleAction, ScrobbleBody, ScrobbleResponse, SearchResult, SearchType } from "./types.js";
+import type { TokenSet } from "../core/tokens.js";
 
 /**
  * Gives the client a user's access token. Implemented by the accounts module; the client never stores tokens.

@@ -21,20 +21,8 @@ import {
   userSettingsSchema,
 } from "./parse.js";
 import { DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryPolicy, type Sleep } from "./retry.js";
-import type {
-  CheckinBody,
-  DeviceCode,
-  HistoryAddResult,
-  HistoryBody,
-  HistoryEntry,
-  IdType,
-  ScrobbleAction,
-  ScrobbleBody,
-  ScrobbleResponse,
-  SearchResult,
-  SearchType,
-  TokenSet,
-} from "./types.js";
+import type { CheckinBody, DeviceCode, HistoryAddResult, HistoryBody, HistoryEntry, IdType, ScrobbleAction, ScrobbleBody, ScrobbleResponse, SearchResult, SearchType } from "./types.js";
+import type { TokenSet } from "../core/tokens.js";
 import { WriteScheduler } from "./write-scheduler.js";
 import { registerSecret, silentLogger, type Logger } from "../util/log.js";
 import { USER_AGENT } from "../version.js";

@@ -4,18 +4,9 @@
 import { z } from "zod";
 import type { DevicePollStatus, Page, PlaybackProgressItem, UserSettings } from "./api.js";
 import { TraktError } from "./errors.js";
-import type {
-  DeviceCode,
-  HistoryAddResult,
-  HistoryEntry,
-  ScrobbleResponse,
-  SearchResult,
-  TokenSet,
-  TraktEpisode,
-  TraktIds,
-  TraktMovie,
-  TraktShow,
-} from "./types.js";
+import type { DeviceCode, HistoryAddResult, HistoryEntry, ScrobbleResponse, SearchResult } from "./types.js";
+import type { TraktEpisode, TraktIds, TraktMovie, TraktShow } from "../core/media.js";
+import type { TokenSet } from "../core/tokens.js";
 
 const optionalId = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === null || v === "" ? undefined : v), schema.optional());

@@ -1,42 +1,6 @@
 // Shapes of the Trakt objects a scrobbler sends and receives (API v2). Ids that Trakt may omit are optional;
 // Trakt also sends `null` (and sometimes "") for a missing external id, which parsers normalise away.
-
-export interface TraktIds {
-  trakt?: number;
-  slug?: string;
-  imdb?: string;
-  tmdb?: number;
-  tvdb?: number;
-}
-
-export interface TraktMovie {
-  title?: string;
-  year?: number;
-  ids: TraktIds;
-}
-
-export interface TraktShow {
-  title?: string;
-  year?: number;
-  ids: TraktIds;
-}
-
-export interface TraktEpisode {
-  season?: number;
-  number?: number;
-  /** Absolute episode number (anime); /scrobble and /checkin accept it with the show instead of season/number. */
-  number_abs?: number;
-  title?: string;
-  ids?: TraktIds;
-}
-
-/**
- * What we scrobble: a movie, or an episode. An episode is known either by its own ids, or by its show's ids plus
- * season and number (Trakt accepts `{show, episode: {season, number}}` in scrobble and history bodies).
- */
-export type MediaItem =
-  | { type: "movie"; movie: TraktMovie }
-  | { type: "episode"; episode: TraktEpisode; show?: TraktShow };
+import type { TraktEpisode, TraktIds, TraktMovie, TraktShow } from "../core/media.js";
 
 export type ScrobbleAction = "start" | "pause" | "stop";
 
@@ -113,17 +77,6 @@ export interface HistoryEntry {
   movie?: TraktMovie;
   episode?: TraktEpisode;
   show?: TraktShow;
-}
-
-export interface TokenSet {
-  access_token: string;
-  refresh_token: string;
-  token_type: string;
-  scope: string;
-  /** Unix seconds, as Trakt returns it. */
-  created_at: number;
-  /** Seconds. Expiry is always created_at + expires_in — never assumed. */
-  expires_in: number;
 }
 
 export interface DeviceCode {

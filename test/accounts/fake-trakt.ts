@@ -2,7 +2,8 @@
 // tokens (rotation), invalid_grant for a used/unknown one, device-code polling statuses.
 import type { DevicePollResult, DevicePollStatus, TraktApi, UserSettings } from "../../src/trakt/api.js";
 import { TraktError } from "../../src/trakt/errors.js";
-import type { DeviceCode, TokenSet } from "../../src/trakt/types.js";
+import type { DeviceCode } from "../../src/trakt/types.js";
+import type { TokenSet } from "../../src/core/tokens.js";
 
 type AuthApi = Pick<TraktApi, "deviceCode" | "pollDeviceToken" | "refreshToken" | "revokeToken" | "userSettings">;
 

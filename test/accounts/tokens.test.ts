@@ -8,7 +8,7 @@ import { TokenManager } from "../../src/accounts/tokens.js";
 import { FileSecretStore } from "../../src/secrets/file.js";
 import { SecretStoreError, type SecretStore } from "../../src/secrets/store.js";
 import { TraktError } from "../../src/trakt/errors.js";
-import type { TokenSet } from "../../src/trakt/types.js";
+import type { TokenSet } from "../../src/core/tokens.js";
 import { createLogger } from "../../src/util/log.js";
 import { FakeTraktAuth } from "./fake-trakt.js";
 

@@ -1,9 +1,9 @@
 // The emulator on its own, spoken to with plain fetch: header checks, Trakt's documented status codes and
 // response headers, multi-user state, fault matching and the control API.
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import { captureLogger } from "../support/emulator.js";
+import { readJsonFixture } from "../support/fixtures.js";
 
 let emu: Emulator;
 let token: string;
@@ -30,7 +30,7 @@ function call(method: string, path: string, options: { body?: unknown; headers?:
   return fetch(emu.url + path, init);
 }
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../trakt/fixtures/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string): unknown => readJsonFixture("trakt", name);
 
 describe("header checks", () => {
   it("binds 127.0.0.1 on a free port", () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PlaybackEvent } from "../../src/players/events.js";
+import type { PlaybackEvent } from "../../src/core/playback.js";
 import { KodiAdapter } from "../../src/players/kodi/adapter.js";
 import { FakeKodi, Scenario, type ScenarioName } from "../players/kodi/fake-kodi.js";
 

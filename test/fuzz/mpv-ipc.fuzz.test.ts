@@ -1,26 +1,27 @@
 // Fuzzing the mpv IPC boundary: a fake mpv on a real unix socket answers the real MpvAdapter (client + tracker)
 // with random replies, mutated transcript events, garbage lines, over-long lines, invalid UTF-8 and random chunking.
 // The adapter must never throw, never emit a nonsense PlaybackEvent, always let go of a broken peer, and stop on time.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { mpvSection } from "../../src/config/sections/players.js";
-import type { PlaybackEvent } from "../../src/players/events.js";
+import type { PlaybackEvent } from "../../src/core/playback.js";
 import { MpvAdapter } from "../../src/players/mpv/adapter.js";
 import { OBSERVED_PROPERTIES } from "../../src/players/mpv/tracker.js";
 import { silentLogger } from "../../src/util/log.js";
+import { readFixture } from "../support/fixtures.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const MAX_LINE = 4096;
 
-/** Real lines from the transcripts in ../shared/fixtures/mpv (events and replies, one JSON object a line). */
+/** Real lines from the transcripts in test/fixtures/mpv (events and replies, one JSON object a line). */
 function transcriptLines(): string[] {
   const out: string[] = [];
   for (const name of ["transcript.socat.observe-filename.playlist.txt", "examples.ipc-rst.jsonl.txt"]) {
-    const text = readFileSync(new URL(`../../../shared/fixtures/mpv/${name}`, import.meta.url), "utf8");
+    const text = readFixture("mpv", name);
     // Some transcript objects wrap over lines: join, then split on object boundaries.
     for (const m of text.replace(/\n(?!\{|\*|>|bacher)/g, " ").matchAll(/\{[^\n]*\}/g)) {
       try {

@@ -1,13 +1,13 @@
 // Fuzzing the Trakt response boundary: a raw node:http server answers real TraktClient calls with random statuses,
 // malformed or mistyped JSON, truncated and oversized bodies, HTML error pages, stalls and garbage headers.
 // Every call must end — in a value or a TraktError with a clear message — never a crash, a hang or an echo of the body.
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TraktClient } from "../../src/trakt/client.js";
 import { TraktError } from "../../src/trakt/errors.js";
+import { readFixture } from "../support/fixtures.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 /** Put into every fuzzed body and header: it must never show up in an error message. */
@@ -16,7 +16,7 @@ const TIMEOUT_MS = 150;
 const MAX_BODY = 64 * 1024;
 
 function traktFixture(name: string): string {
-  return readFileSync(new URL(`../trakt/fixtures/${name}`, import.meta.url), "utf8");
+  return readFixture("trakt", name);
 }
 
 type BodyKind =

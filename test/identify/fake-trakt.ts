@@ -1,7 +1,8 @@
 // An in-memory stand-in for the two Trakt search endpoints, used where the emulator cannot produce a case
 // (transport failures, a fuzzy full-text match). It records every request it is asked.
 import type { SearchApi } from "../../src/identify/identifier.js";
-import type { IdType, SearchResult, SearchType, TraktEpisode, TraktMovie, TraktShow } from "../../src/trakt/types.js";
+import type { IdType, SearchResult, SearchType } from "../../src/trakt/types.js";
+import type { TraktEpisode, TraktMovie, TraktShow } from "../../src/core/media.js";
 import { normalizeTitle } from "../../src/identify/similarity.js";
 
 export interface FakeShow extends TraktShow {

@@ -1,10 +1,10 @@
 // How adapters fill MediaHints (the contract in docs/identify.md), applied to the captured player fixtures.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { MediaHints } from "../../src/players/events.js";
+import type { MediaHints } from "../../src/core/playback.js";
+import { FIXTURES_DIR } from "../support/fixtures.js";
 
-// Copies of ../shared/fixtures/{plex,kodi} (see SOURCES.md there), so the tests run wherever the repo is checked out.
-export const FIXTURES = join(import.meta.dirname, "fixtures");
+export const FIXTURES = FIXTURES_DIR;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw captured JSON, read loosely on purpose
 type Json = Record<string, any>;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import { TraktIdentifier } from "../../src/identify/identifier.js";
 import type { Identification } from "../../src/identify/types.js";
-import type { MediaHints } from "../../src/players/events.js";
+import type { MediaHints } from "../../src/core/playback.js";
 import { TraktClient } from "../../src/trakt/client.js";
 import { silentLogger } from "../../src/util/log.js";
 import { hintsFromMetadata } from "../../src/players/plex/hints.js";

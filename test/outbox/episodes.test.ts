@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { Identification, Identifier } from "../../src/identify/types.js";
 import { Outbox, type OutboxApi } from "../../src/outbox/outbox.js";
-import type { MediaHints } from "../../src/players/events.js";
+import type { MediaHints } from "../../src/core/playback.js";
 import type { AccessTokenProvider } from "../../src/trakt/api.js";
 import { TraktClient } from "../../src/trakt/client.js";
 import { TraktError } from "../../src/trakt/errors.js";
-import type { MediaItem } from "../../src/trakt/types.js";
+import type { MediaItem } from "../../src/core/media.js";
 import { intent } from "./fakes.js";
 
 const MIN = 60_000;

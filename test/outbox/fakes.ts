@@ -1,7 +1,7 @@
 // Small in-memory stand-ins at the network edge (Trakt) and for identification, for the outbox's table tests.
 // The must-show tests (crash, outage, bench) run against the real emulator instead.
 import type { Identification, Identifier } from "../../src/identify/types.js";
-import type { MediaHints } from "../../src/players/events.js";
+import type { MediaHints } from "../../src/core/playback.js";
 import type { ScrobbleIntent } from "../../src/scrobble/intent.js";
 import type { HistoryQuery, Page } from "../../src/trakt/api.js";
 import { TraktError } from "../../src/trakt/errors.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { entryMatches, historyBody, inNotFound, itemKey } from "../../src/outbox/items.js";
-import type { HistoryAddResult, MediaItem } from "../../src/trakt/types.js";
+import type { HistoryAddResult } from "../../src/trakt/types.js";
+import type { MediaItem } from "../../src/core/media.js";
 
 const movie: MediaItem = { type: "movie", movie: { title: "TRON: Legacy", ids: { trakt: 12601, imdb: "tt1104001" } } };
 const epById: MediaItem = { type: "episode", episode: { ids: { trakt: 73482 } } };

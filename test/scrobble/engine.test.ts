@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { PlaybackEvent, PlaybackState } from "../../src/players/events.js";
+import type { PlaybackEvent, PlaybackState } from "../../src/core/playback.js";
 import { ScrobbleEngine, type ScrobbleEngineOptions } from "../../src/scrobble/engine.js";
 import type { IntentSink, ScrobbleIntent } from "../../src/scrobble/intent.js";
 import { defaultConfig } from "../../src/config/schema.js";

@@ -1,5 +1,5 @@
 // A small language for table tests: steps in (seconds, what happened), intents out as "kind progress".
-import type { MediaHints, PlaybackEvent, PlaybackState } from "../../src/players/events.js";
+import type { MediaHints, PlaybackEvent, PlaybackState } from "../../src/core/playback.js";
 import type { ScrobbleIntent } from "../../src/scrobble/intent.js";
 import { newSession, step, type SessionSettings, type SessionState } from "../../src/scrobble/session.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MediaHints } from "../../src/players/events.js";
+import type { MediaHints } from "../../src/core/playback.js";
 import { describeItem, mergeHints, sameItem } from "../../src/scrobble/item.js";
 
 const rows: Array<[name: string, a: MediaHints, b: MediaHints, same: boolean]> = [

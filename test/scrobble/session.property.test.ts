@@ -1,7 +1,7 @@
 // Property tests over random event sequences. FUZZ_RUNS=20000 for the long form.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { PlaybackEvent, PlaybackState } from "../../src/players/events.js";
+import type { PlaybackEvent, PlaybackState } from "../../src/core/playback.js";
 import type { ScrobbleIntent } from "../../src/scrobble/intent.js";
 import { newSession, step, type SessionSettings, type SessionState } from "../../src/scrobble/session.js";
 import { DURATION_MS, ITEMS, T0 } from "./helpers.js";

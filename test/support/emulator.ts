@@ -3,7 +3,7 @@
 import { Writable } from "node:stream";
 import type { AccessTokenProvider } from "../../src/trakt/api.js";
 import { TraktClient, type TraktClientOptions } from "../../src/trakt/client.js";
-import type { TokenSet } from "../../src/trakt/types.js";
+import type { TokenSet } from "../../src/core/tokens.js";
 import { startTraktEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
 import { createLogger, type Logger } from "../../src/util/log.js";
 

@@ -1,4 +1,4 @@
-// Starts a real Kodi 20 headless for integration tests, as /work/shared/fixtures/kodi/HEADLESS.md describes:
+// Starts a real Kodi 20 headless for integration tests, as test/fixtures/kodi/HEADLESS.md describes:
 // a scratch HOME with guisettings.xml + advancedsettings.xml (free JSON-RPC port), a PulseAudio null sink with its
 // own runtime path (without an audio device Kodi stalls), Xvfb via -displayfd, kodi.bin started directly, an
 // LD_PRELOAD shim that caps the render loop (compiled with gcc when present), media made by ffmpeg, and library

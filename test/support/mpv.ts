@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PlaybackEvent } from "../../src/players/events.js";
+import type { PlaybackEvent } from "../../src/core/playback.js";
 
 function installed(command: string): boolean {
   const result = spawnSync(command, ["-version"], { stdio: "ignore" });

@@ -1,6 +1,5 @@
-// Trakt's real example bodies (copied from ../shared/fixtures/trakt into test/trakt/fixtures so CI has them)
+// Trakt's real example bodies (test/fixtures/trakt)
 // go through the client's parsers and come out as the typed results.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConflict } from "../../src/trakt/http-errors.js";
 import {
@@ -17,8 +16,9 @@ import {
   tokenSetSchema,
   userSettingsSchema,
 } from "../../src/trakt/parse.js";
+import { readJsonFixture } from "../support/fixtures.js";
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string): unknown => readJsonFixture("trakt", name);
 
 describe("Trakt example bodies parse into typed results", () => {
   it("oauth device code and tokens", () => {

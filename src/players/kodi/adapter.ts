@@ -5,7 +5,7 @@
 // and Player.GetProperties polled only while something plays, closer together as the watched threshold nears.
 // Nothing is polled while idle: the only traffic then is the client's heartbeat.
 import type { AdapterConnectionState, AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
-import type { MediaHints, PlaybackEvent, PlaybackState } from "../events.js";
+import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import { silentLogger, type Logger } from "../../util/log.js";
 import { displayUrl, KodiClient, type KodiClientTiming, type KodiNotification } from "./client.js";
 import { compileExclusions, hintsFromItem, isIgnoredType, isLiveTv, type ShowDetails } from "./hints.js";

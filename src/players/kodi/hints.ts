@@ -1,6 +1,6 @@
 // Turns Kodi's Player.GetItem answer (and the show's details for episodes) into MediaHints. Pure.
 // Kodi fills unknown fields with sentinels: -1 (season, episode, tvshowid), "" (text) and year 0 or 1601.
-import type { MediaHints } from "../events.js";
+import type { MediaHints } from "../../core/playback.js";
 import type { KodiItem } from "./protocol.js";
 
 type IdMap = NonNullable<MediaHints["ids"]>;

@@ -3,7 +3,7 @@
 // PlaybackEvents go to the adapter's listener. When the connection ends for any reason, what was playing is
 // reported stopped at its last known position.
 import type { Logger } from "../../util/log.js";
-import type { PlaybackEvent } from "../events.js";
+import type { PlaybackEvent } from "../../core/playback.js";
 import { MpvClient, MpvCommandError } from "./client.js";
 import { MpvPlaybackTracker, OBSERVED_PROPERTIES } from "./tracker.js";
 

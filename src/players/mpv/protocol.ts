@@ -1,4 +1,4 @@
-// The shapes of mpv's JSON IPC messages (see shared/fixtures/mpv/NOTES.md) and their parsing. Hand-narrowed
+// The shapes of mpv's JSON IPC messages (see test/fixtures/mpv/NOTES.md) and their parsing. Hand-narrowed
 // rather than a zod schema: this runs for every time-pos change (tens of lines a second per player) and the
 // checks are three fields deep.
 

@@ -1,7 +1,7 @@
 // Turns what one mpv connection reports (events and observed property changes) into PlaybackEvents. Pure: no I/O,
 // no timers; time comes in as `now` with every call, events go out as return values.
 import { isAbsolute, resolve as resolvePath } from "node:path";
-import type { MediaHints, PlaybackEvent, PlaybackState } from "../events.js";
+import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import type { MpvEvent } from "./protocol.js";
 
 /** Longer than any real file (about 116 days): a larger position or duration is a broken value, not media. */

@@ -3,7 +3,7 @@
 import type { Logger } from "../../util/log.js";
 import type { PlexSection } from "../../config/sections/players.js";
 import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
-import type { MediaHints, PlaybackEvent, PlaybackState } from "../events.js";
+import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import { hintsFromMetadata, isScrobblableVideo } from "./hints.js";
 import type { PlexPayload } from "./payload.js";
 

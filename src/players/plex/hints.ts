@@ -1,4 +1,4 @@
-import type { MediaHints } from "../events.js";
+import type { MediaHints } from "../../core/playback.js";
 import type { PlexMetadata } from "./payload.js";
 
 /** What a Plex item tells us about itself. Guids are passed on raw; identify/ knows how to read each scheme. */

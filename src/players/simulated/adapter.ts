@@ -1,6 +1,6 @@
 // A scripted player for `demo` and tests: plays one item through a list of steps on a compressed clock.
 import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
-import type { MediaHints, PlaybackState } from "../events.js";
+import type { MediaHints, PlaybackState } from "../../core/playback.js";
 
 export interface SimulatedStep {
   /** Delay before this step, in real milliseconds. */

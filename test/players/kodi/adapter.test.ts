@@ -1,7 +1,7 @@
 // The Kodi adapter against a fake Kodi that answers with the real Kodi 20 transcript's payloads.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { KodiAdapter, type KodiAdapterOptions } from "../../../src/players/kodi/adapter.js";
-import type { PlaybackEvent } from "../../../src/players/events.js";
+import type { PlaybackEvent } from "../../../src/core/playback.js";
 import { FakeKodi, Scenario, type FakePlayback } from "./fake-kodi.js";
 import { captureLog, EventRecorder, ioUntil, trackRequests } from "./support.js";
 

@@ -1,5 +1,5 @@
 // Helpers shared by the Kodi tests: an event recorder that waits for events (never sleeps) and a log capture.
-import type { PlaybackEvent } from "../../../src/players/events.js";
+import type { PlaybackEvent } from "../../../src/core/playback.js";
 import { createLogger, type Logger } from "../../../src/util/log.js";
 import { KodiClient } from "../../../src/players/kodi/client.js";
 import { vi } from "vitest";

@@ -4,7 +4,7 @@ import { mkdir, stat, utimes } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mpvSection } from "../../../src/config/sections/players.js";
-import type { PlaybackEvent } from "../../../src/players/events.js";
+import type { PlaybackEvent } from "../../../src/core/playback.js";
 import { MpvAdapter } from "../../../src/players/mpv/adapter.js";
 import { createLogger } from "../../../src/util/log.js";
 import { EventCollector, makeMedia, makeTempDir, requireMpv, startMpv, type MpvController, type MpvProcess } from "../../support/mpv.js";

@@ -1,7 +1,7 @@
 // The pure part: mpv events and property changes in, PlaybackEvents out. Sequences follow what mpv 0.35 sends
 // (recorded while writing the adapter: time-pos/percent-pos lose their data just before end-file).
 import { describe, expect, it } from "vitest";
-import type { PlaybackEvent } from "../../../src/players/events.js";
+import type { PlaybackEvent } from "../../../src/core/playback.js";
 import type { MpvEvent } from "../../../src/players/mpv/protocol.js";
 import { MpvPlaybackTracker, resolveMediaPath } from "../../../src/players/mpv/tracker.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { PlaybackEvent } from "../../../src/players/events.js";
+import type { PlaybackEvent } from "../../../src/core/playback.js";
 import { PlexAdapter, type PlexSettings } from "../../../src/players/plex/adapter.js";
 import { plexPayloadSchema, type PlexPayload } from "../../../src/players/plex/payload.js";
 import { silentLogger } from "../../../src/util/log.js";

@@ -2,12 +2,13 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { PlaybackEvent } from "../../../src/players/events.js";
+import type { PlaybackEvent } from "../../../src/core/playback.js";
 import { PlexAdapter, type PlexSettings } from "../../../src/players/plex/adapter.js";
 import { createPlexWebhookHandler } from "../../../src/players/plex/webhook.js";
 import { silentLogger } from "../../../src/util/log.js";
+import { fixturePath } from "../../support/fixtures.js";
 
-export const FIXTURES = new URL("../../../../shared/fixtures/plex/", import.meta.url).pathname;
+export const FIXTURES = fixturePath("plex");
 
 /** Every webhook payload in the shared fixtures (the websocket notification captures are not webhooks). */
 export function webhookFixtures(): { file: string; payload: Record<string, unknown> }[] {

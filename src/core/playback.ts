@@ -1,5 +1,5 @@
-// The one event type every player adapter emits. Adapters translate their player's protocol into this and know
-// nothing about Trakt; the scrobble engine consumes it.
+// The one event type every player adapter emits, and the vocabulary of the core: adapters translate their player's
+// protocol into this and know nothing about Trakt; the scrobble engine consumes it. Imports nothing.
 
 export type PlaybackState = "playing" | "paused" | "stopped" | "ended";
 
