@@ -1,6 +1,6 @@
 // The outbox's public surface for the daemon and the CLI.
 import type { OutboxSection, ScrobbleSection } from "../config/sections/scrobble.js";
-import type { OutboxSettings } from "./outbox.js";
+import type { OutboxSettings } from "./options.js";
 
 export { Outbox, DEFAULT_OUTBOX_SETTINGS, hintsLabel } from "./outbox.js";
 export type { OutboxApi, OutboxOptions, OutboxSettings, OutboxStatus, QueueEntryView, QueueListing, DeliveryView } from "./outbox.js";

@@ -1,0 +1,47 @@
+// What the outbox is given: the Trakt calls it makes, its settings and how it is opened.
+import type { Identifier } from "../identify/types.js";
+import type { TraktApi } from "../trakt/api.js";
+import type { Logger } from "../util/log.js";
+
+/** The part of the Trakt client the outbox uses. */
+export type OutboxApi = Pick<TraktApi, "scrobble" | "addHistory" | "getHistory">;
+
+export interface OutboxSettings {
+  replayAfterMinutes: number;
+  deadLetterExpiryDays: number;
+  historyBatchSize: number;
+  retryMaxDelaySeconds: number;
+  accountHoldMinutes: number;
+  /** From scrobbleSection. 0 disables the window (one watch per playthrough still holds). */
+  dedupeWindowMinutes: number;
+}
+
+export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
+  replayAfterMinutes: 10,
+  deadLetterExpiryDays: 30,
+  historyBatchSize: 100,
+  retryMaxDelaySeconds: 300,
+  accountHoldMinutes: 10,
+  dedupeWindowMinutes: 360,
+};
+
+export interface OutboxOptions {
+  /** Directory of the journal, lock and control requests: `<stateDir>/outbox`. */
+  dir: string;
+  api: OutboxApi;
+  identifier: Identifier;
+  /** Account name used for intents without one (accounts.default). */
+  defaultAccount?: string;
+  settings?: Partial<OutboxSettings>;
+  logger?: Logger;
+  /** Clock (ms since epoch); injectable for tests. */
+  now?: () => number;
+  /** Re-drain an account by itself when its backoff ends (default true; tests with a fake clock turn it off). */
+  autoWake?: boolean;
+  /** Sent as app_version in scrobble bodies. */
+  appVersion?: string;
+  /** Open without the lock and never write (`queue list` while the daemon runs). */
+  readOnly?: boolean;
+}
+
+export const MINUTE = 60_000;
