@@ -1,6 +1,7 @@
 // User rules that force a path or a title to a Trakt movie or show. Checked before anything else.
 import type { OverrideRule } from "../config/sections/identify.js";
 import type { ExternalIds } from "./guids.js";
+import { pathMatcher } from "../util/glob.js";
 import { normalizeTitle } from "./similarity.js";
 
 export interface CompiledOverride {
@@ -17,22 +18,6 @@ export interface OverrideMatch {
   why: string;
 }
 
-/** `**` any folders, `*` anything within one folder, `?` one character; anchored; case-insensitive. */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*" && glob[i + 1] === "*") {
-      re += ".*";
-      i++;
-      if (glob[i + 1] === "/") i++;
-    } else if (c === "*") re += "[^/\\\\]*";
-    else if (c === "?") re += "[^/\\\\]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`, "i");
-}
-
 export function compileOverrides(rules: readonly OverrideRule[]): CompiledOverride[] {
   return rules.map((rule, index) => {
     const ids: ExternalIds = {};
@@ -43,16 +28,7 @@ export function compileOverrides(rules: readonly OverrideRule[]): CompiledOverri
     if (to.tmdb !== undefined) ids.tmdb = to.tmdb;
     if (to.tvdb !== undefined) ids.tvdb = to.tvdb;
     const compiled: CompiledOverride = { index, rule, ids };
-    if (rule.path !== undefined) {
-      const pattern = rule.path;
-      if (/[*?]/.test(pattern)) {
-        const re = globToRegExp(pattern);
-        compiled.path = (p) => re.test(p);
-      } else {
-        const needle = pattern.toLowerCase();
-        compiled.path = (p) => p.toLowerCase().includes(needle);
-      }
-    }
+    if (rule.path !== undefined) compiled.path = pathMatcher(rule.path);
     if (rule.title !== undefined) compiled.title = normalizeTitle(rule.title);
     return compiled;
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { identifySection, type IdentifySection } from "../../src/config/sections/identify.js";
 import { TraktIdentifier } from "../../src/identify/identifier.js";
-import { globToRegExp } from "../../src/identify/overrides.js";
+import { globToRegExp } from "../../src/util/glob.js";
 import { FakeSearchApi } from "./fake-trakt.js";
 
 function api(): FakeSearchApi {

@@ -1,6 +1,7 @@
 // Turns Kodi's Player.GetItem answer (and the show's details for episodes) into MediaHints. Pure.
 // Kodi fills unknown fields with sentinels: -1 (season, episode, tvshowid), "" (text) and year 0 or 1601.
 import type { MediaHints } from "../../core/playback.js";
+import { pathMatcher } from "../../util/glob.js";
 import type { KodiItem } from "./protocol.js";
 
 type IdMap = NonNullable<MediaHints["ids"]>;
@@ -87,30 +88,8 @@ export function isIgnoredType(type: string | undefined): boolean {
   return type === "song" || type === "picture" || type === "musicvideo";
 }
 
-/**
- * Path exclusion. A pattern with `*` or `?` is a glob (`*` within a folder, `**` across folders, `?` one character),
- * matched against the whole path; any other pattern matches when the path contains it. Case-insensitive.
- */
+/** Path exclusion: each pattern is a glob or a substring, as `src/util/glob.ts` defines them. */
 export function compileExclusions(patterns: readonly string[]): (path: string | undefined) => boolean {
-  const matchers = patterns
-    .filter((p) => p.trim() !== "")
-    .map((pattern) => {
-      if (!/[*?]/.test(pattern)) {
-        const needle = pattern.toLowerCase();
-        return (path: string) => path.toLowerCase().includes(needle);
-      }
-      let source = "";
-      for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i]!;
-        if (c === "*" && pattern[i + 1] === "*") {
-          source += ".*";
-          i++;
-        } else if (c === "*") source += "[^/\\\\]*";
-        else if (c === "?") source += "[^/\\\\]";
-        else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-      }
-      const re = new RegExp(`^${source}$`, "i");
-      return (path: string) => re.test(path);
-    });
+  const matchers = patterns.filter((p) => p.trim() !== "").map((p) => pathMatcher(p));
   return (path) => path !== undefined && matchers.some((m) => m(path));
 }
