@@ -7,7 +7,8 @@ import type { Logger } from "../util/log.js";
 import { hintsLabel } from "./labels.js";
 import { itemKey, itemLabel } from "./items.js";
 import { MINUTE, type OutboxApi, type OutboxSettings } from "./options.js";
-import { backoffMs, certainlyNotReceived, classifyFailure, describeError } from "./policy.js";
+import { backoffMs } from "../util/backoff.js";
+import { certainlyNotReceived, classifyFailure, describeError, retryBackoff } from "./policy.js";
 import type { DeadReason, DoneOutcome, JournalRecord } from "./records.js";
 import type { AccountScheduler } from "./scheduler.js";
 import { isWatch, type Entry } from "./state.js";
@@ -74,7 +75,7 @@ export class Delivery {
     if (result.ok && result.items.length > 0) return result.items;
     const reason = result.ok ? "identification returned no items" : result.reason;
     if (!result.ok && result.retryable && !this.closing) {
-      entry.notBefore = this.now() + backoffMs(entry.attempts, this.deps.settings.retryMaxDelaySeconds * 1000);
+      entry.notBefore = this.now() + backoffMs(entry.attempts, retryBackoff(this.deps.settings.retryMaxDelaySeconds * 1000));
       this.deps.counters.add("retries");
       await this.write([{ t: "attempt", at: this.now(), id: entry.intent.id, error: `identify: ${reason}`, notReceived: true }]);
       return undefined;

@@ -1,5 +1,6 @@
 // Pure decisions of the drainer: what a failure means for the queue, and how long to wait.
 import { isTraktError } from "../trakt/errors.js";
+import type { Backoff } from "../util/backoff.js";
 import type { DeadReason } from "./records.js";
 
 export type FailureAction =
@@ -60,10 +61,9 @@ export function certainlyNotReceived(error: unknown): boolean {
   return codes.length > 0 && codes.every((c) => NOT_SENT_CODES.has(c) || c === "UND_ERR_CONNECT_TIMEOUT" || c === "UND_ERR_SOCKET_CONNECT");
 }
 
-/** Exponential backoff with ±20 % jitter: 5 s, 10 s, 20 s … capped. */
-export function backoffMs(failures: number, maxMs: number, random: () => number = Math.random): number {
-  const base = Math.min(maxMs, 5_000 * 2 ** Math.min(failures, 20));
-  return Math.round(base * (0.8 + 0.4 * random()));
+/** How long an account (or an entry whose identification failed) waits: 5 s, 10 s, 20 s … up to `maxMs`, 20 % jitter. */
+export function retryBackoff(maxMs: number): Backoff {
+  return { initialMs: 5_000, maxMs, jitter: 0.2 };
 }
 
 /** A short, secret-free description of an error for the journal and `queue list`. */

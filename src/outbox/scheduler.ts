@@ -4,7 +4,8 @@
 // while there is nothing to send: `nextWakeAt()` says when there next is.
 import type { Logger } from "../util/log.js";
 import { MINUTE, type OutboxSettings } from "./options.js";
-import { backoffMs } from "./policy.js";
+import { backoffMs } from "../util/backoff.js";
+import { retryBackoff } from "./policy.js";
 import type { AccountView } from "./status.js";
 import type { Entry, OutboxState } from "./state.js";
 
@@ -168,7 +169,7 @@ export class AccountScheduler {
   /** Trakt is unreachable, failing or rate limiting: the account waits (Retry-After when given, else backoff). */
   backOff(account: string, retryAfterMs: number | undefined, problem: string, error: unknown): void {
     const run = this.run(account);
-    const wait = retryAfterMs ?? backoffMs(run.failures, this.options.settings.retryMaxDelaySeconds * 1000);
+    const wait = retryAfterMs ?? backoffMs(run.failures, retryBackoff(this.options.settings.retryMaxDelaySeconds * 1000));
     run.failures += 1;
     run.notBefore = this.options.now() + wait;
     run.problem = problem;

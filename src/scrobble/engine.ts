@@ -2,6 +2,7 @@
 // (debounce flushes, stale and close checks), and an ordered hand-off of intents to the outbox. An intent the
 // sink could not persist stays at the head of the queue and is retried with backoff — never dropped.
 import type { PlaybackEvent, PlaybackEventListener, MediaHints } from "../core/playback.js";
+import { backoffMs } from "../util/backoff.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import type { IntentKind, IntentSink, ScrobbleIntent } from "./intent.js";
 import { describeItem } from "./item.js";
@@ -99,7 +100,8 @@ export class ScrobbleEngine {
   readonly #queue: ScrobbleIntent[] = [];
   #draining = false;
   #retryTimer: TimerHandle | undefined;
-  #retryDelayMs: number;
+  /** Consecutive failures to store an intent (the backoff's retry number). */
+  #storeFailures = 0;
   #failing = false;
   #tickTimer: TimerHandle | undefined;
   #tickAt: number | undefined;
@@ -123,7 +125,6 @@ export class ScrobbleEngine {
     this.#retryInitialMs = options.retryInitialMs ?? 1000;
     this.#retryMaxMs = options.retryMaxMs ?? 30_000;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
-    this.#retryDelayMs = this.#retryInitialMs;
   }
 
   /** `handle`, bound: pass it to adapters as their `emit`. */
@@ -216,7 +217,7 @@ export class ScrobbleEngine {
       // Don't sit out a long backoff during shutdown: try once more now.
       this.#clock.clearTimeout(this.#retryTimer);
       this.#retryTimer = undefined;
-      this.#retryDelayMs = this.#retryInitialMs;
+      this.#storeFailures = 0;
     }
     void this.#drain();
     let timer: TimerHandle | undefined;
@@ -277,23 +278,24 @@ export class ScrobbleEngine {
           await this.#sink.submit(head);
         } catch (err) {
           this.#metrics.submitFailures += 1;
+          const retryInMs = backoffMs(this.#storeFailures, { initialMs: this.#retryInitialMs, maxMs: this.#retryMaxMs, jitter: 0 });
+          this.#storeFailures += 1;
           this.#log[this.#failing ? "warn" : "error"](
-            { err, intent: summary(head), queued: this.#queue.length, retryInMs: this.#retryDelayMs },
+            { err, intent: summary(head), queued: this.#queue.length, retryInMs },
             "could not store scrobble intent; keeping it and retrying",
           );
           this.#failing = true;
           this.#retryTimer = this.#clock.setTimeout(() => {
             this.#retryTimer = undefined;
             void this.#drain();
-          }, this.#retryDelayMs);
-          this.#retryDelayMs = Math.min(this.#retryMaxMs, this.#retryDelayMs * 2);
+          }, retryInMs);
           return;
         }
         this.#queue.shift();
         this.#metrics.persisted += 1;
         if (this.#failing) {
           this.#failing = false;
-          this.#retryDelayMs = this.#retryInitialMs;
+          this.#storeFailures = 0;
           this.#log.info({ queued: this.#queue.length }, "storing scrobble intents works again");
         }
       }

@@ -1,6 +1,7 @@
 // Retry policy for Trakt calls: p-retry drives the loop (AbortSignal, AbortError for final errors, a retry cap);
 // the waiting is ours, so it can honour Retry-After and be driven by an injected sleep in tests.
 import pRetry, { AbortError } from "p-retry";
+import { backoffMs } from "../util/backoff.js";
 import { isTraktError, type TraktError } from "./errors.js";
 
 export interface RetryPolicy {
@@ -48,8 +49,7 @@ export const realSleep: Sleep = (ms, signal) =>
  */
 export function retryDelayMs(error: TraktError, retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   if (error.kind === "rate_limited" && error.retryAfterMs !== undefined) return error.retryAfterMs;
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  const jittered = backoffMs(retry - 1, { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, jitter: 0.5 }, random);
   // A 503 with Retry-After: respect it if it is longer than our own backoff.
   return error.retryAfterMs !== undefined ? Math.max(jittered, Math.min(error.retryAfterMs, policy.maxDelayMs)) : jittered;
 }

@@ -4,6 +4,7 @@
 // `ws` rather than Node's global WebSocket: the global one is still experimental on Node 20, and `ws` gives us
 // handshake timeouts and `terminate()` for a peer that stops answering.
 import WebSocket from "ws";
+import { backoffMs } from "../../util/backoff.js";
 import type { Logger } from "../../util/log.js";
 
 export class KodiRpcError extends Error {
@@ -193,10 +194,10 @@ export class KodiClient {
       } else {
         this.log.debug({ url: this.shownUrl, reason: this.lastError, attempt }, "Kodi still unavailable");
       }
-      // Exponential backoff with jitter (a hand-written loop: this is a lifelong reconnect, not one retried call).
-      const base = Math.min(this.timing.reconnectMaxMs, this.timing.reconnectMinMs * 2 ** attempt);
+      // Exponential backoff with equal jitter (a hand-written loop: this is a lifelong reconnect, not one retried call).
+      const wait = backoffMs(attempt, { initialMs: this.timing.reconnectMinMs, maxMs: this.timing.reconnectMaxMs, jitter: 0.5 });
       attempt = Math.min(attempt + 1, 30);
-      await sleep(base / 2 + (Math.random() * base) / 2, signal);
+      await sleep(wait, signal);
     }
     this.connectionState = "stopped";
   }

@@ -2,6 +2,7 @@
 // running mpv, and passes on the PlaybackEvents its connections produce. Connection policy lives here; the
 // protocol is in client.ts, the playback logic in tracker.ts.
 import type { MpvSection } from "../../config/sections/players.js";
+import { backoffMs } from "../../util/backoff.js";
 import type { Logger } from "../../util/log.js";
 import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
 import { MpvConnection } from "./connection.js";
@@ -249,8 +250,7 @@ export class MpvAdapter implements PlayerAdapter {
   }
 
   private backoff(endpoint: Endpoint): number {
-    const base = this.config.reconnectSeconds * 1000;
-    return Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, endpoint.failures - 1));
+    return backoffMs(endpoint.failures - 1, { initialMs: this.config.reconnectSeconds * 1000, maxMs: MAX_BACKOFF_MS, jitter: 0 });
   }
 }
 
