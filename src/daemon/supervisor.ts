@@ -1,6 +1,7 @@
 // Starts each player adapter in its own try/catch and keeps trying the ones that fail, with backoff.
 // One dead player never takes the daemon down.
 import type { AdapterStatus, PlayerAdapter } from "../players/adapter.js";
+import { backoffMs } from "../util/backoff.js";
 import type { Logger } from "../util/log.js";
 
 interface Supervised {
@@ -88,8 +89,7 @@ export class Supervisor {
       entry.attempts = 0;
     } catch (error) {
       entry.lastError = error instanceof Error ? error.message : String(error);
-      const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** Math.min(entry.attempts - 1, 16));
-      const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+      const jittered = backoffMs(entry.attempts - 1, { initialMs: this.initialDelayMs, maxMs: this.maxDelayMs, jitter: 0.2 });
       this.log.warn({ adapter: entry.adapter.name, err: error, retryInMs: jittered }, "adapter failed to start; retrying");
       entry.timer = setTimeout(() => void this.attempt(entry), jittered);
       entry.timer.unref();
