@@ -1,4 +1,5 @@
 // Title comparison used both to score the parser and to accept or reject a Trakt search result.
+import { levenshtein } from "../util/levenshtein.js";
 
 /** Lower case, no accents, no punctuation, "&" as "and", single spaces: "Marvel's Agents of S.H.I.E.L.D." → "marvels agents of shield". */
 export function normalizeTitle(title: string): string {
@@ -15,19 +16,6 @@ export function normalizeTitle(title: string): string {
 
 function stripArticle(t: string): string {
   return t.replace(/^(?:the|a|an|le|la|les|el|der|die|das) /, "");
-}
-
-function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /**
