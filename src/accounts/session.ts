@@ -2,6 +2,7 @@
 import { assertAccountName, tokenExpiresAt, type SecretStore, type StoredAccount } from "../secrets/store.js";
 import type { TraktApi } from "../trakt/api.js";
 import type { Logger } from "../util/log.js";
+import { formatTable } from "../util/table.js";
 import { runDeviceFlow, type DeviceFlowOptions } from "./device.js";
 import type { AccountStatus, TokenManager } from "./tokens.js";
 
@@ -108,12 +109,10 @@ export function formatAccounts(statuses: AccountStatus[], now: number = Date.now
     s.backend ?? "-",
   ]);
   const header = ["ACCOUNT", "TRAKT USER", "STATE", "TOKEN EXPIRES", "STORE"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const notes = statuses
     .filter((s) => s.state !== "ok" && s.reason)
     .map((s) => `  ${s.account}: ${s.reason}${s.state === "needs_login" ? ` — run \`trakt-scrobblerd login --account ${s.account}\`` : ""}`);
-  return [line(header), ...rows.map(line), ...(notes.length ? ["", ...notes] : [])].join("\n") + "\n";
+  return [...formatTable([header, ...rows]), ...(notes.length ? ["", ...notes] : [])].join("\n") + "\n";
 }
 
 function relative(ms: number): string {

@@ -9,6 +9,7 @@ import { resolveStateDir, systemPathContext } from "../../config/paths.js";
 import type { Identifier } from "../../identify/types.js";
 import { lockHolder } from "../../outbox/lock.js";
 import { Outbox, type OutboxApi, type QueueEntryView } from "../../outbox/outbox.js";
+import { formatTable } from "../../util/table.js";
 import type { GlobalOptions } from "../main.js";
 
 /**
@@ -46,11 +47,6 @@ function age(ms: number): string {
   return `${Math.round(s / 86_400)}d`;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => "  " + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  "));
-}
-
 const FIX: Record<string, string> = {
   not_found: "Trakt does not know this item: check the ids/title your player sends, add an identify override, then `queue retry ID`",
   invalid: "Trakt refused the request (422/400): usually progress or ids are wrong; `queue retry ID` after fixing, or `queue drop ID`",
@@ -67,13 +63,13 @@ export function printListing(entries: { pending: QueueEntryView[]; deadLetters: 
     for (const e of entries.pending) {
       rows.push([short(e.id), e.replayed ? `${e.kind}→history` : e.kind, e.account, age(e.ageMs), String(e.attempts), e.label, e.lastError ?? ""]);
     }
-    for (const line of table(rows)) io.out(line);
+    for (const line of formatTable(rows, { indent: "  " })) io.out(line);
   }
   io.out(`dead letters: ${entries.deadLetters.length}`);
   if (entries.deadLetters.length > 0) {
     const rows = [["ID", "KIND", "ACCOUNT", "AGE", "REASON", "MEDIA", "WHY"]];
     for (const e of entries.deadLetters) rows.push([short(e.id), e.kind, e.account, age(e.ageMs), e.dead?.reason ?? "?", e.label, e.dead?.message ?? ""]);
-    for (const line of table(rows)) io.out(line);
+    for (const line of formatTable(rows, { indent: "  " })) io.out(line);
     const reasons = new Set(entries.deadLetters.map((e) => e.dead?.reason ?? ""));
     for (const r of reasons) if (FIX[r]) io.out(`  ${r}: ${FIX[r]}`);
   }
