@@ -1,10 +1,11 @@
 // Remembers identifications (and misses, for less long) in a JSON file in the state dir, so a replayed or
 // resumed item costs no Trakt request. Bounded: least recently used entries go first. Written atomically
 // (temporary file + rename), one write at a time; a broken file is set aside and the cache starts empty.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import type { Logger } from "../util/log.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import type { IdentificationSource } from "./types.js";
 import type { MediaItem } from "../core/media.js";
 
@@ -127,10 +128,8 @@ export class IdentificationCache {
       if (!this.#dirty) return;
       this.#dirty = false;
       const body = JSON.stringify({ version: 1, entries: [...this.#entries.values()] });
-      const tmp = `${this.#opts.file}.${process.pid}.tmp`;
       await mkdir(dirname(this.#opts.file), { recursive: true });
-      await writeFile(tmp, body, { mode: 0o600 });
-      await rename(tmp, this.#opts.file);
+      await writeFileAtomic(this.#opts.file, body);
     });
     this.#writing = next.catch((error: unknown) => {
       this.#dirty = true;

@@ -3,8 +3,9 @@
 // them in name order, reads each with `readControlFile` and removes it once applied.
 // Reading a control file happens only in `readControlFile`: how such a file may be opened is decided there.
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../util/atomic-write.js";
 
 export type ControlRequest = { op: "retry" | "drop"; id: string };
 
@@ -16,11 +17,9 @@ export function controlDir(outboxDir: string): string {
 export async function writeControlRequest(outboxDir: string, request: ControlRequest): Promise<string> {
   const control = controlDir(outboxDir);
   await mkdir(control, { recursive: true, mode: 0o700 });
-  const name = `${Date.now()}-${randomUUID()}.json`;
-  const tmp = path.join(control, `.${name}.tmp`);
-  await writeFile(tmp, JSON.stringify(request), { mode: 0o600 });
-  await rename(tmp, path.join(control, name));
-  return path.join(control, name);
+  const file = path.join(control, `${Date.now()}-${randomUUID()}.json`);
+  await writeFileAtomic(file, JSON.stringify(request));
+  return file;
 }
 
 /** The waiting request files, oldest first; none when the directory does not exist. */

@@ -7,17 +7,24 @@
 //
 // Line format: `<crc32 of the JSON, 8 hex digits> <JSON>\n`.
 // Appends are group-committed: every record queued while a write+fdatasync is in flight goes out in the next one.
-// Compaction writes the live set to a temp file, fsyncs it, renames it over the journal and fsyncs the directory.
+// Compaction replaces the journal with the live set through util/atomic-write.ts (temp file, fsync, rename, fsync
+// of the directory).
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, truncate, type FileHandle } from "node:fs/promises";
+import { mkdir, open, truncate, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { crc32 } from "node:zlib";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { recordSchema, type JournalRecord } from "./records.js";
 
 export function encodeRecord(record: JournalRecord): string {
   const json = JSON.stringify(record);
   return `${crc32(json).toString(16).padStart(8, "0")} ${json}\n`;
+}
+
+/** The records as text, 2,000 lines at a time (a large live set is never one string). */
+function* chunks(records: JournalRecord[]): Generator<string> {
+  for (let i = 0; i < records.length; i += 2000) yield records.slice(i, i + 2000).map(encodeRecord).join("");
 }
 
 export type DecodeResult = { ok: true; record: JournalRecord } | { ok: false; why: string };
@@ -161,20 +168,10 @@ export class Journal {
     try {
       await this.flush();
       const records = snapshot();
-      const tmp = `${this.file}.tmp`;
-      const out = await open(tmp, "w", 0o600);
-      try {
-        for (let i = 0; i < records.length; i += 2000) {
-          await out.write(records.slice(i, i + 2000).map(encodeRecord).join(""));
-        }
-        await out.sync();
-      } finally {
-        await out.close();
-      }
+      await writeFileAtomic(this.file, chunks(records));
+      // The old handle points at the replaced file now: append to the new one.
       await this.fh?.close();
       this.fh = undefined;
-      await rename(tmp, this.file);
-      await fsyncDir(path.dirname(this.file));
       this.fh = await open(this.file, "a", 0o600);
       this.appended = records.length;
     } finally {
@@ -188,18 +185,5 @@ export class Journal {
     this.closed = true;
     await this.fh?.close();
     this.fh = undefined;
-  }
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(dir, "r");
-    await fh.sync();
-  } catch (error) {
-    // Some file systems (and Windows) refuse to fsync a directory; the rename is still atomic there.
-    if (!["EISDIR", "EINVAL", "EPERM", "EBADF"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
-  } finally {
-    await fh?.close();
   }
 }

@@ -2,6 +2,7 @@
 // live set at once, durable when the promise resolves), compact when the journal has grown, release on close.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { removeStaleTempFiles } from "../util/atomic-write.js";
 import type { Logger } from "../util/log.js";
 import { Journal, readJournal, type ReadReport } from "./journal.js";
 import { acquireLock } from "./lock.js";
@@ -69,6 +70,8 @@ export class OutboxStore {
       this.releaseLock = await acquireLock(path.join(dir, "lock"));
     }
     try {
+      // A compaction killed mid-way left its temp file; holding the lock, no other writer can own one.
+      if (!readOnly) await removeStaleTempFiles(dir, 0);
       const started = performance.now();
       const report = await readJournal(this.file, (r) => this.state.apply(r));
       this.state.settleAfterLoad();

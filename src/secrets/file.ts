@@ -5,7 +5,8 @@
 import { readFile, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../util/log.js";
-import { ensurePrivateDir, isNotFound, removeStaleTempFiles, tightenFile, writeFileAtomic } from "./fsutil.js";
+import { removeStaleTempFiles, writeFileAtomic } from "../util/atomic-write.js";
+import { ensurePrivateDir, isNotFound, tightenFile } from "./fsutil.js";
 import { assertAccountName, parseStoredAccount, type SecretStore, type StoredAccount } from "./store.js";
 
 export class FileSecretStore implements SecretStore {

@@ -1,13 +1,8 @@
-// Private files for secrets: a 0700 directory, 0600 files, atomic replace (temp file in the same directory,
-// fsync, rename, fsync directory) so a crash at any moment leaves the old or the new content, never a torn file.
-import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
-import path from "node:path";
+// Private files for secrets: a 0700 directory and 0600 files. They are replaced with util/atomic-write.ts, so a
+// crash at any moment leaves the old or the new content, never a torn file.
+import { chmod, lstat, mkdir } from "node:fs/promises";
 import type { Logger } from "../util/log.js";
 import { SecretStoreError } from "./store.js";
-
-const TMP_SUFFIX = ".tmp";
 
 /** Creates `dir` (0700) or tightens an existing one with wider permissions. Refuses a directory owned by
  * someone else or a non-directory. */
@@ -44,54 +39,6 @@ export async function tightenFile(file: string, logger?: Logger): Promise<void> 
   if ((info.mode & 0o077) !== 0) {
     await chmod(file, 0o600);
     logger?.warn({ file, mode: octal(info.mode) }, "token file was readable by others; tightened to 0600");
-  }
-}
-
-/** Replaces `file` with `data` atomically, mode 0600. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}${TMP_SUFFIX}`);
-  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    try {
-      await handle.writeFile(data, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  await fsyncDir(dir);
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Removes temp files a killed writer left behind (only ones older than `olderThanMs`: a live writer may own
- * a fresh one). */
-export async function removeStaleTempFiles(dir: string, olderThanMs = 10 * 60_000): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if (isNotFound(error)) return;
-    throw error;
-  }
-  const now = Date.now();
-  for (const name of names) {
-    if (!name.startsWith(".") || !name.endsWith(TMP_SUFFIX)) continue;
-    const full = path.join(dir, name);
-    const info = await stat(full).catch(() => undefined);
-    if (info && now - info.mtimeMs > olderThanMs) await unlink(full).catch(() => undefined);
   }
 }
 

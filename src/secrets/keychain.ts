@@ -13,7 +13,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import type { Logger } from "../util/log.js";
-import { ensurePrivateDir, isNotFound, writeFileAtomic } from "./fsutil.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { ensurePrivateDir, isNotFound } from "./fsutil.js";
 import { assertAccountName, parseStoredAccount, SecretStoreError, type SecretStore, type StoredAccount } from "./store.js";
 
 export const KEYCHAIN_SERVICE = "trakt-scrobblerd";
