@@ -1,7 +1,8 @@
 // Is the daemon running here, and does it say it is ready?
 import { daemonBaseUrl } from "../cli/commands/healthcheck.js";
 import type { ServerSection } from "../config/sections/runtime.js";
-import { classifyNetworkError, result, rootMessage, type CheckResult } from "./types.js";
+import { rootMessage } from "../util/error-causes.js";
+import { classifyNetworkError, result, type CheckResult } from "./types.js";
 
 export async function checkDaemon(server: ServerSection, options: { baseUrl?: string; timeoutMs?: number } = {}): Promise<CheckResult> {
   const check = "daemon";

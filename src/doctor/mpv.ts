@@ -5,7 +5,8 @@ import { createConnection } from "node:net";
 import { join } from "node:path";
 import type { MpvSection } from "../config/sections/players.js";
 import { defaultSocketDir } from "../players/mpv/discovery.js";
-import { errorCode, result, type CheckResult } from "./types.js";
+import { firstErrorCode } from "../util/error-causes.js";
+import { result, type CheckResult } from "./types.js";
 
 const IPC_HINT = (dir: string): string => `start mpv with --input-ipc-server=${join(dir, "<name>")} (or put input-ipc-server=${join(dir, "mpv.sock")} in mpv.conf; one name per mpv instance)`;
 
@@ -40,7 +41,7 @@ export function probeMpvSocket(path: string, timeoutMs = 2_000): Promise<MpvProb
         }
       }
     });
-    socket.on("error", (error) => finish({ ok: false, code: errorCode(error) ?? "ERROR", detail: error.message }));
+    socket.on("error", (error) => finish({ ok: false, code: firstErrorCode(error) ?? "ERROR", detail: error.message }));
     socket.on("close", () => finish({ ok: false, code: "CLOSED", detail: "closed without answering" }));
   });
 }
@@ -82,7 +83,7 @@ export async function checkMpv(mpv: MpvSection, options: { env?: NodeJS.ProcessE
       return out;
     }
   } catch (error) {
-    const code = errorCode(error);
+    const code = firstErrorCode(error);
     if (code === "ENOENT") {
       out.push(result(check, "warn", `${dir} does not exist`, `the daemon creates it (mode 700) when it starts; then ${IPC_HINT(dir)}`));
     } else {
@@ -93,7 +94,7 @@ export async function checkMpv(mpv: MpvSection, options: { env?: NodeJS.ProcessE
   try {
     await access(dir, constants.R_OK | constants.X_OK);
   } catch (error) {
-    out.push(result(check, "fail", `${dir} is not readable by this user (${errorCode(error) ?? String(error)})`, "the daemon cannot see mpv's sockets: run it as the user who runs mpv, or use a directory both can read (chmod/chgrp), see the systemd notes"));
+    out.push(result(check, "fail", `${dir} is not readable by this user (${firstErrorCode(error) ?? String(error)})`, "the daemon cannot see mpv's sockets: run it as the user who runs mpv, or use a directory both can read (chmod/chgrp), see the systemd notes"));
     return out;
   }
   const sockets: string[] = [];

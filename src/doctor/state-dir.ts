@@ -1,7 +1,8 @@
 import { constants } from "node:fs";
 import { access, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { errorCode, result, type CheckResult } from "./types.js";
+import { firstErrorCode } from "../util/error-causes.js";
+import { result, type CheckResult } from "./types.js";
 
 const CHECK = "state dir";
 
@@ -19,7 +20,7 @@ export async function checkStateDir(dir: string): Promise<CheckResult> {
   try {
     info = await stat(dir);
   } catch (error) {
-    if (errorCode(error) !== "ENOENT") return result(CHECK, "fail", `${dir}: cannot be read (${errorCode(error) ?? String(error)})`, "fix its permissions or use --state-dir");
+    if (firstErrorCode(error) !== "ENOENT") return result(CHECK, "fail", `${dir}: cannot be read (${firstErrorCode(error) ?? String(error)})`, "fix its permissions or use --state-dir");
     const parent = await nearestExisting(dirname(dir));
     try {
       await access(parent, constants.W_OK | constants.X_OK);
@@ -41,7 +42,7 @@ export async function checkStateDir(dir: string): Promise<CheckResult> {
     await writeFile(probe, "", { mode: 0o600 });
     await unlink(probe);
   } catch (error) {
-    return result(CHECK, "fail", `${dir} is not writable (${errorCode(error) ?? String(error)})`, `chmod u+rwx ${dir} (and check the disk is not full or mounted read-only)`);
+    return result(CHECK, "fail", `${dir} is not writable (${firstErrorCode(error) ?? String(error)})`, `chmod u+rwx ${dir} (and check the disk is not full or mounted read-only)`);
   }
   const mode = info.mode & 0o777;
   if ((mode & 0o077) !== 0) {

@@ -1,7 +1,8 @@
 // Trakt: is an app's client id configured, does the API answer, and does it accept that client id.
 import type { TraktSection } from "../config/sections/trakt.js";
 import { VERSION } from "../version.js";
-import { classifyNetworkError, result, rootMessage, type CheckResult } from "./types.js";
+import { rootMessage } from "../util/error-causes.js";
+import { classifyNetworkError, result, type CheckResult } from "./types.js";
 
 const APP_HINT = "create an API app at https://app.trakt.tv/settings/apps/api (redirect uri urn:ietf:wg:oauth:2.0:oob) and set trakt.clientId / trakt.clientSecret (or TRAKT_CLIENT_ID / TRAKT_CLIENT_SECRET)";
 

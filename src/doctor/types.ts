@@ -1,4 +1,6 @@
 // What every doctor check returns: one line for the user, and what to do about it.
+import { firstErrorCode } from "../util/error-causes.js";
+
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
 export interface CheckResult {
@@ -15,45 +17,13 @@ export function result(check: string, status: CheckStatus, message: string, hint
   return hint === undefined ? { check, status, message } : { check, status, message, hint };
 }
 
-/** The first `code` property (e.g. ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED) along an error's cause chain. */
-export function errorCode(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current !== null && typeof current === "object" && !seen.has(current)) {
-    seen.add(current);
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    if (current instanceof AggregateError) {
-      for (const inner of current.errors) {
-        const found = errorCode(inner);
-        if (found) return found;
-      }
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** The innermost message along the cause chain (fetch says only "fetch failed"; the cause says why). */
-export function rootMessage(error: unknown): string {
-  let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
-  const seen = new Set<unknown>();
-  while (current instanceof Error && !seen.has(current)) {
-    seen.add(current);
-    if (current.message) message = current.message;
-    current = current.cause;
-  }
-  return message;
-}
-
 export type NetworkFailure = "dns" | "refused" | "timeout" | "tls" | "unreachable" | "reset" | "other";
 
 const TLS_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|EPROTO$|HOSTNAME_MISMATCH)/;
 
 /** Sorts a connection failure into what a user can act on. */
 export function classifyNetworkError(error: unknown): NetworkFailure {
-  const code = errorCode(error);
+  const code = firstErrorCode(error);
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "timeout";
   if (code === undefined) return "other";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME" || code === "EAI_FAIL") return "dns";

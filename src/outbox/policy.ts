@@ -1,6 +1,7 @@
 // Pure decisions of the drainer: what a failure means for the queue, and how long to wait.
 import { isTraktError } from "../trakt/errors.js";
 import type { Backoff } from "../util/backoff.js";
+import { errorCodes } from "../util/error-causes.js";
 import type { DeadReason } from "./records.js";
 
 export type FailureAction =
@@ -39,17 +40,6 @@ export function classifyFailure(error: unknown): FailureAction {
 
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "EADDRNOTAVAIL"]);
 
-function codesAlongCauses(error: unknown, seen = new Set<unknown>()): string[] {
-  if (error === null || typeof error !== "object" || seen.has(error)) return [];
-  seen.add(error);
-  const out: string[] = [];
-  const e = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === "string") out.push(e.code);
-  out.push(...codesAlongCauses(e.cause, seen));
-  if (Array.isArray(e.errors)) for (const inner of e.errors) out.push(...codesAlongCauses(inner, seen));
-  return out;
-}
-
 /**
  * Did Trakt certainly not act on the request? True for an answer that says so (any 4xx: 401, 404, 420, 422, 429…)
  * and for a connection that never opened. False for 5xx, timeouts, resets and anything unknown: the request may
@@ -57,7 +47,7 @@ function codesAlongCauses(error: unknown, seen = new Set<unknown>()): string[] {
  */
 export function certainlyNotReceived(error: unknown): boolean {
   if (isTraktError(error) && error.status !== undefined) return error.status >= 400 && error.status < 500;
-  const codes = codesAlongCauses(error);
+  const codes = errorCodes(error);
   return codes.length > 0 && codes.every((c) => NOT_SENT_CODES.has(c) || c === "UND_ERR_CONNECT_TIMEOUT" || c === "UND_ERR_SOCKET_CONNECT");
 }
 
@@ -70,7 +60,7 @@ export function retryBackoff(maxMs: number): Backoff {
 export function describeError(error: unknown): string {
   if (isTraktError(error)) return `${error.kind}${error.status !== undefined ? ` ${error.status}` : ""}: ${error.message}`.slice(0, 300);
   if (error instanceof Error) {
-    const codes = codesAlongCauses(error);
+    const codes = errorCodes(error);
     return `${error.message}${codes.length ? ` (${codes.join(", ")})` : ""}`.slice(0, 300);
   }
   return String(error).slice(0, 300);

@@ -1,5 +1,6 @@
 // Maps an HTTP outcome (status + headers + body text) or a thrown fetch error to the TraktError taxonomy.
 // Pure: no I/O, so every branch is unit-tested directly.
+import { firstErrorCode } from "../util/error-causes.js";
 import { TraktError, type TraktErrorKind } from "./errors.js";
 import type { ConflictInfo } from "./types.js";
 
@@ -32,21 +33,7 @@ const RETRYABLE_NETWORK_CODES = new Set([
 
 /** The first network error code found on `error` or any of its causes, if any. */
 export function findNetworkCode(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current !== null && typeof current === "object" && !seen.has(current)) {
-    seen.add(current);
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && RETRYABLE_NETWORK_CODES.has(code)) return code;
-    if (current instanceof AggregateError) {
-      for (const inner of current.errors) {
-        const found = findNetworkCode(inner);
-        if (found) return found;
-      }
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return firstErrorCode(error, (code) => RETRYABLE_NETWORK_CODES.has(code));
 }
 
 /** Retry-After as seconds ("120") or an HTTP date; undefined when absent or unparsable. */

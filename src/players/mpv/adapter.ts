@@ -3,6 +3,7 @@
 // protocol is in client.ts, the playback logic in tracker.ts.
 import type { MpvSection } from "../../config/sections/players.js";
 import { backoffMs } from "../../util/backoff.js";
+import { firstErrorCode } from "../../util/error-causes.js";
 import type { Logger } from "../../util/log.js";
 import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
 import { MpvConnection } from "./connection.js";
@@ -199,7 +200,7 @@ export class MpvAdapter implements PlayerAdapter {
     } catch (error) {
       endpoint.connections.delete(connection);
       if (!this.running) return;
-      const code = errorCode(error);
+      const code = firstErrorCode(error);
       if (code !== undefined && NOT_RUNNING.has(code)) {
         endpoint.lastProblem = `mpv not running (${code})`;
         endpoint.log.debug({ code }, "no mpv listening on this socket");
@@ -225,7 +226,7 @@ export class MpvAdapter implements PlayerAdapter {
   private closed(endpoint: Endpoint, connection: MpvConnection, error: Error | undefined): void {
     endpoint.connections.delete(connection);
     if (!this.running) return;
-    const code = errorCode(error);
+    const code = firstErrorCode(error);
     if (error && !(code !== undefined && NOT_RUNNING.has(code))) {
       endpoint.failures += 1;
       endpoint.lastProblem = error.message;
@@ -254,7 +255,3 @@ export class MpvAdapter implements PlayerAdapter {
   }
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") return error.code;
-  return undefined;
-}
