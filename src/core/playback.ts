@@ -46,6 +46,13 @@ export interface PlaybackEvent {
   hints: MediaHints;
   /** Named Trakt account this playback belongs to; undefined = the default account. */
   account?: string;
+  /**
+   * The player's own verdict that it counted this item as watched: Kodi raised the playcount of the item being
+   * played, Plex sent media.scrobble or marked it played, Jellyfin/Emby reported PlayedToCompletion or Played. Set
+   * only when the player said so; it may come with any state, also on an event sent after the stop. Players
+   * without a verdict (mpv) never set it.
+   */
+  playerWatched?: true;
 }
 
 export type PlaybackEventListener = (event: PlaybackEvent) => void;
