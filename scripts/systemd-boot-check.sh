@@ -256,6 +256,7 @@ health=$(inside node -e '
   fetch("http://127.0.0.1:7788/healthz", { signal: AbortSignal.timeout(5000) })
     .then(async (r) => { console.log(r.status, (await r.text()).trim()); process.exitCode = r.ok ? 0 : 1; })
     .catch((e) => { console.log(String(e.cause ?? e)); process.exitCode = 1; });' 2>&1) && health_rc=0 || health_rc=$?
+health=$(one_line <<<"$health")
 if [ "$health_rc" -eq 0 ]; then pass "healthz" "GET http://127.0.0.1:7788/healthz inside the container: $health"; else fail "healthz" "GET /healthz: $health"; fi
 
 # --- the state directory ---------------------------------------------------------------------------------------------
@@ -389,7 +390,7 @@ defaults=$(log_has "$cursor" 'using defaults' || true)
 if [ "$start_rc" -ne 0 ] && [ "$(prop ExecMainStatus)" = 2 ] && [ -n "$refusal" ] && [ -z "$defaults" ]; then
   pass "defect 2 (unreadable config file)" "/etc/trakt-scrobblerd 0750 root: the start fails, exit status 2, state $(prop ActiveState) (NRestarts=$(prop NRestarts)); the daemon: \"$(brief <<<"$refusal")\""
 else
-  fail "defect 2 (unreadable config file)" "/etc/trakt-scrobblerd 0750 root: start exit $start_rc, state $(prop ActiveState)/$(prop SubState), main exit status $(prop ExecMainStatus); journal: $(brief <<<"${defaults:-$(unit_log --after-cursor="$cursor" | tail -n 3)}")"
+  fail "defect 2 (unreadable config file)" "/etc/trakt-scrobblerd 0750 root: start exit $start_rc, state $(prop ActiveState)/$(prop SubState), main exit status $(prop ExecMainStatus); $(if [ -n "$defaults" ]; then echo "the daemon started on defaults: $(grep -o '"config":"[^"]*"' <<<"$defaults")"; else echo "journal: $(unit_log --after-cursor="$cursor" | tail -n 3 | brief)"; fi)"
 fi
 inside systemctl stop "$unit" 2>/dev/null || true
 
