@@ -78,7 +78,8 @@ exec 9>"$cache/.lock"
 flock 9 # one build at a time; a second run waits for the first one's rootfs
 rootfs_note="cached $base"
 if [ ! -d "$base" ]; then
-  for old in "$cache"/rootfs-*; do [ -e "$old" ] && rm -rf "$old"; done # another package list: rebuild
+  # Another package list's rootfs, or a build that was interrupted: rebuild from scratch.
+  for old in "$cache"/rootfs-*; do if [ -e "$old" ]; then rm -rf "$old"; fi; done
   build_started=$SECONDS
   if ! debootstrap --variant="$variant" --include="$include" "$suite" "$base.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1; then
     echo "FAIL rootfs: debootstrap $suite failed; last lines of $cache/debootstrap.log:"
