@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Config } from "./schema.js";
 import { ConfigError } from "./errors.js";
 import { registerConfigSecrets } from "./mask.js";
-import { locateConfigFile, resolveStateDir, systemPathContext, type PathContext, type StateDirInputs } from "./paths.js";
+import { locateConfigFile, resolveStateDir, systemPathContext, unreadableConfig, type PathContext, type StateDirInputs } from "./paths.js";
 import { configKeys, validateConfigText, validateData } from "./validate.js";
 
 export interface LoadOptions {
@@ -71,7 +71,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     try {
       text = readFileSync(file, "utf8");
     } catch (cause) {
-      throw new ConfigError([{ file, path: "", message: `cannot read: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}` }], { cause });
+      throw unreadableConfig(file, cause);
     }
     result = validateConfigText(text, file, { env: ctx.env });
   } else {

@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Env } from "./env.js";
+import { ConfigError } from "./errors.js";
 
 export const CONFIG_ENV = "TRAKT_SCROBBLERD_CONFIG" as const;
 export const APP = "trakt-scrobblerd";
@@ -13,7 +14,9 @@ export const CONTAINER_DIR = "/config";
 export interface PathContext {
   env: Env;
   cwd: string;
-  home: string;
+  /** Undefined when the user has none: a service needs no home (see homeDirectory). */
+  home: string | undefined;
+  /** False when the path does not exist; throws when it cannot tell (see isRegularFile). */
   isFile(path: string): boolean;
   /** Whether we run in a container (Docker, Podman, systemd-nspawn...) with a usable /config directory. */
   containerConfigDir(): string | undefined;
@@ -23,16 +26,51 @@ export function systemPathContext(env: Env = process.env): PathContext {
   return {
     env,
     cwd: process.cwd(),
-    home: homedir(),
-    isFile: (p) => {
-      try {
-        return statSync(p).isFile();
-      } catch {
-        return false;
-      }
-    },
+    home: homeDirectory(),
+    isFile: isRegularFile,
     containerConfigDir: () => (inContainer(env) && isWritableDir(CONTAINER_DIR) ? CONTAINER_DIR : undefined),
   };
+}
+
+/**
+ * The user's home directory, or undefined when there is none: os.homedir() throws when $HOME is unset and the uid
+ * has no passwd entry, as for a systemd DynamicUser= without libnss-systemd (a Recommends that minimal systems lack).
+ * Under systemd the daemon needs no home, so this must never stop it.
+ */
+export function homeDirectory(lookup: () => string = homedir): string | undefined {
+  try {
+    const home = lookup();
+    return home === "" ? undefined : home;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `path` is a regular file. False when it, or a directory above it, does not exist (ENOENT, ENOTDIR); any
+ * other error (EACCES, ELOOP, EIO...) is thrown: a config file that cannot be read is not an absent one.
+ */
+export function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error;
+  }
+}
+
+/** The problem for a config file that exists (or may) but cannot be read, saying why and what to do. */
+export function unreadableConfig(file: string, cause: unknown, why?: string): ConfigError {
+  const e = cause as NodeJS.ErrnoException;
+  const reason = e.code === "EACCES" || e.code === "EPERM" ? `permission denied (${e.code})` : (e.code ?? (e instanceof Error ? e.message : String(cause)));
+  const uid = process.getuid?.();
+  const who = uid === undefined ? "The user running trakt-scrobblerd" : `The user running trakt-scrobblerd (uid ${uid})`;
+  const where = why === undefined ? "" : ` (from ${why})`;
+  return new ConfigError(
+    [{ file, path: "", message: `cannot read this config file${where}: ${reason}. ${who} needs read access to it and to its directories; not starting on defaults instead` }],
+    { cause },
+  );
 }
 
 /** Docker leaves /.dockerenv, Podman /run/.containerenv; systemd-nspawn, Podman and LXC set $container. */
@@ -56,10 +94,12 @@ function firstOf(list: string | undefined): string | undefined {
   return first ? first : undefined;
 }
 
-export function expandHome(path: string, home: string): string {
-  if (path === "~") return home;
-  if (path.startsWith("~/")) return join(home, path.slice(2));
-  return path;
+export function expandHome(path: string, home: string | undefined): string {
+  if (path !== "~" && !path.startsWith("~/")) return path;
+  if (home === undefined) {
+    throw new ConfigError([{ path: "", message: `cannot expand "${path}": this user has no home directory ($HOME unset, no passwd entry); use an absolute path` }]);
+  }
+  return path === "~" ? home : join(home, path.slice(2));
 }
 
 export interface ConfigCandidate {
@@ -74,8 +114,8 @@ export function configCandidates(ctx: PathContext): ConfigCandidate[] {
   if (sysConf) out.push({ path: join(sysConf, "config.yaml"), why: "$CONFIGURATION_DIRECTORY (systemd)" });
   out.push({ path: join(CONTAINER_DIR, "config.yaml"), why: "container volume" });
   const xdg = ctx.env.XDG_CONFIG_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(ctx.home, ".config");
-  out.push({ path: join(base, APP, "config.yaml"), why: "user config" });
+  const base = xdg && isAbsolute(xdg) ? xdg : ctx.home === undefined ? undefined : join(ctx.home, ".config");
+  if (base !== undefined) out.push({ path: join(base, APP, "config.yaml"), why: "user config" });
   return out;
 }
 
@@ -94,14 +134,22 @@ export function locateConfigFile(flag: string | undefined, ctx: PathContext): Co
       : undefined;
   if (explicit) {
     const file = resolve(ctx.cwd, expandHome(explicit.file, ctx.home));
-    return { kind: "explicit", file, via: explicit.via, exists: ctx.isFile(file) };
+    return { kind: "explicit", file, via: explicit.via, exists: probeFile(ctx, file, explicit.via) };
   }
   const searched: string[] = [];
   for (const c of configCandidates(ctx)) {
     searched.push(c.path);
-    if (ctx.isFile(c.path)) return { kind: "found", file: c.path, why: c.why, searched };
+    if (probeFile(ctx, c.path, c.why)) return { kind: "found", file: c.path, why: c.why, searched };
   }
   return { kind: "none", searched };
+}
+
+function probeFile(ctx: PathContext, file: string, why: string): boolean {
+  try {
+    return ctx.isFile(file);
+  } catch (cause) {
+    throw unreadableConfig(file, cause, why);
+  }
 }
 
 export interface StateDirChoice {
@@ -128,6 +176,11 @@ export function resolveStateDir(inputs: StateDirInputs, ctx: PathContext): State
   const container = ctx.containerConfigDir();
   if (container) return { dir: container, from: "container volume" };
   const xdg = ctx.env.XDG_STATE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(ctx.home, ".local", "state");
-  return { dir: join(base, APP), from: xdg && isAbsolute(xdg) ? "$XDG_STATE_HOME" : "default (~/.local/state)" };
+  if (xdg && isAbsolute(xdg)) return { dir: join(xdg, APP), from: "$XDG_STATE_HOME" };
+  if (ctx.home === undefined) {
+    throw new ConfigError([
+      { path: "", message: "no state directory: this user has no home directory ($HOME unset, no passwd entry); set --state-dir, TRAKT_SCROBBLERD_STATE_DIR or stateDir (systemd: StateDirectory=)" },
+    ]);
+  }
+  return { dir: join(ctx.home, ".local", "state", APP), from: "default (~/.local/state)" };
 }

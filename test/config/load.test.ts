@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors.js";
 import { diffConfigs } from "../../src/config/diff.js";
 import { loadConfig, tryLoadConfig } from "../../src/config/load.js";
-import type { PathContext } from "../../src/config/paths.js";
+import { isRegularFile, type PathContext } from "../../src/config/paths.js";
 
 let dir: string;
 beforeEach(() => {
@@ -19,13 +19,7 @@ function context(env: Record<string, string> = {}, container?: string): PathCont
     env,
     cwd: dir,
     home: join(dir, "home"),
-    isFile: (p) => {
-      try {
-        return statSync(p).isFile();
-      } catch {
-        return false;
-      }
-    },
+    isFile: isRegularFile,
     containerConfigDir: () => container,
   };
 }

@@ -73,6 +73,24 @@ describe("systemd unit contract", () => {
     expect(one("ConfigurationDirectory")).toBe("trakt-scrobblerd");
   });
 
+  it("reloads with nothing but /bin/sh: /bin/kill is procps, which minimal systems lack", () => {
+    expect(one("ExecReload")).toBe("/bin/sh -c 'kill -HUP ${MAINPID}'");
+  });
+
+  it("does not restart on exit status 2 (an invalid or unreadable config) in a loop", () => {
+    expect(one("RestartPreventExitStatus")?.split(/\s+/)).toContain("2");
+  });
+
+  it("the docs make the config directory with the mode the unit asks for, one the service user can read", () => {
+    const mode = one("ConfigurationDirectoryMode");
+    expect(mode).toBe("0755"); // systemd leaves the directory to root: the dynamic user reads it as "other"
+    for (const doc of ["README.md", join("docs", "ops.md")]) {
+      const text = readFileSync(join(repoRoot, doc), "utf8");
+      expect(text, doc).not.toMatch(/mkdir -p \/etc\/trakt-scrobblerd/);
+      expect([...text.matchAll(/sudo install -d -m (\d+) \/etc\/trakt-scrobblerd/g)].map((m) => m[1]), doc).toEqual([mode]);
+    }
+  });
+
   it("is hardened, but leaves W^X off for V8's JIT", () => {
     expect(one("NoNewPrivileges")).toBe("yes");
     expect(one("ProtectSystem")).toBe("strict");
@@ -82,6 +100,28 @@ describe("systemd unit contract", () => {
     expect(service.get("SystemCallFilter")).toContain("@system-service");
     expect(one("CapabilityBoundingSet")).toBe("");
     expect(service.has("MemoryDenyWriteExecute")).toBe(false);
+  });
+});
+
+describe("the documented install (scripts/systemd-boot-check.sh runs the docs/ops.md line)", () => {
+  const installLines = (doc: string): string[] =>
+    readFileSync(join(repoRoot, doc), "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("sudo npm install -g"));
+
+  it("README and docs/ops.md give the same `npm install -g`, which runs no install script", () => {
+    const ops = installLines(join("docs", "ops.md"));
+    expect(ops).toEqual(["sudo npm install -g --ignore-scripts ./trakt-scrobblerd-*.tgz"]);
+    expect(new Set(installLines("README.md"))).toEqual(new Set(ops));
+  });
+
+  it("keytar is the only production dependency with an install script, so --ignore-scripts skips nothing else", () => {
+    const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, p]) => path !== "" && p.hasInstallScript === true && p.dev !== true)
+      .map(([path]) => path);
+    expect(withScripts).toEqual(["node_modules/keytar"]);
   });
 });
 
