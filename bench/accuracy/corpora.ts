@@ -18,9 +18,9 @@ export interface CorpusInfo {
 
 export const CORPORA: readonly CorpusInfo[] = [
   { file: "guessit-corpus.json", label: "guessit", status: "tuned", about: "guessit's test suite: release names and paths" },
-  { file: "ptt-corpus.json", label: "PTT", status: "held out", about: "parse-torrent-title (Python) test suite: torrent names" },
-  { file: "anitomy-corpus.json", label: "anitomy", status: "held out", about: "anitomy test data: anime file names" },
-  { file: "jellyfin-corpus.json", label: "Jellyfin", status: "held out", about: "Jellyfin naming tests: library paths" },
+  { file: "ptt-corpus.json", label: "PTT", status: "tuned", about: "parse-torrent-title (Python) test suite: torrent names" },
+  { file: "anitomy-corpus.json", label: "anitomy", status: "tuned", about: "anitomy test data: anime file names" },
+  { file: "jellyfin-corpus.json", label: "Jellyfin", status: "tuned", about: "Jellyfin naming tests: library paths" },
   { file: "ptn-corpus.json", label: "PTN", status: "held out", about: "parse-torrent-name test suite: release names" },
   { file: "medusa-corpus.json", label: "Medusa", status: "held out", about: "Medusa's guessit tests: episode release names" },
 ];
