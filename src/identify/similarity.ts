@@ -1,6 +1,9 @@
 // Title comparison used both to score the parser and to accept or reject a Trakt search result.
 
-/** Lower case, no accents, no punctuation, "&" as "and", single spaces: "Marvel's Agents of S.H.I.E.L.D." → "marvels agents of shield". */
+/**
+ * Lower case, no accents, no punctuation, "&" as "and", single spaces: "Marvel's Agents of S.H.I.E.L.D." → "marvels
+ * agents of shield". An acronym is one word however it is written: "S.W.A.T.", "S W A T" and "SWAT" → "swat".
+ */
 export function normalizeTitle(title: string): string {
   return title
     .normalize("NFKD")
@@ -8,9 +11,10 @@ export function normalizeTitle(title: string): string {
     .toLowerCase()
     .replace(/&/g, " and ")
     .replace(/(?<=\p{L})['’`´](?=\p{L})/gu, "")
-    .replace(/(?<![\p{L}\p{N}])((?:\p{L}\.){2,}\p{L}?)(?![\p{L}])/gu, (a: string) => a.replace(/\./g, ""))
+    .replace(/(?<![\p{L}\p{N}])((?:\p{L}\.){2,}\p{L}?)(?![\p{L}])/gu, (a: string) => `${a.replace(/\./g, "")} `)
     .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
+    .trim()
+    .replace(/(?<![\p{L}\p{N}])\p{L}(?: \p{L}(?![\p{L}\p{N}]))+/gu, (letters: string) => letters.replace(/ /g, ""));
 }
 
 function stripArticle(t: string): string {

@@ -54,7 +54,8 @@ function trimWithLibrary(segment: string, title: string): string {
 }
 
 export function parseMediaName(input: string): ParsedName {
-  const parts = input.split(/[\\/]+/).map((p) => p.trim()).filter((p) => p.length > 0);
+  // " / " between spaces separates names of one thing ("Черное зеркало / Black Mirror"), not folders
+  const parts = input.split(/(?<! )[\\/]+|[\\/]+(?! )/).map((p) => p.trim()).filter((p) => p.length > 0);
   const fileName = (parts.pop() ?? "").replace(EXTENSION, "");
   const base = parseSegment(fileName);
   if (base.title !== undefined) base.title = trimWithLibrary(fileName, base.title);

@@ -36,6 +36,14 @@ export interface SegmentParse {
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
+
+/** Words for "season" (the number follows, or comes first: "Season 2", "2nd Season", "Сезон 4", "3.sezon"). */
+const SEASON_WORDS =
+  "seasons?|saison|temporadas?|stagione|staffel|seizoen|sezon|sezona|sezonul|s[äæ]song|s[æa]son|sesong|kausi|сезон";
+
+const ORDINAL_WORDS: Record<string, number> = {
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+};
 const maxYear = new Date().getUTCFullYear() + 1;
 
 function range(from: number, to: number): number[] {
@@ -131,10 +139,19 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,2})xall(?![\p{L}\p{N}])/giu)) {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [Number(m[1])] });
   }
+  // "2nd Season", "3ª Temporada", "5-й сезон", "Second Season": the number before the word
+  const ordinal = new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)?|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
+    "giu",
+  );
+  for (const m of s.matchAll(ordinal)) {
+    const season = m[1] !== undefined ? Number(m[1]) : ORDINAL_WORDS[m[2]!.toLowerCase()]!;
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [season] });
+  }
   // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
   const words = Object.keys(NUMBER_WORDS).join("|");
   const seasonWord = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:seasons?|saison|temporada|tem|stagione|staffel|seizoen|sezon|s[äæ]song|s[æa]son|sesong|series)[ ._-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
+    `(?<![\\p{L}\\p{N}])(?:${SEASON_WORDS}|tem|temp|series)[ ._:№-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
     "giu",
   );
   for (const m of s.matchAll(seasonWord)) {
@@ -150,7 +167,7 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   }
   // E13, Ep. 02, Ep 6, Episode 5, Cap.105 (Spanish: season*100+episode), Cap.112_114
   for (const m of s.matchAll(
-    /(?<![\p{L}\p{N}])(E|EP\.?|Episode|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Chapter|Folge)[ ._-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
+    /(?<![\p{L}\p{N}])(E|EP\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
   )) {
     let n = Number(m[2]);
     let seasons: number[] | undefined;
@@ -196,8 +213,17 @@ function findDates(s: string, markers: Markers): void {
 }
 
 function findYears(s: string, markers: Markers): void {
+  // a run of years, "1993-2004", "(1988 - 89)": the show's first year
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|[-.]\d)/gu)) {
+    const from = Number(m[1]);
+    const to = m[2]!.length === 2 ? Math.floor(from / 100) * 100 + Number(m[2]) : Number(m[2]);
+    if (isYear(m[1]!) && to > from && to - from < 100) markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: from });
+  }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{4})(?![\p{L}\p{N}])/gu)) {
-    if (!isYear(m[1]!) || /bt[.]?$/i.test(s.slice(0, m.index))) continue;
+    if (/bt[.]?$/i.test(s.slice(0, m.index))) continue;
+    // before 1900 ("The Kiss (1896)") only where nothing else can be meant: in brackets, or last before the technical part
+    const early = /^18[7-9]\d$/.test(m[1]!) && (/[[(]\s*$/.test(s.slice(0, m.index)) || /^(?:\s*[\])]|[ ._-]*$|[ ._-]+\d{3,4}[pi](?![\p{L}\p{N}]))/u.test(s.slice(m.index + 4)));
+    if (!isYear(m[1]!) && !early) continue;
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: Number(m[1]) });
   }
 }
@@ -307,31 +333,82 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
   return {};
 }
 
+/** Stands in for the dots of an acronym while the other dots become spaces. */
+const ACRONYM_DOT = "\u2024";
+
 const ARTICLE_SUFFIX = /^(.*?),\s*(the|a|an|le|la|les|der|die|das|el)$/i;
 
 /** Turns raw title text into a title: separators to spaces, brackets and "- subtitle" parts set aside. */
-export function cleanTitle(raw: string): { title?: string; alternatives: string[] } {
+export interface CleanTitle {
+  /** The first part of the name: "Show" in "Show - Subtitle". */
+  title?: string;
+  /** The whole name when it has parts ("Show - Subtitle"), else undefined. */
+  whole?: string;
+  alternatives: string[];
+}
+
+const LATIN = /\p{Script=Latin}/u;
+const OTHER_SCRIPT = /(?!\p{Script=Latin})\p{L}/u;
+
+/** "Skins Season", "The Sopranos: The Complete Series": words that describe the release, not the title. */
+const RELEASE_TAIL = /(?:[\s:,-]+(?:the\s+)?(?:complete|full|all)(?:\s+(?:series|seasons?|collection))?|\s+(?:all\s+)?seasons?)$/i;
+
+function tidy(part: string): string {
+  let title = part.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
+  title = title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, "").trim();
+  const article = ARTICLE_SUFFIX.exec(title);
+  if (article) title = `${article[2]} ${article[1]}`;
+  return title;
+}
+
+/**
+ * Turns raw title text into a title: separators to spaces, brackets and "- subtitle" parts set aside. Of several
+ * names of one thing ("Черное зеркало / Black Mirror", "超能警探.Memorist") the one in Latin script is the title:
+ * that is the one Trakt's search knows best; the others are kept as alternatives.
+ */
+export function cleanTitle(raw: string): CleanTitle {
   const alternatives: string[] = [];
   let text = raw;
-  // dots and underscores are separators, except inside acronyms (S.H.I.E.L.D.) and numbers (2.0)
-  text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?)(?![\p{L}])/gu, (a: string) => a.replace(/\./g, "") + " ");
-  text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ");
+  // dots and underscores are separators, except inside acronyms (S.W.A.T., kept as written: that is how Trakt
+  // knows them) and numbers (2.0)
+  text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?|\p{Lu}\.\p{Lu})(?![\p{L}])/gu, (a: string) => `${a.replace(/\./g, ACRONYM_DOT)} `);
+  text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ").replaceAll(ACRONYM_DOT, ".");
   text = text.replace(/[\s]+/g, " ");
-  for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) alternatives.push(m[1]!.trim());
+  const bracketed: string[] = [];
+  for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) bracketed.push(m[1]!.trim());
   text = text.replace(/[[(][^\])]*[\])]/g, " ");
   text = text.replace(/[[(].*$/, " ");
-  const parts = text.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
-  let title = parts[0];
-  // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
-  if (parts.length > 1) alternatives.unshift(parts.join(" - "));
-  alternatives.push(...parts.slice(1));
-  if (title !== undefined) {
-    title = title.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
-    title = title.replace(/\s+(?:ep|episode)\.?$/i, "");
-    const article = ARTICLE_SUFFIX.exec(title);
-    if (article) title = `${article[2]} ${article[1]}`;
+  // names of one thing, "A / B": the first in Latin script leads
+  const names = text.split(/\s+\/\s+|\s+\/$|^\/\s+/).map((n) => n.trim()).filter((n) => ALNUM.test(n));
+  const lead = names.find((n) => LATIN.test(n)) ?? names[0] ?? "";
+  alternatives.push(...names.filter((n) => n !== lead));
+  let main = lead;
+  // a name in another script before the Latin one: "超能警探 Memorist", "تركي مترجم Last Call for Istanbul"
+  const words = main.split(" ");
+  const firstLatin = words.findIndex((w) => LATIN.test(w));
+  if (firstLatin > 0 && words.slice(0, firstLatin).every((w) => !LATIN.test(w)) && words.slice(0, firstLatin).some((w) => OTHER_SCRIPT.test(w))) {
+    alternatives.push(words.slice(0, firstLatin).join(" "));
+    main = words.slice(firstLatin).join(" ");
   }
-  return title ? { title, alternatives } : { alternatives };
+  const parts = main.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
+  const result: CleanTitle = { alternatives };
+  const first = parts[0] === undefined ? "" : tidy(parts[0]);
+  // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
+  const latinBracket = bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b));
+  if (first && !LATIN.test(first) && latinBracket !== undefined) {
+    result.title = tidy(latinBracket);
+    alternatives.unshift(first);
+  } else if (first) {
+    result.title = first;
+  }
+  if (parts.length > 1) {
+    const whole = tidy(parts.join(" - "));
+    result.whole = whole;
+    // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
+    alternatives.unshift(whole);
+  }
+  alternatives.push(...parts.slice(1), ...bracketed.filter((b) => b !== latinBracket));
+  return result;
 }
 
 export function parseSegment(input: string): SegmentParse {
@@ -340,6 +417,10 @@ export function parseSegment(input: string): SegmentParse {
   // "[ Whole Name In Brackets ]"
   const wrapped = /^\[\s*([^[\]]+?)\s*\]$/.exec(s);
   if (wrapped) s = wrapped[1]!;
+  // a site or tracker before the name: "www.Site.net - ", "www Site tel - ", "[ Site.my ]", "{WWW.SITE.TV}",
+  // "【… www.site.com】" (not a release group: a group's tag has no domain)
+  s = s.replace(/^\s*w{2,3}[.,\s]+[\w-]+[.\s]+[a-z]{2,6}\s*[-_]+\s*/i, "");
+  s = s.replace(/^\s*[[{(【]\s*(?:(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}|[^\]})】]*\bwww\.[^\]})】]*)\s*[\]})】][\s_-]*/i, "");
   // leading release-group tags: [Group], [BD][1080p], (Group), 【Group】
   let anime = false;
   for (;;) {
@@ -372,8 +453,12 @@ export function parseSegment(input: string): SegmentParse {
   // belongs to the title ("Wonder Woman 1984 2020").
   const years = markers.list.filter((m) => m.kind === "year").sort((a, b) => a.start - b.start);
   const titleStart = leadingEnd ?? 0;
+  const inBrackets = (y: Marker): boolean => /[[(]\s*$/.test(s.slice(0, y.start));
+  // a year in brackets is the year: numbers before it belong to the title ("Wonder Woman 1984 (2020)")
+  const bracketYear = years.find((y) => y.start > titleStart && inBrackets(y));
   const yearMarkers = years.filter((y, i) => {
     if (y.start <= titleStart) return false;
+    if (bracketYear && y.start < bracketYear.start && !inBrackets(y) && !markers.list.some((m) => m.kind !== "year" && m.start < y.start)) return false;
     const next = years[i + 1];
     return !(next && /^[ ._-]*$/.test(s.slice(y.end, next.start)) && y.start > titleStart);
   });
@@ -405,9 +490,9 @@ export function parseSegment(input: string): SegmentParse {
     (y) =>
       y.start < firstEpisodeMarker ||
       episodeMarkerEnds.some((end) => /^[ ._]*$/.test(s.slice(end, y.start))) ||
-      /[[(]\s*$/.test(s.slice(0, y.start)) && /^\s*[\])]/.test(s.slice(y.end)),
+      inBrackets(y),
   );
-  const bracketed = usable.find((y) => /[[(]\s*$/.test(s.slice(0, y.start)));
+  const bracketed = usable.find(inBrackets);
   const year = (bracketed ?? usable[0])?.year;
   const parsed: SegmentParse = {
     alternatives: cleaned.alternatives,
