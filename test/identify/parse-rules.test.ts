@@ -106,3 +106,120 @@ describe("season words", () => {
     expect(p.title).not.toMatch(/season|temporada|сезон|\d(?:nd|rd|th)$/i);
   });
 });
+
+describe("brackets that belong to the title", () => {
+  it("keeps a bracket glued to a word", () => {
+    expect(parseMediaName("(T)ime (2015) 1080p.mkv").title).toBe("(T)ime");
+    expect(parseMediaName("Word(ABC).S01E02.720p.mkv").title).toBe("Word(ABC)");
+  });
+  it("finds a title that is a whole bracket: [REC]-style names and bracket-only anime names", () => {
+    for (const [name, title, episodes] of [
+      ["[ABC].2007.720p.BluRay.mkv", "ABC", undefined],
+      ["[ABC] 2 (2009) 1080p.mkv", "ABC 2", undefined],
+      ["[Group][Some Anime Title][07][1080p][x264].mkv", "Some Anime Title", [7]],
+      ["[Some Anime Title].148.[Xvid.mp3].[FE68D5F1].avi", "Some Anime Title", [148]],
+      ["[字幕组][国漫][Some Anime Title][2019][17][AVC][1080P]", "Some Anime Title", [17]],
+      ["【字幕组】★01月新番★[Some Anime Title][01][720p][简体]", "Some Anime Title", [1]],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect(p.title, name).toBe(title);
+      expect(p.episodes, name).toEqual(episodes);
+    }
+  });
+  it("brackets that are not glued are set aside as other names", () => {
+    const p = parseMediaName("Other Name (Original Name) 2011 720p.mkv");
+    expect(p.title).toBe("Other Name");
+    expect(p.alternatives).toContain("Original Name");
+  });
+});
+
+describe("episode numbers without a season marker", () => {
+  it("prefers the number after the last ' - ' over numbers in the title", () => {
+    for (const [name, title, episode] of [
+      ["Show Name 100 - 09 [1080p].mkv", "Show Name 100", 9],
+      ["[Grp] Show - 100 Words Later - 05 (1080p) [ABCD1234].mkv", "Show - 100 Words Later", 5],
+      ["[Grp] Show Name (DVD) - 02v2 [h-b].mkv", "Show Name", 2],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.title, p.episodes], name).toEqual([title, [episode]]);
+    }
+  });
+  it("after a season marker the number is that season's episode, not an absolute one, and numbers before it are the title's", () => {
+    for (const name of ["[Grp] Show 00 S2 - 07 [720p].mkv", "Show 00 Season 2 - 07 [720p].mkv", "Show 00 2nd Season - 07.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.title, p.seasons, p.episodes, p.absolute], name).toEqual(["Show 00", [2], [7], undefined]);
+    }
+  });
+  it("a range needs the same width after S: S01-04 is seasons 1 to 4, S2-07 is S2E7", () => {
+    expect(parseMediaName("Show.S01-04.1080p.BluRay").seasons).toEqual([1, 2, 3, 4]);
+    const p = parseMediaName("Show S2-07 [720p].mkv");
+    expect([p.seasons, p.episodes]).toEqual([[2], [7]]);
+  });
+  it("version numbers, resolutions and numbers followed by more title and a year are not episodes", () => {
+    expect(parseMediaName("Film_1.11_You_Are_Here_(2009)_[1080p].mkv").episodes).toBeUndefined();
+    expect(parseMediaName("[Grp]Show_05_1080.BD.FLAC_[D7F8E39D].mkv").episodes).toEqual([5]);
+    const p = parseMediaName("4.20.Some.Title.2018.1080p.BluRay.mkv");
+    expect([p.type, normalizeTitle(p.title ?? ""), p.year]).toEqual(["movie", "4 20 some title", 2018]);
+  });
+  it("reads season and episode written N-MM at the start", () => {
+    const p = parseMediaName("Show Name/4-12 - The Title.mp4");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["Show Name", [4], [12]]);
+  });
+  it("reads S01x02, T01E02, 01E02 and #05 markers", () => {
+    for (const [name, season, episode] of [
+      ["Show S01x02 title.avi", 1, 2],
+      ["Show ESP T01XE08.mkv", 1, 8],
+      ["Show 01E06.mkv", 1, 6],
+      ["[Grp] Show #05 (1280x720 x264).mp4", undefined, 5],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.title, p.seasons?.[0], p.episodes], name).toEqual(["Show", season, [episode]]);
+    }
+  });
+  it("audio channels are not episodes", () => {
+    expect(parseMediaName("Film (2000) (BDRip x265 AC3 5.1x2+2.0x3).mkv").type).toBe("movie");
+  });
+});
+
+describe("whole paths as libraries store them", () => {
+  it.each([
+    ["/tv/Show Name (2005)/Season 02/03 - Some Title.mkv", { type: "episode", title: "Show Name", year: 2005, seasons: [2], episodes: [3] }],
+    ["/tv/Show Name/S01/E03.mkv", { type: "episode", title: "Show Name", seasons: [1], episodes: [3] }],
+    ["/tv/Show Name/Season 3/05.mkv", { type: "episode", title: "Show Name", seasons: [3], episodes: [5] }],
+    ["/tv/Show Name/Season 2/7 - 12 Days.avi", { type: "episode", title: "Show Name", seasons: [2], episodes: [7] }],
+    ["/tv/Show Name/02 - Some Title.avi", { type: "episode", title: "Show Name", episodes: [2] }],
+    ["/films/Movie Title (1999)/movie.mkv", { type: "movie", title: "Movie Title", year: 1999 }],
+    ["/films/1984 (1984)/1984 (1984).mkv", { type: "movie", title: "1984", year: 1984 }],
+    ["/films/300 (2006).mkv", { type: "movie", title: "300", year: 2006 }],
+  ] as const)("%s", (path, expected) => {
+    expect(parseMediaName(path)).toMatchObject(expected);
+  });
+  it("a number that does not start with the season folder's number is absolute", () => {
+    const p = parseMediaName("/anime/Show/Season 21/Show 1001.mkv");
+    expect([p.seasons, p.episodes, p.absolute]).toEqual([undefined, [1001], true]);
+    const q = parseMediaName("/tv/Show/Season 21/Show 2105.mkv");
+    expect([q.seasons, q.episodes, q.absolute]).toEqual([[21], [5], undefined]);
+  });
+});
+
+describe("words inside titles", () => {
+  it("Chapter and Part stay in the title and are not episodes", () => {
+    for (const [name, title] of [
+      ["It.Chapter.Two.2019.1080p.mkv", "It Chapter Two"],
+      ["Some Film Chapter 2 (2019).mkv", "Some Film Chapter 2"],
+      ["Some.Film.Part.2.2011.720p.mkv", "Some Film Part 2"],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.episodes], name).toEqual(["movie", title, undefined]);
+    }
+  });
+  it.each(["TRUEFRENCH", "German", "GERMAN", "Dubbed", "IMAX", "THEATRiCAL", "iTALiAN"])("release word %s ends the title", (word) => {
+    for (const name of [`Some.Film.2010.${word}.1080p.BluRay.mkv`, `Some.Film.${word}.2010.1080p.mkv`, `Some Film ${word} 720p.mkv`]) {
+      expect(parseMediaName(name).title, name).toBe("Some Film");
+    }
+  });
+  it("describing words after a title are dropped: The Complete Series, Season", () => {
+    expect(parseMediaName("Show Name: The Complete Series (Season 1,2,3) + Extras").title).toBe("Show Name");
+    expect(parseMediaName("Show Name Season S01-S07 COMPLETE 720p").title).toBe("Show Name");
+  });
+});

@@ -15,6 +15,8 @@ interface Marker {
   episodes?: number[];
   year?: number;
   absolute?: boolean;
+  /** A bare number read as season and episode ("312" = S03E12): the number as written. */
+  split?: number;
 }
 
 export interface SegmentParse {
@@ -33,6 +35,10 @@ export interface SegmentParse {
   releaseLike: boolean;
   /** A dated episode (Show.2010.11.23). */
   dated: boolean;
+  /** The bare number read as season and episode ("312" → S03E12), as written. */
+  split?: number;
+  /** The name starts with the episode number ("03 - Title"): what follows is the episode's title, not the show's. */
+  leadingNumber?: boolean;
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
@@ -106,17 +112,27 @@ function readEpisodeTail(s: string, from: number, first: number): { episodes: nu
   return { episodes, end: pos };
 }
 
-function readSeasonTail(s: string, from: number, first: number): { seasons: number[]; end: number } {
+/**
+ * Reads more seasons after a season marker: "S01-S04", "Season 1, 2 & 3", "Seasons 1 2 3". What is not a season
+ * stops it: "Season 3 - 11" and "S2-07" are an episode of the season, "S01.07" too.
+ */
+function readSeasonTail(s: string, from: number, first: number, firstWidth: number, kind: "letter" | "word"): { seasons: number[]; end: number } {
   const seasons = [first];
   let pos = from;
-  const tail = /^\s*(-|to|&|,|and|\.|\+)\s*(?:S|season\s?)?(\d{1,2})(?![\p{L}\p{N}])/iu;
+  const tail = /^(\s*(?:-|to|&|,|and|\.|\+)\s*|\s+)(S|season\s?)?(\d{1,2})(?![\p{L}\p{N}])/iu;
   for (;;) {
     const m = tail.exec(s.slice(pos));
     if (!m) break;
-    const n = Number(m[2]);
+    const sep = m[1]!.trim().toLowerCase();
+    const n = Number(m[3]);
     const last = seasons[seasons.length - 1] ?? n;
     if (n <= last) break; // lists and ranges go up: "S03.1.1TB" is not seasons 3, 1, 1
-    if ((m[1] === "-" || m[1]?.toLowerCase() === "to") && n > last) seasons.push(...range(last + 1, n));
+    if (m[2] === undefined) {
+      if (sep === "-" && /\s-\s/.test(m[1]!) && m[3]!.length >= 2) break; // "Season 3 - 11": episode 11 ("Season 1 - 4": seasons)
+      if (sep === "" && (kind === "letter" || n !== last + 1)) break; // "Season 1 2 3" counts up one by one
+      if (kind === "letter" && (sep === "." || (sep === "-" && m[3]!.length !== firstWidth))) break; // "S01.07", "S2-07"
+    }
+    if ((sep === "-" || sep === "to") && n > last) seasons.push(...range(last + 1, n));
     else seasons.push(n);
     pos += m[0].length;
   }
@@ -125,12 +141,14 @@ function readSeasonTail(s: string, from: number, first: number): { seasons: numb
 
 function findEpisodeMarkers(s: string, markers: Markers): void {
   // S01E02, S01 E02, S01.E02, S01EP02 (+ lists and ranges)
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,4})[ ._-]?x?EP?[ ._-]?(\d{1,4})(?![0-9])/giu)) {
-    const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
-    markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
+  // S01E02, S01 E02, S01.E02, S01EP02, S01x02, T01E02 / T01xE02 (Temporada), 01E02 (+ lists and ranges)
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(?:S(\d{1,4})(?:[ ._-]?x?EP?[ ._-]?|x)|T(\d{1,2})x?E|(\d{1,2})E(?=\d{2,3}(?![\p{L}\p{N}])))(\d{1,4})(?![0-9])/giu)) {
+    const season = Number(m[1] ?? m[2] ?? m[3]);
+    const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[4]));
+    markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [season], episodes: tail.episodes });
   }
-  // 2x05, 1x02.1x03, 2016x03 — but not 1280x720
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,4})x(\d{1,3})(?![0-9])/giu)) {
+  // 2x05, 1x02.1x03, 2016x03 — but not 1280x720, nor audio channels "5.1x2"
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}]|(?<!\p{N})\d\.)(\d{1,4})x(\d{1,3})(?![0-9])/giu)) {
     if (m[1]!.length >= 3 && m[2]!.length >= 3) continue;
     const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
     markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
@@ -140,12 +158,15 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [Number(m[1])] });
   }
   // "2nd Season", "3ª Temporada", "5-й сезон", "Second Season": the number before the word
+  // (a plain number only when no number follows: in "Show 00 Season 2" the season is 2)
   const ordinal = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)?|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
+    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)|(\\d{1,2})|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
     "giu",
   );
   for (const m of s.matchAll(ordinal)) {
-    const season = m[1] !== undefined ? Number(m[1]) : ORDINAL_WORDS[m[2]!.toLowerCase()]!;
+    // "Show 00 Season 2": English, French and German put the season's number after the word
+    if (m[2] !== undefined && /(?:season|saison|staffel)s?$/i.test(m[0]) && /^[ ._:№-]*\d{1,2}(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
+    const season = m[3] !== undefined ? ORDINAL_WORDS[m[3].toLowerCase()]! : Number(m[1] ?? m[2]);
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [season] });
   }
   // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
@@ -158,11 +179,11 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     const token = m[1]!.toLowerCase();
     const first = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
     if (first === undefined) continue;
-    const tail = readSeasonTail(s, m.index + m[0].length, first);
+    const tail = readSeasonTail(s, m.index + m[0].length, first, m[1]!.length, "word");
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
   }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,2})(?=$|[^\p{L}\p{N}]|D\d|extras?\b)/giu)) {
-    const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]));
+    const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]), m[1]!.length, "letter");
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
   }
   // E13, Ep. 02, Ep 6, Episode 5, Cap.105 (Spanish: season*100+episode), Cap.112_114
@@ -189,6 +210,10 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
       end = tail.end;
     }
     markers.add({ start: m.index, end, kind: "episode", episodes, ...(seasons ? { seasons } : {}) });
+  }
+  // "- 6.01 -", "[5.01]", "Episode 1.22": season.episode (not "5.1" audio, not "Title 1.11")
+  for (const m of s.matchAll(/(?<=(?:\s-\s|\[|episode\s))(\d{1,2})\.(\d{2,3})(?![\p{N}.])/giu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "se", seasons: [Number(m[1])], episodes: [Number(m[2])] });
   }
   // 14.of.21, 14 of 21, 1of4
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
@@ -271,70 +296,116 @@ function findJunk(s: string, markers: Markers): Token[] {
   return all;
 }
 
-/** Bare episode numbers: "Show 13", "One_Piece_679_", "Duckman - 101 (01)", "the.simpsons.2401", "493-498.&.500-507". */
+const RESOLUTION_NUMBER = /^(?:480|576|720|1080|2160)$/;
+
+interface BareCandidate {
+  token: Token;
+  index: number;
+  /** After " - ": "Show - 05". */
+  afterDash: boolean;
+  /** Nothing title-like follows: the end, a bracket, " - ", or technical words. */
+  boundaryAfter: boolean;
+}
+
+/**
+ * Bare episode numbers: "Show 13", "One_Piece_679_", "Duckman - 101 (01)", "the.simpsons.2401", "493-498.&.500-507",
+ * "4-12 - Title" (season 4, episode 12). Of several numbers, one after " - " that ends the name part wins ("Mob
+ * Psycho 100 - 09", "Show - 100 Years - 05"); after a season marker, numbers before it are the title's ("Show 00 S2 -
+ * 01"); a number followed by more title and then a year is the title's ("4.20.Title.2018").
+ */
 function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boolean): { leadingEnd?: number } {
   if (markers.has("se", "episode")) return {};
+  const seasonMarker = markers.list.find((m) => m.kind === "season");
+  const absoluteAllowed = seasonMarker === undefined;
   const firstJunk = Math.min(...markers.list.filter((m) => m.kind === "junk" || m.kind === "bonus" || m.kind === "date").map((m) => m.start), s.length);
-  const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/u.exec(s);
-  if (leading && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
+  // "4-12 - Title", "2-06. Title": season and episode
+  const seasonEpisode = /^(\d)-(\d{2})(?=\s*-\s+|\.\s+|\s+\S|$)/.exec(s);
+  if (seasonEpisode && !seasonMarker) {
+    markers.list.push({ start: 0, end: seasonEpisode[0].length, kind: "bare", seasons: [Number(seasonEpisode[1])], episodes: [Number(seasonEpisode[2])] });
+    const rest = /^\s*-?\s*\.?\s*/.exec(s.slice(seasonEpisode[0].length))![0].length;
+    return { leadingEnd: seasonEpisode[0].length + rest };
+  }
+  const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/iu.exec(s);
+  if (leading && !seasonMarker && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
     const rest = s.slice(leading[0].length);
-    const followedByYear = /^(?:19|20)\d\d(?![0-9])/.test(rest);
-    if (!followedByYear && rest.trim() !== "") {
+    // "300 (2006)", "300 - 2 (2006)": a number at the start of a name with a year is the title
+    const withYear = markers.list.some((m) => m.kind === "year" && m.start >= leading[0].length);
+    if (!withYear && rest.trim() !== "") {
       const from = Number(leading[1]);
       const episodes = leading[2] ? range(from, Number(leading[2])) : [from];
       markers.list.push({ start: 0, end: leading[0].length, kind: "bare", episodes, absolute: anime });
       return { leadingEnd: leading[0].length };
     }
   }
+  const years = markers.list.filter((m) => m.kind === "year");
+  const candidates: BareCandidate[] = [];
   for (let i = 0; i < all.length; i++) {
     const token = all[i]!;
-    if (token.start === 0 || token.start >= firstJunk) continue;
-    const m = /^(\d{2,4})(?:v\d)?$/.exec(token.text);
+    if (token.start === 0) continue;
+    if (seasonMarker && token.start < seasonMarker.end) continue;
+    const m = /^(\d{2,4})(?:v\d)?$/i.exec(token.text);
     if (!m || markers.overlaps(token.start, token.end)) continue;
     const next = all[i + 1];
-    const afterDash = /[ ._]-[ ._]*$/.test(s.slice(0, token.start));
+    const before = s.slice(0, token.start);
+    const after = s.slice(token.end);
+    const afterDash = /[ ._]-[ ._]*$/.test(before);
+    const boundaryAfter = /^\s*(?:$|[[(]|-\s|[ ._-]*$)/.test(after) || (next !== undefined && isJunk(next, s));
+    // after the technical part only "[Group] Show (DVD) - 05 [x264]" (anime numbering) still counts
+    if (token.start >= firstJunk && !(anime && afterDash && boundaryAfter)) continue;
     const adjacent = next !== undefined && /^[ ._([-]*$/.test(s.slice(token.end, next.start));
     // "Apollo 13 (1995)": a number before the year is the title's; so is the first of two numbers ("the.100.109")
     if (adjacent && !afterDash && isYear(next.text)) continue;
-    if (!afterDash && next && /^[ ._]+$/.test(s.slice(token.end, next.start)) && /^\d{2,4}(?:v\d)?$/.test(next.text) && !isYear(next.text) && next.start < firstJunk) continue;
-    // "320 Kbps", "24 fps": a quantity, not an episode
+    if (!afterDash && next && /^[ ._]+$/.test(s.slice(token.end, next.start)) && /^\d{2,4}(?:v\d)?$/i.test(next.text) && !isYear(next.text) && next.start < firstJunk && !RESOLUTION_NUMBER.test(next.text)) continue;
+    // "320 Kbps", "24 fps": a quantity, not an episode; "1080" beside technical words is the resolution
     if (next && /^(?:kbps|mbps|fps|bit|bits|ch|gb|mb|min)$/i.test(next.text)) continue;
-    const digits = m[1]!;
-    let end = token.end;
-    let episodes: number[];
-    let seasons: number[] | undefined;
-    const absolute = anime || (digits.length === 3 && /^-\d{3}(?!\d)/.test(s.slice(token.end)));
-    const rangeFollows = /^-\d{3}(?!\d)/.test(s.slice(token.end));
-    if (anime || digits.length === 2 || (digits.length === 3 && (digits.startsWith("0") || rangeFollows))) {
-      episodes = [Number(digits)];
-    } else {
-      const n = Number(digits);
-      const season = Math.floor(n / 100);
-      if (digits.length === 4 && (season > 30 || n % 100 > 40)) continue;
-      seasons = [season];
-      episodes = [n % 100];
-    }
-    if (episodes.length === 1 && !seasons) {
-      // ranges and lists: "13-16", "493-498.&.500-507"
-      const tail = /^(?:-(\d{2,4})|[ ._]*&[ ._]*(\d{2,4})(?:-(\d{2,4}))?)/;
-      for (;;) {
-        const t = tail.exec(s.slice(end));
-        if (!t) break;
-        const last = episodes[episodes.length - 1]!;
-        if (t[1]) episodes.push(...range(last + 1, Number(t[1])));
-        else if (t[3]) episodes.push(...range(Number(t[2]), Number(t[3])));
-        else episodes.push(Number(t[2]));
-        end += t[0].length;
-      }
-    }
-    markers.add({ start: token.start, end, kind: "bare", episodes, absolute, ...(seasons ? { seasons } : {}) });
-    break;
+    if (RESOLUTION_NUMBER.test(m[1]!) && !afterDash && ((next !== undefined && isJunk(next, s)) || /(?:BD|\[)[ ._-]*$/i.test(before))) continue;
+    // "Title 1.11", "Title 3.33": a version number
+    if (/(?<![\d.])\d\.$/.test(before)) continue;
+    // "4.20.Some.Title.2018": more title, then the year: the number is the title's
+    const inBrackets = (before.match(/[([]/g)?.length ?? 0) > (before.match(/[)\]]/g)?.length ?? 0);
+    if (!afterDash && !inBrackets && years.some((y) => y.start > token.end && /\p{L}/u.test(s.slice(token.end, y.start)) && !/\s-\s/.test(s.slice(token.end, y.start)))) continue;
+    candidates.push({ token, index: i, afterDash, boundaryAfter });
   }
+  const chosen = candidates.find((c) => c.afterDash && c.boundaryAfter) ?? candidates[0];
+  if (!chosen) return {};
+  const { token } = chosen;
+  const digits = /^\d+/.exec(token.text)![0];
+  let end = token.end;
+  let episodes: number[];
+  let seasons: number[] | undefined;
+  const rangeFollows = /^-\d{3}(?!\d)/.test(s.slice(token.end));
+  const absolute = absoluteAllowed && (anime || (digits.length === 3 && rangeFollows));
+  if (anime || seasonMarker || digits.length === 2 || (digits.length === 3 && (digits.startsWith("0") || rangeFollows))) {
+    episodes = [Number(digits)];
+  } else {
+    const n = Number(digits);
+    const season = Math.floor(n / 100);
+    if (digits.length === 4 && (season > 30 || n % 100 > 40)) return {};
+    seasons = [season];
+    episodes = [n % 100];
+  }
+  if (episodes.length === 1 && !seasons) {
+    // ranges and lists: "13-16", "493-498.&.500-507"
+    const tail = /^(?:-(\d{2,4})|[ ._]*&[ ._]*(\d{2,4})(?:-(\d{2,4}))?)/;
+    for (;;) {
+      const t = tail.exec(s.slice(end));
+      if (!t) break;
+      const last = episodes[episodes.length - 1]!;
+      if (t[1]) episodes.push(...range(last + 1, Number(t[1])));
+      else if (t[3]) episodes.push(...range(Number(t[2]), Number(t[3])));
+      else episodes.push(Number(t[2]));
+      end += t[0].length;
+    }
+  }
+  markers.add({ start: token.start, end, kind: "bare", episodes, absolute, ...(seasons ? { seasons, split: Number(digits) } : {}) });
   return {};
 }
 
 /** Stands in for the dots of an acronym while the other dots become spaces. */
 const ACRONYM_DOT = "\u2024";
+/** Stand in for brackets that belong to the title while the others are set aside. */
+const OPEN_KEPT = "\u2045";
+const CLOSE_KEPT = "\u2046";
 
 const ARTICLE_SUFFIX = /^(.*?),\s*(the|a|an|le|la|les|der|die|das|el)$/i;
 
@@ -374,10 +445,14 @@ export function cleanTitle(raw: string): CleanTitle {
   text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?|\p{Lu}\.\p{Lu})(?![\p{L}])/gu, (a: string) => `${a.replace(/\./g, ACRONYM_DOT)} `);
   text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ").replaceAll(ACRONYM_DOT, ".");
   text = text.replace(/[\s]+/g, " ");
+  // brackets glued to a word belong to the title: "(T)error", "Mezzo(DSA)"
+  text = text.replace(/(?<=[\p{L}\p{N}])[[(][^\])\s]+[\])]|[[(][^\])\s]+[\])](?=[\p{L}\p{N}])/gu, (b: string) =>
+    b.replace(/[[(]/, OPEN_KEPT).replace(/[\])]$/, CLOSE_KEPT),
+  );
   const bracketed: string[] = [];
   for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) bracketed.push(m[1]!.trim());
   text = text.replace(/[[(][^\])]*[\])]/g, " ");
-  text = text.replace(/[[(].*$/, " ");
+  text = text.replace(/[[(].*$/, " ").replaceAll(OPEN_KEPT, "(").replaceAll(CLOSE_KEPT, ")");
   // names of one thing, "A / B": the first in Latin script leads
   const names = text.split(/\s+\/\s+|\s+\/$|^\/\s+/).map((n) => n.trim()).filter((n) => ALNUM.test(n));
   const lead = names.find((n) => LATIN.test(n)) ?? names[0] ?? "";
@@ -394,8 +469,8 @@ export function cleanTitle(raw: string): CleanTitle {
   const result: CleanTitle = { alternatives };
   const first = parts[0] === undefined ? "" : tidy(parts[0]);
   // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
-  const latinBracket = bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b));
-  if (first && !LATIN.test(first) && latinBracket !== undefined) {
+  const latinBracket = first && !LATIN.test(first) ? bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b)) : undefined;
+  if (latinBracket !== undefined) {
     result.title = tidy(latinBracket);
     alternatives.unshift(first);
   } else if (first) {
@@ -411,9 +486,34 @@ export function cleanTitle(raw: string): CleanTitle {
   return result;
 }
 
+/** A bracketed tag that says nothing about the title: technical words, numbers, checksums. */
+function technicalGroup(text: string): boolean {
+  const all = tokens(text);
+  return all.length > 0 && all.every((t) => isJunk(t, text) || /^\d+$/.test(t.text) || /^[0-9A-F]{8}$/i.test(t.text) || RESOLUTION_NUMBER.test(t.text));
+}
+
+/**
+ * A name whose title is in one of its leading brackets: "[Group][Title][01][1080p]", "[Title].148.[x264]",
+ * "[Group][国漫][Title][2019][17]". The title is the first bracket with Latin letters that is not technical, after
+ * the group's tag when there are several. Returns the name rewritten to start with that title, or undefined.
+ */
+function titleFromBrackets(groups: string[], rest: string): string | undefined {
+  const candidates = groups
+    .map((text, index) => ({ text, index }))
+    .filter((g) => LATIN.test(g.text) && !technicalGroup(g.text));
+  const chosen = candidates.length >= 2 && candidates[0]!.index === 0 ? candidates[1] : candidates[0];
+  if (!chosen) return undefined;
+  const later = groups.slice(chosen.index).filter((g) => LATIN.test(g) || !OTHER_SCRIPT.test(g));
+  return `${later.join(" ")} ${rest}`;
+}
+
 export function parseSegment(input: string): SegmentParse {
+  return parseText(input.trim().slice(0, 300), false);
+}
+
+function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // file systems cap a name at 255 bytes; anything longer is not a file name, and the rules are not linear
-  let s = input.trim().slice(0, 300);
+  let s = input;
   // "[ Whole Name In Brackets ]"
   const wrapped = /^\[\s*([^[\]]+?)\s*\]$/.exec(s);
   if (wrapped) s = wrapped[1]!;
@@ -421,13 +521,17 @@ export function parseSegment(input: string): SegmentParse {
   // "【… www.site.com】" (not a release group: a group's tag has no domain)
   s = s.replace(/^\s*w{2,3}[.,\s]+[\w-]+[.\s]+[a-z]{2,6}\s*[-_]+\s*/i, "");
   s = s.replace(/^\s*[[{(【]\s*(?:(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}|[^\]})】]*\bwww\.[^\]})】]*)\s*[\]})】][\s_-]*/i, "");
-  // leading release-group tags: [Group], [BD][1080p], (Group), 【Group】
-  let anime = false;
+  // leading release-group tags: [Group], [BD][1080p], (Group), 【Group】, and text in other scripts between them
+  let anime = fromBrackets;
+  const groups: string[] = [];
   for (;;) {
-    const g = /^\s*(?:\[[^\]]*\]|【[^】]*】)[\s._-]*/.exec(s);
+    const g = /^\s*(?:\[([^\]]*)\]|【([^】]*)】)[\s._-]*/.exec(s);
     if (!g || g[0].length >= s.length) break;
     anime = true;
+    groups.push((g[1] ?? g[2] ?? "").trim());
     s = s.slice(g[0].length);
+    const between = /^[^[\]【】]+?(?=[[【])/.exec(s);
+    if (between && !LATIN.test(between[0]) && OTHER_SCRIPT.test(between[0])) s = s.slice(between[0].length);
   }
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
@@ -506,6 +610,21 @@ export function parseSegment(input: string): SegmentParse {
     dated: markers.has("date"),
   };
   if (cleaned.title !== undefined) parsed.title = cleaned.title;
+  const split = markers.list.find((m) => m.split !== undefined)?.split;
+  if (split !== undefined) parsed.split = split;
+  if (leadingEnd !== undefined) parsed.leadingNumber = true;
+  // "[Group] Show - Subtitle - 05": anime titles often have " - " inside, and the number after the last one is the
+  // episode. The first part stays an alternative.
+  const bareAfterDash = bare.some((m) => m.start > 0 && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
+  if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
   if (year !== undefined) parsed.year = year;
+  // nothing usable outside the brackets: the title is in one of them
+  if (!fromBrackets && groups.length > 0 && (parsed.title === undefined || !/\p{L}/u.test(parsed.title))) {
+    const rewritten = titleFromBrackets(groups, input.slice(input.length - s.length));
+    if (rewritten !== undefined) {
+      const again = parseText(rewritten, true);
+      if (again.title !== undefined) return again;
+    }
+  }
   return parsed;
 }
