@@ -94,6 +94,15 @@ export const SHOWS: readonly CatalogueShow[] = [
     episodes: [{ season: 14, number: 1, title: "Palm Beach County, FL 11", ids: { trakt: 900231, tvdb: 445575 } }],
   },
   {
+    // real ids (an acronym title: searches for "SWAT" must find it); episode Trakt ids are the emulator's
+    title: "S.W.A.T.", year: 2017, ids: { trakt: 119137, slug: "s-w-a-t-2017", imdb: "tt6111130", tmdb: 71790, tvdb: 328687 }, runtime: 43,
+    overview: "A locally born and bred S.W.A.T. lieutenant is torn between loyalty to the streets and duty to his fellow officers.",
+    episodes: [
+      { season: 1, number: 1, numberAbs: 1, title: "Pilot", ids: { trakt: 900251 }, firstAired: "2017-11-03T02:00:00.000Z" },
+      { season: 1, number: 2, numberAbs: 2, title: "Cry Wolf", ids: { trakt: 900252 }, firstAired: "2017-11-10T02:00:00.000Z" },
+    ],
+  },
+  {
     title: "Baki Hanma", year: 2021, ids: { trakt: 900205, slug: "baki-hanma" }, runtime: 25,
     episodes: [{ season: 1, number: 1, numberAbs: 1, title: "The World's Strongest Senior", ids: { trakt: 900241, imdb: "tt14765720", tmdb: 3087250, tvdb: 8530933 } }],
   },

@@ -16,7 +16,7 @@ import { compileOverrides, findOverride, type CompiledOverride } from "./overrid
 import { parseMediaName, type ParsedName } from "./parse/name.js";
 import { MEANINGLESS_TITLE } from "./parse/vocab.js";
 import { pickSearchResult, type PickOptions } from "./search.js";
-import { normalizeTitle } from "./similarity.js";
+import { acronymSpellings, normalizeTitle } from "./similarity.js";
 
 /** The two Trakt calls identification needs. */
 export type SearchApi = Pick<Api, "searchById" | "searchText">;
@@ -340,13 +340,18 @@ function seasonEpisodes(h: CleanHints, parsed: ParsedName | undefined): { season
 }
 
 
-/** The parsed title, then up to two alternatives that look like titles. */
-function searchTitles(parsed: ParsedName): string[] {
+/**
+ * The parsed title, its other acronym spelling ("S.W.A.T." / "SWAT": Trakt knows one of them), then alternatives
+ * that look like titles; three at most. A number is a title only with a year ("300 (2006)", "1917 (2019)").
+ */
+export function searchTitles(parsed: ParsedName): string[] {
   // alternatives must look like titles: not "US", "VHS", "Mike Myers" is allowed (the search result still has to match)
   const alts = parsed.alternatives.filter((a) => /\p{L}{2}/u.test(a) && normalizeTitle(a).length >= 4 && a.length <= 80);
-  return [parsed.title!, ...alts]
-    .filter((t, i, all) => all.indexOf(t) === i && !MEANINGLESS_TITLE.test(normalizeTitle(t)))
-    .slice(0, 3);
+  const names = (title: string): boolean => {
+    const n = normalizeTitle(title);
+    return !MEANINGLESS_TITLE.test(n) || (/^\d+$/.test(n) && parsed.year !== undefined);
+  };
+  return [parsed.title!, ...acronymSpellings(parsed.title!), ...alts].filter((t, i, all) => all.indexOf(t) === i && names(t)).slice(0, 3);
 }
 
 export function describeParsed(parsed: ParsedName | undefined): string {

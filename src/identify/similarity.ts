@@ -46,3 +46,27 @@ export function titleSimilarity(a: string, b: string): number {
   if (x.replace(/ /g, "") === y.replace(/ /g, "")) return 0.97;
   return 1 - levenshtein(x, y) / Math.max(x.length, y.length);
 }
+
+const DOTTED = /(?<![\p{L}\p{N}])(?:(?:\p{Lu}\.){2,}\p{Lu}?|\p{Lu}\.\p{Lu})(?![\p{L}])/gu;
+const SPACED = /(?<![\p{L}\p{N}])\p{Lu}(?: \p{Lu}(?![\p{L}\p{N}]))+/gu;
+const JOINED = /(?<![\p{L}\p{N}])\p{Lu}{2,5}(?![\p{L}\p{N}])/gu;
+
+/**
+ * Other spellings under which Trakt may know an acronym title, to search when the title as written finds nothing:
+ * "S.W.A.T." → "SWAT"; "S W A T" → "S.W.A.T.", "SWAT"; "SWAT" → "S.W.A.T." (a short all-capitals word, when the
+ * rest of the title is not in capitals too). The similarity check treats all of them as the same title.
+ */
+export function acronymSpellings(title: string): string[] {
+  const has = (re: RegExp): boolean => new RegExp(re.source, "u").test(title);
+  const out: string[] = [];
+  const dotted = (letters: string): string => `${letters.split("").join(".")}.`;
+  if (has(DOTTED)) out.push(title.replace(DOTTED, (a) => a.replace(/\./g, "")).trim());
+  if (has(SPACED)) {
+    out.push(title.replace(SPACED, (a) => dotted(a.replace(/ /g, ""))).trim());
+    out.push(title.replace(SPACED, (a) => a.replace(/ /g, "")).trim());
+  }
+  const words = title.split(/\s+/);
+  const shouting = words.length > 1 && words.every((w) => w === w.toUpperCase());
+  if (!shouting && !has(DOTTED) && !has(SPACED) && has(JOINED)) out.push(title.replace(JOINED, (a) => dotted(a)));
+  return [...new Set(out)].filter((t) => t !== title);
+}
