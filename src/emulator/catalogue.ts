@@ -208,3 +208,29 @@ export function episodeObject(e: CatalogueEpisode): TraktEpisode & { ids: Record
     ids: { trakt: e.ids.trakt, tvdb: e.ids.tvdb ?? null, imdb: e.ids.imdb ?? null, tmdb: e.ids.tmdb ?? null },
   } as TraktEpisode & { ids: Record<string, number | string | null> };
 }
+
+/** A show by its Trakt id, slug or IMDb id, as the /shows/{id} routes take it. */
+export function findShowById(id: string): CatalogueShow | undefined {
+  return SHOWS.find((s) => String(s.ids.trakt) === id || s.ids.slug === id || (s.ids.imdb !== undefined && s.ids.imdb === id));
+}
+
+/**
+ * GET /shows/{id}/seasons: seasons in order with (when `episodes` is asked) their episodes, standard objects or, with
+ * `full`, full ones (`number_abs` null where the show has none), in the shape of Trakt's documented example.
+ */
+export function seasonsObject(show: CatalogueShow, extended: readonly string[]): Record<string, unknown>[] {
+  const numbers = [...new Set(show.episodes.map((e) => e.season))].sort((a, b) => a - b);
+  return numbers.map((number) => {
+    const season: Record<string, unknown> = { number, ids: { trakt: show.ids.trakt * 100 + number, tvdb: null, tmdb: null } };
+    if (!extended.includes("episodes")) return season;
+    season.episodes = show.episodes
+      .filter((e) => e.season === number)
+      .sort((a, b) => a.number - b.number)
+      .map((e) => {
+        const { number_abs: _abs, ...standard } = episodeObject(e);
+        if (!extended.includes("full")) return standard;
+        return { ...standard, number_abs: e.numberAbs ?? null, first_aired: e.firstAired ?? null, runtime: show.runtime, overview: null, rating: 0, votes: 0, comment_count: 0, available_translations: ["en"] };
+      });
+    return season;
+  });
+}

@@ -47,6 +47,11 @@ function episodeItems(show: TraktShow, season: number, episodes: number[]): Medi
   return episodes.map((number) => ({ type: "episode", show, episode: { season, number } }));
 }
 
+/** Anime numbered from the show's start: Trakt's /scrobble and /checkin take `number_abs` with the show. */
+function absoluteItems(show: TraktShow, numbers: number[]): MediaItem[] {
+  return numbers.map((number_abs) => ({ type: "episode", show, episode: { number_abs } }));
+}
+
 function idsText(ids: ExternalIds): string {
   return Object.entries(ids)
     .map(([k, v]) => `${k}:${String(v)}`)
@@ -145,6 +150,9 @@ export class TraktIdentifier implements Identifier {
       }
       let se = seasonEpisodes(h, parsed);
       if (!se && parsed?.absolute && parsed.episodes && o.rule.season !== undefined) se = { season: o.rule.season, episodes: parsed.episodes };
+      if (!se && parsed?.absolute && parsed.episodes) {
+        return found(absoluteItems({ ids: o.ids }, parsed.episodes), "override", 1, `${override.why}, absolute episode ${parsed.episodes.join(",")}`);
+      }
       if (!se) {
         return {
           ok: false,
@@ -248,8 +256,9 @@ export class TraktIdentifier implements Identifier {
         }
       } else if (parsed.type === "episode" || kind === "episode") {
         const se = seasonEpisodes(h, parsed);
-        if (!se) {
-          tried.push(`file name gives ${describeParsed(parsed)}: ${parsed.absolute ? "absolute episode numbers cannot be sent to Trakt without a season: name the file SxxEyy, let Plex/Kodi identify it, or add an override with `season:` if Trakt lists the show as one season" : "no season and episode number"}`);
+        const absolute = !se && parsed.absolute === true && parsed.episodes !== undefined ? parsed.episodes : undefined;
+        if (!se && !absolute) {
+          tried.push(`file name gives ${describeParsed(parsed)}: no season and episode number`);
           return undefined;
         }
         for (const title of searchTitles(parsed)) {
@@ -258,7 +267,9 @@ export class TraktIdentifier implements Identifier {
           const years = parsed.year !== undefined ? [parsed.year, undefined] : [undefined];
           for (const year of years) {
             const show = await this.#search({ type: "show", title, ...(year !== undefined ? { year } : {}) }, tried, signal);
-            if (show) return found(episodeItems(show.media, se.season, se.episodes), "filename-search", show.confidence, `file name: ${show.reason}, S${se.season}E${se.episodes.join("E")}`);
+            // absolute numbers go to Trakt as they are (number_abs); Trakt places them in its seasons
+            if (show && absolute) return found(absoluteItems(show.media, absolute), "filename-search", show.confidence, `file name: ${show.reason}, absolute episode ${absolute.join(",")}`);
+            if (show && se) return found(episodeItems(show.media, se.season, se.episodes), "filename-search", show.confidence, `file name: ${show.reason}, S${se.season}E${se.episodes.join("E")}`);
           }
         }
       }
