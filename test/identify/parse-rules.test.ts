@@ -223,3 +223,38 @@ describe("words inside titles", () => {
     expect(parseMediaName("Show Name Season S01-S07 COMPLETE 720p").title).toBe("Show Name");
   });
 });
+
+describe("more anime and release conventions", () => {
+  it("reads episode ranges and lists of a batch", () => {
+    expect(parseMediaName("[Grp] Show Name - 01 ~ 12 [1080p]").episodes).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(parseMediaName("[Grp] Show Name - 01 - 04 [1080p]").episodes).toEqual([1, 2, 3, 4]);
+    expect(parseMediaName("[Grp] Show Name - 01+02 [720p]").episodes).toEqual([1, 2]);
+    // an episode title that starts with a number is not a range end
+    expect(parseMediaName("Show Name - 07 - 12 Days.mkv").episodes).toEqual([7]);
+  });
+  it("reads Japanese and Chinese season and episode marks", () => {
+    const p = parseMediaName("某番組 第2期 第05話.mkv");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["某番組", [2], [5]]);
+    expect(parseMediaName("[Grp] Some Show 第3季 第12集 [1080p]").seasons).toEqual([3]);
+  });
+  it("3D followed by more title is the title's; 3D before technical words is not", () => {
+    expect(parseMediaName("[Grp] Some 3D Title 01 [720p].mkv").title).toBe("Some 3D Title");
+    expect(parseMediaName("Some.Title.3D.1080p.BluRay.mkv").title).toBe("Some Title");
+  });
+  it("'+' for spaces, a leading (year), and a release group's -S56 are understood", () => {
+    const plus = parseMediaName("Some+Show+Episode+3.mp4");
+    expect([plus.title, plus.episodes]).toEqual(["Some Show", [3]]);
+    const led = parseMediaName("(2000) Some Film - Other Name (DvdRip Ita Eng).avi");
+    expect([led.title, led.year]).toEqual(["Some Film", 2000]);
+    const group = parseMediaName("Some Film 2024 1080p WEB-DL H264 DD5.1-S56");
+    expect([group.type, group.seasons]).toEqual(["movie", undefined]);
+  });
+  it("a bracket inside a title with more title after it stays; one before ' - ' or at the end is set aside", () => {
+    expect(parseMediaName("Film_1.0_You_Are_(Not)_There_(1080p)").title).toBe("Film 1.0 You Are (Not) There");
+    expect(parseMediaName("Show-A (US) - Episode Title S02E09 hdtv").title).toBe("Show-A");
+  });
+  it("the first bracket is the group's tag only when it reads like one", () => {
+    expect(parseMediaName("[Some Long Show Title HD REMASTER][07][Big5][720p]").title).toBe("Some Long Show Title");
+    expect(parseMediaName("[SubGrp][Some Show][07][Big5][720p]").title).toBe("Some Show");
+  });
+});

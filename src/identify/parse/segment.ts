@@ -183,8 +183,14 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
   }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,2})(?=$|[^\p{L}\p{N}]|D\d|extras?\b)/giu)) {
+    // "DD5.1-S56", "E-AC3-S78" at the end: a release group's name, not a season
+    if (/[\p{L}\p{N}]-$/u.test(s.slice(0, m.index)) && /^[\])\s]*$/.test(s.slice(m.index + m[0].length))) continue;
     const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]), m[1]!.length, "letter");
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
+  }
+  // "- 6.01 -", "[5.01]", "Episode 1.22": season.episode (not "5.1" audio, not "Title 1.11")
+  for (const m of s.matchAll(/(?<=(?:\s-\s|\[|episode\s))(\d{1,2})\.(\d{2,3})(?![\p{N}.])/giu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "se", seasons: [Number(m[1])], episodes: [Number(m[2])] });
   }
   // E13, Ep. 02, Ep 6, Episode 5, Cap.105 (Spanish: season*100+episode), Cap.112_114
   for (const m of s.matchAll(
@@ -211,9 +217,12 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     }
     markers.add({ start: m.index, end, kind: "episode", episodes, ...(seasons ? { seasons } : {}) });
   }
-  // "- 6.01 -", "[5.01]", "Episode 1.22": season.episode (not "5.1" audio, not "Title 1.11")
-  for (const m of s.matchAll(/(?<=(?:\s-\s|\[|episode\s))(\d{1,2})\.(\d{2,3})(?![\p{N}.])/giu)) {
-    markers.add({ start: m.index, end: m.index + m[0].length, kind: "se", seasons: [Number(m[1])], episodes: [Number(m[2])] });
+  // Japanese and Chinese: 第2期 / 第3季 (season), 第01話 / 01話 / 第01集 (episode)
+  for (const m of s.matchAll(/第\s*(\d{1,2})\s*[期季]/gu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [Number(m[1])] });
+  }
+  for (const m of s.matchAll(/(?:第\s*)?(\d{1,4})\s*[話话集]/gu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [Number(m[1])] });
   }
   // 14.of.21, 14 of 21, 1of4
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
@@ -248,7 +257,7 @@ function findYears(s: string, markers: Markers): void {
     if (/bt[.]?$/i.test(s.slice(0, m.index))) continue;
     // before 1900 ("The Kiss (1896)") only where nothing else can be meant: in brackets, or last before the technical part
     const early = /^18[7-9]\d$/.test(m[1]!) && (/[[(]\s*$/.test(s.slice(0, m.index)) || /^(?:\s*[\])]|[ ._-]*$|[ ._-]+\d{3,4}[pi](?![\p{L}\p{N}]))/u.test(s.slice(m.index + 4)));
-    if (!isYear(m[1]!) && !early) continue;
+    if (!isYear(m[1]!) && !(early && !markers.list.some((e) => (e.kind === "se" || e.kind === "episode") && e.start < m.index))) continue;
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: Number(m[1]) });
   }
 }
@@ -290,6 +299,11 @@ function findJunk(s: string, markers: Markers): Token[] {
     const lower = all[i]!.text.toLowerCase();
     if (junk[i + 1] || weak(i + 1) || (LANGUAGE_WORDS.has(lower) && isYear(all[i + 1]!.text))) junk[i] = true;
   }
+  // "Some Title 3D Paradise": 3D with more title after it is the title's (not "Title.3D.1080p", "Title.3D.2010")
+  all.forEach((token, i) => {
+    const next = all[i + 1];
+    if (junk[i] && token.text.toLowerCase() === "3d" && next && !junk[i + 1] && /^\p{L}/u.test(next.text)) junk[i] = false;
+  });
   all.forEach((token, i) => {
     if (token.start > 0 && junk[i]) markers.add({ start: token.start, end: token.end, kind: "junk" });
   });
@@ -351,7 +365,7 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     const afterDash = /[ ._]-[ ._]*$/.test(before);
     const boundaryAfter = /^\s*(?:$|[[(]|-\s|[ ._-]*$)/.test(after) || (next !== undefined && isJunk(next, s));
     // after the technical part only "[Group] Show (DVD) - 05 [x264]" (anime numbering) still counts
-    if (token.start >= firstJunk && !(anime && afterDash && boundaryAfter)) continue;
+    if (token.start >= firstJunk && !(afterDash && boundaryAfter && !RESOLUTION_NUMBER.test(m[1]!))) continue;
     const adjacent = next !== undefined && /^[ ._([-]*$/.test(s.slice(token.end, next.start));
     // "Apollo 13 (1995)": a number before the year is the title's; so is the first of two numbers ("the.100.109")
     if (adjacent && !afterDash && isYear(next.text)) continue;
@@ -386,11 +400,13 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
   }
   if (episodes.length === 1 && !seasons) {
     // ranges and lists: "13-16", "493-498.&.500-507"
-    const tail = /^(?:-(\d{2,4})|[ ._]*&[ ._]*(\d{2,4})(?:-(\d{2,4}))?)/;
+    // "01 ~ 12" and, at the end of the name part, "01 - 12" are ranges too
+    const tail = /^(?:(?:-|\s*~\s*|\s+-\s+(?=\d{2,4}(?:v\d)?\s*(?:$|[[(])))(\d{2,4})(?:v\d)?|[ ._]*[&+][ ._]*(\d{2,4})(?:-(\d{2,4}))?)/i;
     for (;;) {
       const t = tail.exec(s.slice(end));
       if (!t) break;
       const last = episodes[episodes.length - 1]!;
+      if (t[1] && Number(t[1]) <= last) break;
       if (t[1]) episodes.push(...range(last + 1, Number(t[1])));
       else if (t[3]) episodes.push(...range(Number(t[2]), Number(t[3])));
       else episodes.push(Number(t[2]));
@@ -445,8 +461,9 @@ export function cleanTitle(raw: string): CleanTitle {
   text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?|\p{Lu}\.\p{Lu})(?![\p{L}])/gu, (a: string) => `${a.replace(/\./g, ACRONYM_DOT)} `);
   text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ").replaceAll(ACRONYM_DOT, ".");
   text = text.replace(/[\s]+/g, " ");
-  // brackets glued to a word belong to the title: "(T)error", "Mezzo(DSA)"
-  text = text.replace(/(?<=[\p{L}\p{N}])[[(][^\])\s]+[\])]|[[(][^\])\s]+[\])](?=[\p{L}\p{N}])/gu, (b: string) =>
+  // brackets glued to a word belong to the title: "(T)error", "Mezzo(DSA)"; so do brackets with more title after
+  // them: "You Are (Not) Alone", "Show (REVERSE) - Subtitle"
+  text = text.replace(/(?<=[\p{L}\p{N}])[[(][^\])\s]+[\])]|[[(][^\])\s]+[\])](?=[\p{L}\p{N}])|[[(][^\])[(]+[\])](?=\s+\p{L})/gu, (b: string) =>
     b.replace(/[[(]/, OPEN_KEPT).replace(/[\])]$/, CLOSE_KEPT),
   );
   const bracketed: string[] = [];
@@ -501,7 +518,9 @@ function titleFromBrackets(groups: string[], rest: string): string | undefined {
   const candidates = groups
     .map((text, index) => ({ text, index }))
     .filter((g) => LATIN.test(g.text) && !technicalGroup(g.text));
-  const chosen = candidates.length >= 2 && candidates[0]!.index === 0 ? candidates[1] : candidates[0];
+  // the first bracket is the group's tag ("[SubGroup]", one word) unless it reads like a title
+  const tagFirst = candidates.length >= 2 && candidates[0]!.index === 0 && !/[\s._]/.test(candidates[0]!.text.trim());
+  const chosen = tagFirst ? candidates[1] : candidates[0];
   if (!chosen) return undefined;
   const later = groups.slice(chosen.index).filter((g) => LATIN.test(g) || !OTHER_SCRIPT.test(g));
   return `${later.join(" ")} ${rest}`;
@@ -531,7 +550,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     groups.push((g[1] ?? g[2] ?? "").trim());
     s = s.slice(g[0].length);
     const between = /^[^[\]【】]+?(?=[[【])/.exec(s);
-    if (between && !LATIN.test(between[0]) && OTHER_SCRIPT.test(between[0])) s = s.slice(between[0].length);
+    if (between && !LATIN.test(between[0]) && (OTHER_SCRIPT.test(between[0]) || !/[\p{L}\p{N}]/u.test(between[0]))) s = s.slice(between[0].length);
   }
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
@@ -543,6 +562,11 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     s = s.slice(lead[0].length);
   }
   s = s.replace(/^video_ts[-_. ]+/i, "");
+  // "Title+Episode+3": some tools write spaces as "+"
+  if (!/\s/.test(s) && /\p{L}\+\p{L}/u.test(s)) s = s.replace(/\+/g, " ");
+  // "(2000) Title - Other Title (…)": a leading year in brackets is the year, not the title
+  const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})/u.exec(s);
+  if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1]})`;
   // leading dd.mm.yy date (a download date, not part of the title)
   s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
 
@@ -618,8 +642,9 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   const bareAfterDash = bare.some((m) => m.start > 0 && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
   if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
   if (year !== undefined) parsed.year = year;
-  // nothing usable outside the brackets: the title is in one of them
-  if (!fromBrackets && groups.length > 0 && (parsed.title === undefined || !/\p{L}/u.test(parsed.title))) {
+  // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
+  // sequel's "[REC] 2 (2009)"): the title is in one of them
+  if (!fromBrackets && groups.length > 0 && (parsed.title === undefined || !/[\p{L}\p{N}]/u.test(parsed.title) || /^\d{2,}$/.test(parsed.title) || (/^\d$/.test(parsed.title) && year !== undefined))) {
     const rewritten = titleFromBrackets(groups, input.slice(input.length - s.length));
     if (rewritten !== undefined) {
       const again = parseText(rewritten, true);
