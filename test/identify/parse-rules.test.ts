@@ -218,6 +218,10 @@ describe("words inside titles", () => {
       expect(parseMediaName(name).title, name).toBe("Some Film");
     }
   });
+  it("a sequel's number after ' - ' stays in a movie's title", () => {
+    expect(parseMediaName("Some Film - 2 (2013).mkv").title).toBe("Some Film - 2");
+    expect(parseMediaName("Some Film - Other Words (2013).mkv").title).toBe("Some Film");
+  });
   it("describing words after a title are dropped: The Complete Series, Season", () => {
     expect(parseMediaName("Show Name: The Complete Series (Season 1,2,3) + Extras").title).toBe("Show Name");
     expect(parseMediaName("Show Name Season S01-S07 COMPLETE 720p").title).toBe("Show Name");
@@ -248,6 +252,7 @@ describe("more anime and release conventions", () => {
     expect([led.title, led.year]).toEqual(["Some Film", 2000]);
     const group = parseMediaName("Some Film 2024 1080p WEB-DL H264 DD5.1-S56");
     expect([group.type, group.seasons]).toEqual(["movie", undefined]);
+    expect(parseMediaName("Some Film (1995) [1080p] [WEB-DL] [E-AC3-S78] [PL]").type).toBe("movie");
   });
   it("a bracket inside a title with more title after it stays; one before ' - ' or at the end is set aside", () => {
     expect(parseMediaName("Film_1.0_You_Are_(Not)_There_(1080p)").title).toBe("Film 1.0 You Are (Not) There");

@@ -183,8 +183,8 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
   }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,2})(?=$|[^\p{L}\p{N}]|D\d|extras?\b)/giu)) {
-    // "DD5.1-S56", "E-AC3-S78" at the end: a release group's name, not a season
-    if (/[\p{L}\p{N}]-$/u.test(s.slice(0, m.index)) && /^[\])\s]*$/.test(s.slice(m.index + m[0].length))) continue;
+    // "DD5.1-S56", "[E-AC3-S78]" at the end of the name or of a bracket: a release group's name, not a season
+    if (/[\p{L}\p{N}]-$/u.test(s.slice(0, m.index)) && /^\s*(?:[\])]|$)/.test(s.slice(m.index + m[0].length))) continue;
     const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]), m[1]!.length, "letter");
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
   }
@@ -641,6 +641,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // episode. The first part stays an alternative.
   const bareAfterDash = bare.some((m) => m.start > 0 && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
   if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
+  // "Title - 2 (2013)": a sequel's number after the dash belongs to the title
+  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /\s-\s(?:\d{1,2}|[IVX]{1,4})$/.test(cleaned.whole)) parsed.title = cleaned.whole;
   if (year !== undefined) parsed.year = year;
   // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
   // sequel's "[REC] 2 (2009)"): the title is in one of them
