@@ -94,6 +94,15 @@ export const SHOWS: readonly CatalogueShow[] = [
     episodes: [{ season: 14, number: 1, title: "Palm Beach County, FL 11", ids: { trakt: 900231, tvdb: 445575 } }],
   },
   {
+    // real ids (an acronym title: searches for "SWAT" must find it); episode Trakt ids are the emulator's
+    title: "S.W.A.T.", year: 2017, ids: { trakt: 119137, slug: "s-w-a-t-2017", imdb: "tt6111130", tmdb: 71790, tvdb: 328687 }, runtime: 43,
+    overview: "A locally born and bred S.W.A.T. lieutenant is torn between loyalty to the streets and duty to his fellow officers.",
+    episodes: [
+      { season: 1, number: 1, numberAbs: 1, title: "Pilot", ids: { trakt: 900251 }, firstAired: "2017-11-03T02:00:00.000Z" },
+      { season: 1, number: 2, numberAbs: 2, title: "Cry Wolf", ids: { trakt: 900252 }, firstAired: "2017-11-10T02:00:00.000Z" },
+    ],
+  },
+  {
     title: "Baki Hanma", year: 2021, ids: { trakt: 900205, slug: "baki-hanma" }, runtime: 25,
     episodes: [{ season: 1, number: 1, numberAbs: 1, title: "The World's Strongest Senior", ids: { trakt: 900241, imdb: "tt14765720", tmdb: 3087250, tvdb: 8530933 } }],
   },
@@ -198,4 +207,30 @@ export function episodeObject(e: CatalogueEpisode): TraktEpisode & { ids: Record
     title: e.title,
     ids: { trakt: e.ids.trakt, tvdb: e.ids.tvdb ?? null, imdb: e.ids.imdb ?? null, tmdb: e.ids.tmdb ?? null },
   } as TraktEpisode & { ids: Record<string, number | string | null> };
+}
+
+/** A show by its Trakt id, slug or IMDb id, as the /shows/{id} routes take it. */
+export function findShowById(id: string): CatalogueShow | undefined {
+  return SHOWS.find((s) => String(s.ids.trakt) === id || s.ids.slug === id || (s.ids.imdb !== undefined && s.ids.imdb === id));
+}
+
+/**
+ * GET /shows/{id}/seasons: seasons in order with (when `episodes` is asked) their episodes, standard objects or, with
+ * `full`, full ones (`number_abs` null where the show has none), in the shape of Trakt's documented example.
+ */
+export function seasonsObject(show: CatalogueShow, extended: readonly string[]): Record<string, unknown>[] {
+  const numbers = [...new Set(show.episodes.map((e) => e.season))].sort((a, b) => a - b);
+  return numbers.map((number) => {
+    const season: Record<string, unknown> = { number, ids: { trakt: show.ids.trakt * 100 + number, tvdb: null, tmdb: null } };
+    if (!extended.includes("episodes")) return season;
+    season.episodes = show.episodes
+      .filter((e) => e.season === number)
+      .sort((a, b) => a.number - b.number)
+      .map((e) => {
+        const { number_abs: _abs, ...standard } = episodeObject(e);
+        if (!extended.includes("full")) return standard;
+        return { ...standard, number_abs: e.numberAbs ?? null, first_aired: e.firstAired ?? null, runtime: show.runtime, overview: null, rating: 0, votes: 0, comment_count: 0, available_translations: ["en"] };
+      });
+    return season;
+  });
 }

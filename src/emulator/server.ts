@@ -264,6 +264,14 @@ export class EmulatorServer {
       return this.#paginate(ctx, this.state.searchText(query, m[1]!.split(","), years, fields));
     }
 
+    // Shows: OAuth optional.
+    m = /^\/shows\/([^/]+)\/seasons$/.exec(path);
+    if (m) {
+      if (method !== "GET") return { status: 405 };
+      const seasons = this.state.showSeasons(decodeURIComponent(m[1]!), (ctx.query.get("extended") ?? "").split(","));
+      return seasons ? { status: 200, body: seasons } : { status: 404, body: { error: "not_found" } };
+    }
+
     // Everything else needs a user.
     const route = this.#matchAccountRoute(method, path);
     if (route === undefined) return { status: 404, body: { error: "not_found", error_description: `no such method: ${method} ${path}` } };

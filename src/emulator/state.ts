@@ -7,6 +7,8 @@ import {
   MOVIES,
   SHOWS,
   episodeObject,
+  findShowById,
+  seasonsObject,
   findEpisode,
   findEpisodeByTraktId,
   findMovie,
@@ -572,6 +574,14 @@ export class EmulatorState {
       sharing_text: { watching: "I'm watching [item]", watched: "I just watched [item]", rated: "[item] [stars]" },
       limits: { list: { count: 2, item_count: 100 }, watchlist: { item_count: 100 }, favorites: { item_count: 50 }, recommendations: { item_count: 50 } },
     };
+  }
+
+  // ---- shows -------------------------------------------------------------------------------------------------
+
+  /** GET /shows/{id}/seasons; undefined when the catalogue has no such show (404). */
+  showSeasons(id: string, extended: readonly string[]): Record<string, unknown>[] | undefined {
+    const show = findShowById(id);
+    return show ? seasonsObject(show, extended) : undefined;
   }
 
   // ---- search ------------------------------------------------------------------------------------------------

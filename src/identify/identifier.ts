@@ -16,7 +16,7 @@ import { compileOverrides, findOverride, type CompiledOverride } from "./overrid
 import { parseMediaName, type ParsedName } from "./parse/name.js";
 import { MEANINGLESS_TITLE } from "./parse/vocab.js";
 import { pickSearchResult, type PickOptions } from "./search.js";
-import { normalizeTitle } from "./similarity.js";
+import { acronymSpellings, normalizeTitle } from "./similarity.js";
 
 /** The two Trakt calls identification needs. */
 export type SearchApi = Pick<Api, "searchById" | "searchText">;
@@ -45,6 +45,11 @@ function found(items: MediaItem[], source: IdentificationSource, confidence: num
 
 function episodeItems(show: TraktShow, season: number, episodes: number[]): MediaItem[] {
   return episodes.map((number) => ({ type: "episode", show, episode: { season, number } }));
+}
+
+/** Anime numbered from the show's start: Trakt's /scrobble and /checkin take `number_abs` with the show. */
+function absoluteItems(show: TraktShow, numbers: number[]): MediaItem[] {
+  return numbers.map((number_abs) => ({ type: "episode", show, episode: { number_abs } }));
 }
 
 function idsText(ids: ExternalIds): string {
@@ -145,6 +150,9 @@ export class TraktIdentifier implements Identifier {
       }
       let se = seasonEpisodes(h, parsed);
       if (!se && parsed?.absolute && parsed.episodes && o.rule.season !== undefined) se = { season: o.rule.season, episodes: parsed.episodes };
+      if (!se && parsed?.absolute && parsed.episodes) {
+        return found(absoluteItems({ ids: o.ids }, parsed.episodes), "override", 1, `${override.why}, absolute episode ${parsed.episodes.join(",")}`);
+      }
       if (!se) {
         return {
           ok: false,
@@ -248,8 +256,9 @@ export class TraktIdentifier implements Identifier {
         }
       } else if (parsed.type === "episode" || kind === "episode") {
         const se = seasonEpisodes(h, parsed);
-        if (!se) {
-          tried.push(`file name gives ${describeParsed(parsed)}: ${parsed.absolute ? "absolute episode numbers cannot be sent to Trakt without a season: name the file SxxEyy, let Plex/Kodi identify it, or add an override with `season:` if Trakt lists the show as one season" : "no season and episode number"}`);
+        const absolute = !se && parsed.absolute === true && parsed.episodes !== undefined ? parsed.episodes : undefined;
+        if (!se && !absolute) {
+          tried.push(`file name gives ${describeParsed(parsed)}: no season and episode number`);
           return undefined;
         }
         for (const title of searchTitles(parsed)) {
@@ -258,7 +267,9 @@ export class TraktIdentifier implements Identifier {
           const years = parsed.year !== undefined ? [parsed.year, undefined] : [undefined];
           for (const year of years) {
             const show = await this.#search({ type: "show", title, ...(year !== undefined ? { year } : {}) }, tried, signal);
-            if (show) return found(episodeItems(show.media, se.season, se.episodes), "filename-search", show.confidence, `file name: ${show.reason}, S${se.season}E${se.episodes.join("E")}`);
+            // absolute numbers go to Trakt as they are (number_abs); Trakt places them in its seasons
+            if (show && absolute) return found(absoluteItems(show.media, absolute), "filename-search", show.confidence, `file name: ${show.reason}, absolute episode ${absolute.join(",")}`);
+            if (show && se) return found(episodeItems(show.media, se.season, se.episodes), "filename-search", show.confidence, `file name: ${show.reason}, S${se.season}E${se.episodes.join("E")}`);
           }
         }
       }
@@ -340,13 +351,18 @@ function seasonEpisodes(h: CleanHints, parsed: ParsedName | undefined): { season
 }
 
 
-/** The parsed title, then up to two alternatives that look like titles. */
-function searchTitles(parsed: ParsedName): string[] {
+/**
+ * The parsed title, its other acronym spelling ("S.W.A.T." / "SWAT": Trakt knows one of them), then alternatives
+ * that look like titles; three at most. A number is a title only with a year ("300 (2006)", "1917 (2019)").
+ */
+export function searchTitles(parsed: ParsedName): string[] {
   // alternatives must look like titles: not "US", "VHS", "Mike Myers" is allowed (the search result still has to match)
   const alts = parsed.alternatives.filter((a) => /\p{L}{2}/u.test(a) && normalizeTitle(a).length >= 4 && a.length <= 80);
-  return [parsed.title!, ...alts]
-    .filter((t, i, all) => all.indexOf(t) === i && !MEANINGLESS_TITLE.test(normalizeTitle(t)))
-    .slice(0, 3);
+  const names = (title: string): boolean => {
+    const n = normalizeTitle(title);
+    return !MEANINGLESS_TITLE.test(n) || (/^\d+$/.test(n) && parsed.year !== undefined);
+  };
+  return [parsed.title!, ...acronymSpellings(parsed.title!), ...alts].filter((t, i, all) => all.indexOf(t) === i && names(t)).slice(0, 3);
 }
 
 export function describeParsed(parsed: ParsedName | undefined): string {

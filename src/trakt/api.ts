@@ -1,4 +1,4 @@
-import type { CheckinBody, DeviceCode, HistoryAddResult, HistoryBody, HistoryEntry, IdType, ScrobbleAction, ScrobbleBody, ScrobbleResponse, SearchResult, SearchType } from "./types.js";
+import type { CheckinBody, DeviceCode, HistoryAddResult, HistoryBody, HistoryEntry, IdType, ScrobbleAction, ScrobbleBody, ScrobbleResponse, SearchResult, SearchType, ShowSeason } from "./types.js";
 import type { TokenSet } from "../core/tokens.js";
 
 /**
@@ -64,6 +64,10 @@ export interface TraktApi {
   // Search (GET; a token is sent when `account` is given, moving the call to the user's rate bucket)
   searchById(idType: IdType, id: string, type?: SearchType, signal?: AbortSignal): Promise<SearchResult[]>;
   searchText(types: SearchType[], query: string, options?: { years?: number | string; fields?: string[]; signal?: AbortSignal }): Promise<SearchResult[]>;
+
+  // Shows: every season with its episodes, full episode objects (`number_abs` among them). One call per show;
+  // used to turn an absolute episode number into a season and number for /sync/history.
+  showSeasons(id: string | number, signal?: AbortSignal): Promise<ShowSeason[]>;
 
   // Sync
   addHistory(account: string, body: HistoryBody, signal?: AbortSignal): Promise<HistoryAddResult>;

@@ -17,11 +17,12 @@ import {
   playbackSchema,
   scrobbleResponseSchema,
   searchResultsSchema,
+  showSeasonsSchema,
   tokenSetSchema,
   userSettingsSchema,
 } from "./parse.js";
 import { DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryPolicy, type Sleep } from "./retry.js";
-import type { CheckinBody, DeviceCode, HistoryAddResult, HistoryBody, HistoryEntry, IdType, ScrobbleAction, ScrobbleBody, ScrobbleResponse, SearchResult, SearchType } from "./types.js";
+import type { CheckinBody, DeviceCode, HistoryAddResult, HistoryBody, HistoryEntry, IdType, ScrobbleAction, ScrobbleBody, ScrobbleResponse, SearchResult, SearchType, ShowSeason } from "./types.js";
 import type { TokenSet } from "../core/tokens.js";
 import { WriteScheduler } from "./write-scheduler.js";
 import { registerSecret, silentLogger, type Logger } from "../util/log.js";
@@ -228,6 +229,13 @@ export class TraktClient implements TraktApi {
       signal: options.signal,
     });
     return parseBody(searchResultsSchema, res.body, "GET /search");
+  }
+
+  // ---- Shows -------------------------------------------------------------------------------------------------
+
+  async showSeasons(id: string | number, signal?: AbortSignal): Promise<ShowSeason[]> {
+    const res = await this.#call({ method: "GET", path: `/shows/${encodeURIComponent(String(id))}/seasons`, query: { extended: "full,episodes" }, signal });
+    return parseBody(showSeasonsSchema, res.body, "GET /shows/{id}/seasons");
   }
 
   // ---- Sync --------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { DevicePollStatus, Page, PlaybackProgressItem, UserSettings } from "./api.js";
 import { TraktError } from "./errors.js";
-import type { DeviceCode, HistoryAddResult, HistoryEntry, ScrobbleResponse, SearchResult } from "./types.js";
+import type { DeviceCode, HistoryAddResult, HistoryEntry, ScrobbleResponse, SearchResult, ShowSeason } from "./types.js";
 import type { TraktEpisode, TraktIds, TraktMovie, TraktShow } from "../core/media.js";
 import type { TokenSet } from "../core/tokens.js";
 
@@ -95,6 +95,13 @@ export const searchResultsSchema = z.array(
       if (r.episode) out.episode = r.episode;
       return out;
     }),
+);
+
+/** GET /shows/{id}/seasons?extended=…episodes: seasons with their episodes (standard or full episode objects). */
+export const showSeasonsSchema = z.array(
+  z
+    .looseObject({ number: z.number().int().nonnegative(), episodes: z.array(z.looseObject({}).pipe(episodeSchema)).default([]) })
+    .transform((season): ShowSeason => ({ number: season.number, episodes: season.episodes })),
 );
 
 const historyItemSchema = z.looseObject({ ids: idsSchema, title: optionalString, year: optionalInt, watched_at: optionalString });

@@ -97,3 +97,9 @@ export interface SearchResult {
   show?: TraktShow;
   episode?: TraktEpisode;
 }
+
+/** One season of a show with its episodes (GET /shows/{id}/seasons?extended=full,episodes). */
+export interface ShowSeason {
+  number: number;
+  episodes: TraktEpisode[];
+}

@@ -44,6 +44,7 @@ const CALLS: { name: string; valid: string; call: (c: TraktClient) => Promise<un
   { name: "get history", valid: traktFixture("sync.history.get.episodes.response-200.json"), call: (c) => c.getHistory("a", { type: "episodes", page: 1, limit: 10 }) },
   { name: "search by id", valid: traktFixture("search.id-lookup.response-200.json"), call: (c) => c.searchById("imdb", "tt0111161", "movie") },
   { name: "search text", valid: traktFixture("search.text-query.response-200.json"), call: (c) => c.searchText(["movie", "show"], "tron: legacy", { years: 2010 }) },
+  { name: "show seasons", valid: traktFixture("shows.seasons.extended-episodes.response-200.json"), call: (c) => c.showSeasons("game-of-thrones") },
   { name: "refresh token", valid: traktFixture("oauth.token.refresh.response-200.json"), call: (c) => c.refreshToken("refresh-token-value") },
   { name: "device code", valid: traktFixture("oauth.device.code.response-200.json"), call: (c) => c.deviceCode() },
   { name: "device poll", valid: traktFixture("oauth.device.token.response-200.json"), call: (c) => c.pollDeviceToken("device-code-value") },

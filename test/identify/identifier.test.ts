@@ -51,12 +51,13 @@ describe("search-based identification", () => {
     ]);
   });
 
-  it("absolute anime numbering is recognised but not guessed into a season", async () => {
+  it("absolute anime numbering is sent as the absolute number of the found show, never guessed into a season", async () => {
     const a = api();
     const r = await identifier(a).identify({ mediaTitle: "[Erai-raws] One Piece - 1071 [1080p][Multiple Subtitle].mkv" });
-    expect(r).toMatchObject({ ok: false, retryable: false });
-    expect(!r.ok && r.reason).toContain("absolute episode 1071");
-    expect(a.calls).toEqual([]);
+    expect(a.calls).toEqual(["GET /search/show?query=One Piece"]);
+    expect(r).toMatchObject({ ok: true, source: "filename-search", items: [{ type: "episode", show: { ids: { trakt: 37696 } }, episode: { number_abs: 1071 } }] });
+    expect(r.ok && r.items[0]).not.toHaveProperty("episode.season");
+    expect(r.ok && r.reason).toContain("absolute episode 1071");
   });
 
   it("an alternative title from the name is tried when the first finds nothing", async () => {
@@ -149,6 +150,13 @@ describe("absolute numbering with an override", () => {
     const id = identifier(a, { overrides: [{ title: "Some Anime", to: { type: "show", trakt: 5555 }, season: 1 }] });
     const r = await id.identify({ mediaTitle: "[Group] Some Anime - 12 [1080p].mkv" });
     expect(r).toMatchObject({ ok: true, source: "override", items: [{ type: "episode", show: { ids: { trakt: 5555 } }, episode: { season: 1, number: 12 } }] });
+    expect(a.calls).toEqual([]);
+  });
+  it("an override without `season` sends the absolute number with the show's ids", async () => {
+    const a = api();
+    const id = identifier(a, { overrides: [{ title: "Some Anime", to: { type: "show", trakt: 5555 } }] });
+    const r = await id.identify({ mediaTitle: "[Group] Some Anime - 12 [1080p].mkv" });
+    expect(r).toMatchObject({ ok: true, source: "override", items: [{ type: "episode", show: { ids: { trakt: 5555 } }, episode: { number_abs: 12 } }] });
     expect(a.calls).toEqual([]);
   });
 });

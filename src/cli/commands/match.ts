@@ -50,7 +50,12 @@ function describeItem(item: MediaItem): string {
       .join(" ");
   if (item.type === "movie") return `movie ${item.movie.title ? `"${item.movie.title}"${item.movie.year ? ` (${item.movie.year})` : ""} ` : ""}[${ids(item.movie)}]`;
   const e = item.episode;
-  const se = e.season !== undefined && e.number !== undefined ? `S${String(e.season).padStart(2, "0")}E${String(e.number).padStart(2, "0")}` : "episode";
+  const se =
+    e.season !== undefined && e.number !== undefined
+      ? `S${String(e.season).padStart(2, "0")}E${String(e.number).padStart(2, "0")}`
+      : e.number_abs !== undefined
+        ? `absolute episode ${e.number_abs}`
+        : "episode";
   const show = item.show ? ` of ${item.show.title ? `"${item.show.title}" ` : ""}[${ids(item.show)}]` : "";
   const own = e.ids && Object.keys(e.ids).length > 0 ? ` [episode ${ids(e)}]` : "";
   return `${se}${show}${own}`;

@@ -32,6 +32,12 @@ function looksObfuscated(name: string): boolean {
   return /(?:^|[ ._-])(?:p\d{3,4}|\d{2}E\d{2}S)(?:[ ._-]|$)/.test(bare);
 }
 
+/** A title that names nothing ("movie", a hash, a bare number); a number with a year is a title ("300 (2006)"). */
+function meaningless(p: SegmentParse): boolean {
+  const title = normalizeTitle(p.title ?? "");
+  return MEANINGLESS_TITLE.test(title) && !(p.year !== undefined && /^\d+$/.test(title));
+}
+
 function isSeasonFolder(p: SegmentParse): boolean {
   return p.title === undefined && p.seasons.length > 0 && p.episodes.length === 0;
 }
@@ -54,7 +60,8 @@ function trimWithLibrary(segment: string, title: string): string {
 }
 
 export function parseMediaName(input: string): ParsedName {
-  const parts = input.split(/[\\/]+/).map((p) => p.trim()).filter((p) => p.length > 0);
+  // " / " between spaces separates names of one thing ("Черное зеркало / Black Mirror"), not folders
+  const parts = input.split(/(?<! )[\\/]+|[\\/]+(?! )/).map((p) => p.trim()).filter((p) => p.length > 0);
   const fileName = (parts.pop() ?? "").replace(EXTENSION, "");
   const base = parseSegment(fileName);
   if (base.title !== undefined) base.title = trimWithLibrary(fileName, base.title);
@@ -91,7 +98,9 @@ export function parseMediaName(input: string): ParsedName {
     titleFrom = "folder";
   } else if (
     folder?.title !== undefined &&
-    (base.title === undefined || looksObfuscated(fileName) || MEANINGLESS_TITLE.test(normalizeTitle(base.title)) || (sameTitle && folder.year !== undefined && !folder.releaseLike))
+    (base.title === undefined ||
+      // "Show/03 - Episode Title.mkv": after a leading episode number comes the episode's title
+      (base.leadingNumber === true && !folder.releaseLike) || looksObfuscated(fileName) || meaningless(base) || (sameTitle && folder.year !== undefined && !folder.releaseLike))
   ) {
     // the file says nothing ("E13 - Name.mkv", "movie.mkv", a hash), or repeats a "Title (Year)" folder: the
     // folder's spelling is the one a person wrote
@@ -120,6 +129,23 @@ export function parseMediaName(input: string): ParsedName {
       ...(folder.year !== undefined ? { year: folder.year } : {}),
     };
     titleFrom = "folder";
+  }
+  // a file named by its number alone inside a show's or a season's folder: "Season 2/02.avi", "Show/02 - Name.avi",
+  // "Season 2/7 - 12 Angry Men.avi" (the leading number is the episode, whatever the name holds after it)
+  const numbered = /^(\d{1,3})(?:\s*-\s*|\.\s*|\s+|$)(?=\D|$)/.exec(fileName);
+  const inSeasonFolder = seasonFolder !== undefined && folders[0] === seasonFolder;
+  const inShowFolder = named !== undefined && folders[0] === named && titleFrom === "folder";
+  if (numbered && base.year === undefined && !sameTitle && (inSeasonFolder || inShowFolder)) {
+    const { title: _episodeTitle, ...rest } = result;
+    result = { ...rest, episodes: [Number(numbered[1])], episodic: true, absolute: false, ...(folder?.title !== undefined ? { title: folder.title } : {}) };
+    if (result.year === undefined && folder?.year !== undefined) result.year = folder.year;
+    titleFrom = folder?.title !== undefined ? "folder" : undefined;
+    if (seasonFolder) result.seasons = seasonFolder.parsed.seasons;
+  }
+  // "Season 21/One Piece 1001": a number that does not start with the folder's season is an absolute number
+  const folderSeason = seasonFolder?.parsed.seasons[0];
+  if (base.split !== undefined && folderSeason !== undefined && Math.floor(base.split / 100) !== folderSeason && result.seasons[0] !== folderSeason) {
+    result = { ...result, seasons: [], episodes: [base.split], absolute: true };
   }
   if (result.seasons.length === 0 && result.episodes.length > 0 && !result.absolute && seasonFolder) {
     result = { ...result, seasons: seasonFolder.parsed.seasons };

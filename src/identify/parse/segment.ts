@@ -15,6 +15,8 @@ interface Marker {
   episodes?: number[];
   year?: number;
   absolute?: boolean;
+  /** A bare number read as season and episode ("312" = S03E12): the number as written. */
+  split?: number;
 }
 
 export interface SegmentParse {
@@ -33,9 +35,21 @@ export interface SegmentParse {
   releaseLike: boolean;
   /** A dated episode (Show.2010.11.23). */
   dated: boolean;
+  /** The bare number read as season and episode ("312" → S03E12), as written. */
+  split?: number;
+  /** The name starts with the episode number ("03 - Title"): what follows is the episode's title, not the show's. */
+  leadingNumber?: boolean;
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
+
+/** Words for "season" (the number follows, or comes first: "Season 2", "2nd Season", "Сезон 4", "3.sezon"). */
+const SEASON_WORDS =
+  "seasons?|saison|temporadas?|stagione|staffel|seizoen|sezon|sezona|sezonul|s[äæ]song|s[æa]son|sesong|kausi|сезон";
+
+const ORDINAL_WORDS: Record<string, number> = {
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+};
 const maxYear = new Date().getUTCFullYear() + 1;
 
 function range(from: number, to: number): number[] {
@@ -98,17 +112,27 @@ function readEpisodeTail(s: string, from: number, first: number): { episodes: nu
   return { episodes, end: pos };
 }
 
-function readSeasonTail(s: string, from: number, first: number): { seasons: number[]; end: number } {
+/**
+ * Reads more seasons after a season marker: "S01-S04", "Season 1, 2 & 3", "Seasons 1 2 3". What is not a season
+ * stops it: "Season 3 - 11" and "S2-07" are an episode of the season, "S01.07" too.
+ */
+function readSeasonTail(s: string, from: number, first: number, firstWidth: number, kind: "letter" | "word"): { seasons: number[]; end: number } {
   const seasons = [first];
   let pos = from;
-  const tail = /^\s*(-|to|&|,|and|\.|\+)\s*(?:S|season\s?)?(\d{1,2})(?![\p{L}\p{N}])/iu;
+  const tail = /^(\s*(?:-|to|&|,|and|\.|\+)\s*|\s+)(S|season\s?)?(\d{1,2})(?![\p{L}\p{N}])/iu;
   for (;;) {
     const m = tail.exec(s.slice(pos));
     if (!m) break;
-    const n = Number(m[2]);
+    const sep = m[1]!.trim().toLowerCase();
+    const n = Number(m[3]);
     const last = seasons[seasons.length - 1] ?? n;
     if (n <= last) break; // lists and ranges go up: "S03.1.1TB" is not seasons 3, 1, 1
-    if ((m[1] === "-" || m[1]?.toLowerCase() === "to") && n > last) seasons.push(...range(last + 1, n));
+    if (m[2] === undefined) {
+      if (sep === "-" && /\s-\s/.test(m[1]!) && m[3]!.length >= 2) break; // "Season 3 - 11": episode 11 ("Season 1 - 4": seasons)
+      if (sep === "" && (kind === "letter" || n !== last + 1)) break; // "Season 1 2 3" counts up one by one
+      if (kind === "letter" && (sep === "." || (sep === "-" && m[3]!.length !== firstWidth))) break; // "S01.07", "S2-07"
+    }
+    if ((sep === "-" || sep === "to") && n > last) seasons.push(...range(last + 1, n));
     else seasons.push(n);
     pos += m[0].length;
   }
@@ -117,12 +141,14 @@ function readSeasonTail(s: string, from: number, first: number): { seasons: numb
 
 function findEpisodeMarkers(s: string, markers: Markers): void {
   // S01E02, S01 E02, S01.E02, S01EP02 (+ lists and ranges)
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,4})[ ._-]?x?EP?[ ._-]?(\d{1,4})(?![0-9])/giu)) {
-    const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
-    markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
+  // S01E02, S01 E02, S01.E02, S01EP02, S01x02, T01E02 / T01xE02 (Temporada), 01E02 (+ lists and ranges)
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(?:S(\d{1,4})(?:[ ._-]?x?EP?[ ._-]?|x)|T(\d{1,2})x?E|(\d{1,2})E(?=\d{2,3}(?![\p{L}\p{N}])))(\d{1,4})(?![0-9])/giu)) {
+    const season = Number(m[1] ?? m[2] ?? m[3]);
+    const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[4]));
+    markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [season], episodes: tail.episodes });
   }
-  // 2x05, 1x02.1x03, 2016x03 — but not 1280x720
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,4})x(\d{1,3})(?![0-9])/giu)) {
+  // 2x05, 1x02.1x03, 2016x03 — but not 1280x720, nor audio channels "5.1x2"
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}]|(?<!\p{N})\d\.)(\d{1,4})x(\d{1,3})(?![0-9])/giu)) {
     if (m[1]!.length >= 3 && m[2]!.length >= 3) continue;
     const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
     markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
@@ -131,26 +157,44 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,2})xall(?![\p{L}\p{N}])/giu)) {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [Number(m[1])] });
   }
+  // "2nd Season", "3ª Temporada", "5-й сезон", "Second Season": the number before the word
+  // (a plain number only when no number follows: in "Show 00 Season 2" the season is 2)
+  const ordinal = new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)|(\\d{1,2})|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
+    "giu",
+  );
+  for (const m of s.matchAll(ordinal)) {
+    // "Show 00 Season 2": English, French and German put the season's number after the word
+    if (m[2] !== undefined && /(?:season|saison|staffel)s?$/i.test(m[0]) && /^[ ._:№-]*\d{1,2}(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
+    const season = m[3] !== undefined ? ORDINAL_WORDS[m[3].toLowerCase()]! : Number(m[1] ?? m[2]);
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [season] });
+  }
   // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
   const words = Object.keys(NUMBER_WORDS).join("|");
   const seasonWord = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:seasons?|saison|temporada|tem|stagione|staffel|seizoen|sezon|s[äæ]song|s[æa]son|sesong|series)[ ._-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
+    `(?<![\\p{L}\\p{N}])(?:${SEASON_WORDS}|tem|temp|series)[ ._:№-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
     "giu",
   );
   for (const m of s.matchAll(seasonWord)) {
     const token = m[1]!.toLowerCase();
     const first = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
     if (first === undefined) continue;
-    const tail = readSeasonTail(s, m.index + m[0].length, first);
+    const tail = readSeasonTail(s, m.index + m[0].length, first, m[1]!.length, "word");
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
   }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])S(\d{1,2})(?=$|[^\p{L}\p{N}]|D\d|extras?\b)/giu)) {
-    const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]));
+    // "DD5.1-S56", "[E-AC3-S78]" at the end of the name or of a bracket: a release group's name, not a season
+    if (/[\p{L}\p{N}]-$/u.test(s.slice(0, m.index)) && /^\s*(?:[\])]|$)/.test(s.slice(m.index + m[0].length))) continue;
+    const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]), m[1]!.length, "letter");
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
+  }
+  // "- 6.01 -", "[5.01]", "Episode 1.22": season.episode (not "5.1" audio, not "Title 1.11")
+  for (const m of s.matchAll(/(?<=(?:\s-\s|\[|episode\s))(\d{1,2})\.(\d{2,3})(?![\p{N}.])/giu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "se", seasons: [Number(m[1])], episodes: [Number(m[2])] });
   }
   // E13, Ep. 02, Ep 6, Episode 5, Cap.105 (Spanish: season*100+episode), Cap.112_114
   for (const m of s.matchAll(
-    /(?<![\p{L}\p{N}])(E|EP\.?|Episode|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Chapter|Folge)[ ._-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
+    /(?<![\p{L}\p{N}])(E|EP\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
   )) {
     let n = Number(m[2]);
     let seasons: number[] | undefined;
@@ -172,6 +216,13 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
       end = tail.end;
     }
     markers.add({ start: m.index, end, kind: "episode", episodes, ...(seasons ? { seasons } : {}) });
+  }
+  // Japanese and Chinese: 第2期 / 第3季 (season), 第01話 / 01話 / 第01集 (episode)
+  for (const m of s.matchAll(/第\s*(\d{1,2})\s*[期季]/gu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [Number(m[1])] });
+  }
+  for (const m of s.matchAll(/(?:第\s*)?(\d{1,4})\s*[話话集]/gu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [Number(m[1])] });
   }
   // 14.of.21, 14 of 21, 1of4
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
@@ -196,8 +247,17 @@ function findDates(s: string, markers: Markers): void {
 }
 
 function findYears(s: string, markers: Markers): void {
+  // a run of years, "1993-2004", "(1988 - 89)": the show's first year
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|[-.]\d)/gu)) {
+    const from = Number(m[1]);
+    const to = m[2]!.length === 2 ? Math.floor(from / 100) * 100 + Number(m[2]) : Number(m[2]);
+    if (isYear(m[1]!) && to > from && to - from < 100) markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: from });
+  }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{4})(?![\p{L}\p{N}])/gu)) {
-    if (!isYear(m[1]!) || /bt[.]?$/i.test(s.slice(0, m.index))) continue;
+    if (/bt[.]?$/i.test(s.slice(0, m.index))) continue;
+    // before 1900 ("The Kiss (1896)") only where nothing else can be meant: in brackets, or last before the technical part
+    const early = /^18[7-9]\d$/.test(m[1]!) && (/[[(]\s*$/.test(s.slice(0, m.index)) || /^(?:\s*[\])]|[ ._-]*$|[ ._-]+\d{3,4}[pi](?![\p{L}\p{N}]))/u.test(s.slice(m.index + 4)));
+    if (!isYear(m[1]!) && !(early && !markers.list.some((e) => (e.kind === "se" || e.kind === "episode") && e.start < m.index))) continue;
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: Number(m[1]) });
   }
 }
@@ -239,114 +299,258 @@ function findJunk(s: string, markers: Markers): Token[] {
     const lower = all[i]!.text.toLowerCase();
     if (junk[i + 1] || weak(i + 1) || (LANGUAGE_WORDS.has(lower) && isYear(all[i + 1]!.text))) junk[i] = true;
   }
+  // "Some Title 3D Paradise": 3D with more title after it is the title's (not "Title.3D.1080p", "Title.3D.2010")
+  all.forEach((token, i) => {
+    const next = all[i + 1];
+    if (junk[i] && token.text.toLowerCase() === "3d" && next && !junk[i + 1] && /^\p{L}/u.test(next.text)) junk[i] = false;
+  });
   all.forEach((token, i) => {
     if (token.start > 0 && junk[i]) markers.add({ start: token.start, end: token.end, kind: "junk" });
   });
   return all;
 }
 
-/** Bare episode numbers: "Show 13", "One_Piece_679_", "Duckman - 101 (01)", "the.simpsons.2401", "493-498.&.500-507". */
+const RESOLUTION_NUMBER = /^(?:480|576|720|1080|2160)$/;
+
+interface BareCandidate {
+  token: Token;
+  index: number;
+  /** After " - ": "Show - 05". */
+  afterDash: boolean;
+  /** Nothing title-like follows: the end, a bracket, " - ", or technical words. */
+  boundaryAfter: boolean;
+}
+
+/**
+ * Bare episode numbers: "Show 13", "One_Piece_679_", "Duckman - 101 (01)", "the.simpsons.2401", "493-498.&.500-507",
+ * "4-12 - Title" (season 4, episode 12). Of several numbers, one after " - " that ends the name part wins ("Mob
+ * Psycho 100 - 09", "Show - 100 Years - 05"); after a season marker, numbers before it are the title's ("Show 00 S2 -
+ * 01"); a number followed by more title and then a year is the title's ("4.20.Title.2018").
+ */
 function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boolean): { leadingEnd?: number } {
   if (markers.has("se", "episode")) return {};
+  const seasonMarker = markers.list.find((m) => m.kind === "season");
+  const absoluteAllowed = seasonMarker === undefined;
   const firstJunk = Math.min(...markers.list.filter((m) => m.kind === "junk" || m.kind === "bonus" || m.kind === "date").map((m) => m.start), s.length);
-  const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/u.exec(s);
-  if (leading && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
+  // "4-12 - Title", "2-06. Title": season and episode
+  const seasonEpisode = /^(\d)-(\d{2})(?=\s*-\s+|\.\s+|\s+\S|$)/.exec(s);
+  if (seasonEpisode && !seasonMarker) {
+    markers.list.push({ start: 0, end: seasonEpisode[0].length, kind: "bare", seasons: [Number(seasonEpisode[1])], episodes: [Number(seasonEpisode[2])] });
+    const rest = /^\s*-?\s*\.?\s*/.exec(s.slice(seasonEpisode[0].length))![0].length;
+    return { leadingEnd: seasonEpisode[0].length + rest };
+  }
+  const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/iu.exec(s);
+  if (leading && !seasonMarker && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
     const rest = s.slice(leading[0].length);
-    const followedByYear = /^(?:19|20)\d\d(?![0-9])/.test(rest);
-    if (!followedByYear && rest.trim() !== "") {
+    // "300 (2006)", "300 - 2 (2006)": a number at the start of a name with a year is the title
+    const withYear = markers.list.some((m) => m.kind === "year" && m.start >= leading[0].length);
+    if (!withYear && rest.trim() !== "") {
       const from = Number(leading[1]);
       const episodes = leading[2] ? range(from, Number(leading[2])) : [from];
       markers.list.push({ start: 0, end: leading[0].length, kind: "bare", episodes, absolute: anime });
       return { leadingEnd: leading[0].length };
     }
   }
+  const years = markers.list.filter((m) => m.kind === "year");
+  const candidates: BareCandidate[] = [];
   for (let i = 0; i < all.length; i++) {
     const token = all[i]!;
-    if (token.start === 0 || token.start >= firstJunk) continue;
-    const m = /^(\d{2,4})(?:v\d)?$/.exec(token.text);
+    if (token.start === 0) continue;
+    if (seasonMarker && token.start < seasonMarker.end) continue;
+    const m = /^(\d{2,4})(?:v\d)?$/i.exec(token.text);
     if (!m || markers.overlaps(token.start, token.end)) continue;
     const next = all[i + 1];
-    const afterDash = /[ ._]-[ ._]*$/.test(s.slice(0, token.start));
+    const before = s.slice(0, token.start);
+    const after = s.slice(token.end);
+    const afterDash = /[ ._]-[ ._]*$/.test(before);
+    const boundaryAfter = /^\s*(?:$|[[(]|-\s|[ ._-]*$)/.test(after) || (next !== undefined && isJunk(next, s));
+    // after the technical part only "[Group] Show (DVD) - 05 [x264]" (anime numbering) still counts
+    if (token.start >= firstJunk && !(afterDash && boundaryAfter && !RESOLUTION_NUMBER.test(m[1]!))) continue;
     const adjacent = next !== undefined && /^[ ._([-]*$/.test(s.slice(token.end, next.start));
     // "Apollo 13 (1995)": a number before the year is the title's; so is the first of two numbers ("the.100.109")
     if (adjacent && !afterDash && isYear(next.text)) continue;
-    if (!afterDash && next && /^[ ._]+$/.test(s.slice(token.end, next.start)) && /^\d{2,4}(?:v\d)?$/.test(next.text) && !isYear(next.text) && next.start < firstJunk) continue;
-    // "320 Kbps", "24 fps": a quantity, not an episode
+    if (!afterDash && next && /^[ ._]+$/.test(s.slice(token.end, next.start)) && /^\d{2,4}(?:v\d)?$/i.test(next.text) && !isYear(next.text) && next.start < firstJunk && !RESOLUTION_NUMBER.test(next.text)) continue;
+    // "320 Kbps", "24 fps": a quantity, not an episode; "1080" beside technical words is the resolution
     if (next && /^(?:kbps|mbps|fps|bit|bits|ch|gb|mb|min)$/i.test(next.text)) continue;
-    const digits = m[1]!;
-    let end = token.end;
-    let episodes: number[];
-    let seasons: number[] | undefined;
-    const absolute = anime || (digits.length === 3 && /^-\d{3}(?!\d)/.test(s.slice(token.end)));
-    const rangeFollows = /^-\d{3}(?!\d)/.test(s.slice(token.end));
-    if (anime || digits.length === 2 || (digits.length === 3 && (digits.startsWith("0") || rangeFollows))) {
-      episodes = [Number(digits)];
-    } else {
-      const n = Number(digits);
-      const season = Math.floor(n / 100);
-      if (digits.length === 4 && (season > 30 || n % 100 > 40)) continue;
-      seasons = [season];
-      episodes = [n % 100];
-    }
-    if (episodes.length === 1 && !seasons) {
-      // ranges and lists: "13-16", "493-498.&.500-507"
-      const tail = /^(?:-(\d{2,4})|[ ._]*&[ ._]*(\d{2,4})(?:-(\d{2,4}))?)/;
-      for (;;) {
-        const t = tail.exec(s.slice(end));
-        if (!t) break;
-        const last = episodes[episodes.length - 1]!;
-        if (t[1]) episodes.push(...range(last + 1, Number(t[1])));
-        else if (t[3]) episodes.push(...range(Number(t[2]), Number(t[3])));
-        else episodes.push(Number(t[2]));
-        end += t[0].length;
-      }
-    }
-    markers.add({ start: token.start, end, kind: "bare", episodes, absolute, ...(seasons ? { seasons } : {}) });
-    break;
+    if (RESOLUTION_NUMBER.test(m[1]!) && !afterDash && ((next !== undefined && isJunk(next, s)) || /(?:BD|\[)[ ._-]*$/i.test(before))) continue;
+    // "Title 1.11", "Title 3.33": a version number
+    if (/(?<![\d.])\d\.$/.test(before)) continue;
+    // "4.20.Some.Title.2018": more title, then the year: the number is the title's
+    const inBrackets = (before.match(/[([]/g)?.length ?? 0) > (before.match(/[)\]]/g)?.length ?? 0);
+    if (!afterDash && !inBrackets && years.some((y) => y.start > token.end && /\p{L}/u.test(s.slice(token.end, y.start)) && !/\s-\s/.test(s.slice(token.end, y.start)))) continue;
+    candidates.push({ token, index: i, afterDash, boundaryAfter });
   }
+  const chosen = candidates.find((c) => c.afterDash && c.boundaryAfter) ?? candidates[0];
+  if (!chosen) return {};
+  const { token } = chosen;
+  const digits = /^\d+/.exec(token.text)![0];
+  let end = token.end;
+  let episodes: number[];
+  let seasons: number[] | undefined;
+  const rangeFollows = /^-\d{3}(?!\d)/.test(s.slice(token.end));
+  const absolute = absoluteAllowed && (anime || (digits.length === 3 && rangeFollows));
+  if (anime || seasonMarker || digits.length === 2 || (digits.length === 3 && (digits.startsWith("0") || rangeFollows))) {
+    episodes = [Number(digits)];
+  } else {
+    const n = Number(digits);
+    const season = Math.floor(n / 100);
+    if (digits.length === 4 && (season > 30 || n % 100 > 40)) return {};
+    seasons = [season];
+    episodes = [n % 100];
+  }
+  if (episodes.length === 1 && !seasons) {
+    // ranges and lists: "13-16", "493-498.&.500-507"
+    // "01 ~ 12" and, at the end of the name part, "01 - 12" are ranges too
+    const tail = /^(?:(?:-|\s*~\s*|\s+-\s+(?=\d{2,4}(?:v\d)?\s*(?:$|[[(])))(\d{2,4})(?:v\d)?|[ ._]*[&+][ ._]*(\d{2,4})(?:-(\d{2,4}))?)/i;
+    for (;;) {
+      const t = tail.exec(s.slice(end));
+      if (!t) break;
+      const last = episodes[episodes.length - 1]!;
+      if (t[1] && Number(t[1]) <= last) break;
+      if (t[1]) episodes.push(...range(last + 1, Number(t[1])));
+      else if (t[3]) episodes.push(...range(Number(t[2]), Number(t[3])));
+      else episodes.push(Number(t[2]));
+      end += t[0].length;
+    }
+  }
+  markers.add({ start: token.start, end, kind: "bare", episodes, absolute, ...(seasons ? { seasons, split: Number(digits) } : {}) });
   return {};
 }
+
+/** Stands in for the dots of an acronym while the other dots become spaces. */
+const ACRONYM_DOT = "\u2024";
+/** Stand in for brackets that belong to the title while the others are set aside. */
+const OPEN_KEPT = "\u2045";
+const CLOSE_KEPT = "\u2046";
 
 const ARTICLE_SUFFIX = /^(.*?),\s*(the|a|an|le|la|les|der|die|das|el)$/i;
 
 /** Turns raw title text into a title: separators to spaces, brackets and "- subtitle" parts set aside. */
-export function cleanTitle(raw: string): { title?: string; alternatives: string[] } {
+export interface CleanTitle {
+  /** The first part of the name: "Show" in "Show - Subtitle". */
+  title?: string;
+  /** The whole name when it has parts ("Show - Subtitle"), else undefined. */
+  whole?: string;
+  alternatives: string[];
+}
+
+const LATIN = /\p{Script=Latin}/u;
+const OTHER_SCRIPT = /(?!\p{Script=Latin})\p{L}/u;
+
+/** "Skins Season", "The Sopranos: The Complete Series": words that describe the release, not the title. */
+const RELEASE_TAIL = /(?:[\s:,-]+(?:the\s+)?(?:complete|full|all)(?:\s+(?:series|seasons?|collection))?|\s+(?:all\s+)?seasons?)$/i;
+
+function tidy(part: string): string {
+  let title = part.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
+  title = title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, "").trim();
+  const article = ARTICLE_SUFFIX.exec(title);
+  if (article) title = `${article[2]} ${article[1]}`;
+  return title;
+}
+
+/**
+ * Turns raw title text into a title: separators to spaces, brackets and "- subtitle" parts set aside. Of several
+ * names of one thing ("Черное зеркало / Black Mirror", "超能警探.Memorist") the one in Latin script is the title:
+ * that is the one Trakt's search knows best; the others are kept as alternatives.
+ */
+export function cleanTitle(raw: string): CleanTitle {
   const alternatives: string[] = [];
   let text = raw;
-  // dots and underscores are separators, except inside acronyms (S.H.I.E.L.D.) and numbers (2.0)
-  text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?)(?![\p{L}])/gu, (a: string) => a.replace(/\./g, "") + " ");
-  text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ");
+  // dots and underscores are separators, except inside acronyms (S.W.A.T., kept as written: that is how Trakt
+  // knows them) and numbers (2.0)
+  text = text.replace(/(?<![\p{L}\p{N}])((?:\p{Lu}\.){2,}\p{Lu}?|\p{Lu}\.\p{Lu})(?![\p{L}])/gu, (a: string) => `${a.replace(/\./g, ACRONYM_DOT)} `);
+  text = text.replace(/(?<!\d)\.|\.(?!\d)|_/g, " ").replaceAll(ACRONYM_DOT, ".");
   text = text.replace(/[\s]+/g, " ");
-  for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) alternatives.push(m[1]!.trim());
+  // brackets glued to a word belong to the title: "(T)error", "Mezzo(DSA)"; so do brackets with more title after
+  // them: "You Are (Not) Alone", "Show (REVERSE) - Subtitle"
+  text = text.replace(/(?<=[\p{L}\p{N}])[[(][^\])\s]+[\])]|[[(][^\])\s]+[\])](?=[\p{L}\p{N}])|[[(][^\])[(]+[\])](?=\s+\p{L})/gu, (b: string) =>
+    b.replace(/[[(]/, OPEN_KEPT).replace(/[\])]$/, CLOSE_KEPT),
+  );
+  const bracketed: string[] = [];
+  for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) bracketed.push(m[1]!.trim());
   text = text.replace(/[[(][^\])]*[\])]/g, " ");
-  text = text.replace(/[[(].*$/, " ");
-  const parts = text.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
-  let title = parts[0];
-  // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
-  if (parts.length > 1) alternatives.unshift(parts.join(" - "));
-  alternatives.push(...parts.slice(1));
-  if (title !== undefined) {
-    title = title.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
-    title = title.replace(/\s+(?:ep|episode)\.?$/i, "");
-    const article = ARTICLE_SUFFIX.exec(title);
-    if (article) title = `${article[2]} ${article[1]}`;
+  text = text.replace(/[[(].*$/, " ").replaceAll(OPEN_KEPT, "(").replaceAll(CLOSE_KEPT, ")");
+  // names of one thing, "A / B": the first in Latin script leads
+  const names = text.split(/\s+\/\s+|\s+\/$|^\/\s+/).map((n) => n.trim()).filter((n) => ALNUM.test(n));
+  const lead = names.find((n) => LATIN.test(n)) ?? names[0] ?? "";
+  alternatives.push(...names.filter((n) => n !== lead));
+  let main = lead;
+  // a name in another script before the Latin one: "超能警探 Memorist", "تركي مترجم Last Call for Istanbul"
+  const words = main.split(" ");
+  const firstLatin = words.findIndex((w) => LATIN.test(w));
+  if (firstLatin > 0 && words.slice(0, firstLatin).every((w) => !LATIN.test(w)) && words.slice(0, firstLatin).some((w) => OTHER_SCRIPT.test(w))) {
+    alternatives.push(words.slice(0, firstLatin).join(" "));
+    main = words.slice(firstLatin).join(" ");
   }
-  return title ? { title, alternatives } : { alternatives };
+  const parts = main.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
+  const result: CleanTitle = { alternatives };
+  const first = parts[0] === undefined ? "" : tidy(parts[0]);
+  // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
+  const latinBracket = first && !LATIN.test(first) ? bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b)) : undefined;
+  if (latinBracket !== undefined) {
+    result.title = tidy(latinBracket);
+    alternatives.unshift(first);
+  } else if (first) {
+    result.title = first;
+  }
+  if (parts.length > 1) {
+    const whole = tidy(parts.join(" - "));
+    result.whole = whole;
+    // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
+    alternatives.unshift(whole);
+  }
+  alternatives.push(...parts.slice(1), ...bracketed.filter((b) => b !== latinBracket));
+  return result;
+}
+
+/** A bracketed tag that says nothing about the title: technical words, numbers, checksums. */
+function technicalGroup(text: string): boolean {
+  const all = tokens(text);
+  return all.length > 0 && all.every((t) => isJunk(t, text) || /^\d+$/.test(t.text) || /^[0-9A-F]{8}$/i.test(t.text) || RESOLUTION_NUMBER.test(t.text));
+}
+
+/**
+ * A name whose title is in one of its leading brackets: "[Group][Title][01][1080p]", "[Title].148.[x264]",
+ * "[Group][国漫][Title][2019][17]". The title is the first bracket with Latin letters that is not technical, after
+ * the group's tag when there are several. Returns the name rewritten to start with that title, or undefined.
+ */
+function titleFromBrackets(groups: string[], rest: string): string | undefined {
+  const candidates = groups
+    .map((text, index) => ({ text, index }))
+    .filter((g) => LATIN.test(g.text) && !technicalGroup(g.text));
+  // the first bracket is the group's tag ("[SubGroup]", one word) unless it reads like a title
+  const tagFirst = candidates.length >= 2 && candidates[0]!.index === 0 && !/[\s._]/.test(candidates[0]!.text.trim());
+  const chosen = tagFirst ? candidates[1] : candidates[0];
+  if (!chosen) return undefined;
+  const later = groups.slice(chosen.index).filter((g) => LATIN.test(g) || !OTHER_SCRIPT.test(g));
+  return `${later.join(" ")} ${rest}`;
 }
 
 export function parseSegment(input: string): SegmentParse {
+  return parseText(input.trim().slice(0, 300), false);
+}
+
+function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // file systems cap a name at 255 bytes; anything longer is not a file name, and the rules are not linear
-  let s = input.trim().slice(0, 300);
+  let s = input;
   // "[ Whole Name In Brackets ]"
   const wrapped = /^\[\s*([^[\]]+?)\s*\]$/.exec(s);
   if (wrapped) s = wrapped[1]!;
-  // leading release-group tags: [Group], [BD][1080p], (Group), 【Group】
-  let anime = false;
+  // a site or tracker before the name: "www.Site.net - ", "www Site tel - ", "[ Site.my ]", "{WWW.SITE.TV}",
+  // "【… www.site.com】" (not a release group: a group's tag has no domain)
+  s = s.replace(/^\s*w{2,3}[.,\s]+[\w-]+[.\s]+[a-z]{2,6}\s*[-_]+\s*/i, "");
+  s = s.replace(/^\s*[[{(【]\s*(?:(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}|[^\]})】]*\bwww\.[^\]})】]*)\s*[\]})】][\s_-]*/i, "");
+  // leading release-group tags: [Group], [BD][1080p], (Group), 【Group】, and text in other scripts between them
+  let anime = fromBrackets;
+  const groups: string[] = [];
   for (;;) {
-    const g = /^\s*(?:\[[^\]]*\]|【[^】]*】)[\s._-]*/.exec(s);
+    const g = /^\s*(?:\[([^\]]*)\]|【([^】]*)】)[\s._-]*/.exec(s);
     if (!g || g[0].length >= s.length) break;
     anime = true;
+    groups.push((g[1] ?? g[2] ?? "").trim());
     s = s.slice(g[0].length);
+    const between = /^[^[\]【】]+?(?=[[【])/.exec(s);
+    if (between && !LATIN.test(between[0]) && (OTHER_SCRIPT.test(between[0]) || !/[\p{L}\p{N}]/u.test(between[0]))) s = s.slice(between[0].length);
   }
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
@@ -358,6 +562,11 @@ export function parseSegment(input: string): SegmentParse {
     s = s.slice(lead[0].length);
   }
   s = s.replace(/^video_ts[-_. ]+/i, "");
+  // "Title+Episode+3": some tools write spaces as "+"
+  if (!/\s/.test(s) && /\p{L}\+\p{L}/u.test(s)) s = s.replace(/\+/g, " ");
+  // "(2000) Title - Other Title (…)": a leading year in brackets is the year, not the title
+  const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})/u.exec(s);
+  if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1]})`;
   // leading dd.mm.yy date (a download date, not part of the title)
   s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
 
@@ -372,8 +581,12 @@ export function parseSegment(input: string): SegmentParse {
   // belongs to the title ("Wonder Woman 1984 2020").
   const years = markers.list.filter((m) => m.kind === "year").sort((a, b) => a.start - b.start);
   const titleStart = leadingEnd ?? 0;
+  const inBrackets = (y: Marker): boolean => /[[(]\s*$/.test(s.slice(0, y.start));
+  // a year in brackets is the year: numbers before it belong to the title ("Wonder Woman 1984 (2020)")
+  const bracketYear = years.find((y) => y.start > titleStart && inBrackets(y));
   const yearMarkers = years.filter((y, i) => {
     if (y.start <= titleStart) return false;
+    if (bracketYear && y.start < bracketYear.start && !inBrackets(y) && !markers.list.some((m) => m.kind !== "year" && m.start < y.start)) return false;
     const next = years[i + 1];
     return !(next && /^[ ._-]*$/.test(s.slice(y.end, next.start)) && y.start > titleStart);
   });
@@ -405,9 +618,9 @@ export function parseSegment(input: string): SegmentParse {
     (y) =>
       y.start < firstEpisodeMarker ||
       episodeMarkerEnds.some((end) => /^[ ._]*$/.test(s.slice(end, y.start))) ||
-      /[[(]\s*$/.test(s.slice(0, y.start)) && /^\s*[\])]/.test(s.slice(y.end)),
+      inBrackets(y),
   );
-  const bracketed = usable.find((y) => /[[(]\s*$/.test(s.slice(0, y.start)));
+  const bracketed = usable.find(inBrackets);
   const year = (bracketed ?? usable[0])?.year;
   const parsed: SegmentParse = {
     alternatives: cleaned.alternatives,
@@ -421,6 +634,24 @@ export function parseSegment(input: string): SegmentParse {
     dated: markers.has("date"),
   };
   if (cleaned.title !== undefined) parsed.title = cleaned.title;
+  const split = markers.list.find((m) => m.split !== undefined)?.split;
+  if (split !== undefined) parsed.split = split;
+  if (leadingEnd !== undefined) parsed.leadingNumber = true;
+  // "[Group] Show - Subtitle - 05": anime titles often have " - " inside, and the number after the last one is the
+  // episode. The first part stays an alternative.
+  const bareAfterDash = bare.some((m) => m.start > 0 && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
+  if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
+  // "Title - 2 (2013)": a sequel's number after the dash belongs to the title
+  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /\s-\s(?:\d{1,2}|[IVX]{1,4})$/.test(cleaned.whole)) parsed.title = cleaned.whole;
   if (year !== undefined) parsed.year = year;
+  // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
+  // sequel's "[REC] 2 (2009)"): the title is in one of them
+  if (!fromBrackets && groups.length > 0 && (parsed.title === undefined || !/[\p{L}\p{N}]/u.test(parsed.title) || /^\d{2,}$/.test(parsed.title) || (/^\d$/.test(parsed.title) && year !== undefined))) {
+    const rewritten = titleFromBrackets(groups, input.slice(input.length - s.length));
+    if (rewritten !== undefined) {
+      const again = parseText(rewritten, true);
+      if (again.title !== undefined) return again;
+    }
+  }
   return parsed;
 }

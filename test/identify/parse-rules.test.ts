@@ -1,0 +1,265 @@
+// One block per rule class of the file-name parser. Names are made up for the rule (not taken from the accuracy
+// corpora), and most tests check an invariance: the same name with and without the feature the rule handles must
+// give the same answer.
+import { describe, expect, it } from "vitest";
+import { parseMediaName, type ParsedName } from "../../src/identify/parse/name.js";
+import { normalizeTitle, titleSimilarity } from "../../src/identify/similarity.js";
+
+const core = (p: ParsedName) => ({ type: p.type, title: normalizeTitle(p.title ?? ""), year: p.year, seasons: p.seasons, episodes: p.episodes });
+
+describe("dotted acronym titles", () => {
+  const acronyms = ["S.W.A.T.", "M.A.S.H.", "S.H.I.E.L.D.", "E.R.", "N.C.I.S."];
+  it.each(acronyms)("%s is kept as written, and its letters are never read as a season or episode", (acronym) => {
+    for (const [name, season, episode, year] of [
+      [`${acronym}S01E02.720p.HDTV.x264-GRP.mkv`, 1, 2, undefined],
+      [`${acronym}2017.S03E04.1080p.WEB.mkv`, 3, 4, 2017],
+      [`${acronym.replace(/\.$/, "")} - 2x05 - Pilot.avi`, 2, 5, undefined],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect(p.title, name).toBe(acronym.replace(/\.$/, name.startsWith(acronym) ? "." : ""));
+      expect([p.seasons, p.episodes, p.year], name).toEqual([[season], [episode], year]);
+    }
+  });
+
+  it("a dotted acronym movie keeps its number: V.H.S.2 is not an episode", () => {
+    const p = parseMediaName("V.H.S.2.2013.1080p.BluRay.mkv");
+    expect(core(p)).toEqual({ type: "movie", title: "vhs 2", year: 2013, seasons: undefined, episodes: undefined });
+  });
+
+  it("treats the dotted, spaced and joined forms as the same title", () => {
+    for (const [a, b] of [["S.W.A.T.", "SWAT"], ["S W A T", "S.W.A.T."], ["Marvel's Agents of S.H.I.E.L.D.", "Marvels Agents of SHIELD"], ["The O.C.", "The OC"]]) {
+      expect(normalizeTitle(a!)).toBe(normalizeTitle(b!));
+      expect(titleSimilarity(a!, b!)).toBe(1);
+    }
+    expect(titleSimilarity("S.W.A.T.", "S.W.A.T. (2017)")).toBeLessThan(1);
+    expect(normalizeTitle("X-Men")).toBe("x men");
+  });
+});
+
+describe("site and tracker prefixes", () => {
+  const names = ["Some.Movie.Title.2010.1080p.BluRay.x264-GRP.mkv", "Some Show S02E03 720p WEB H264-GRP", "Another Film (1999) [720p]"];
+  const prefixes = ["www.SomeSite.net - ", "www SomeSite org - ", "[ SomeSite.my ] ", "{WWW.SOMESITE.TV} ", "[www.some-site.info]_-_", "【发布 www.site.com】"];
+  it.each(prefixes)("%s before a name changes nothing", (prefix) => {
+    for (const name of names) expect(core(parseMediaName(prefix + name)), prefix + name).toEqual(core(parseMediaName(name)));
+  });
+  it("a release group's tag is not a site", () => {
+    expect(parseMediaName("[Some-Group] Show Name - 05 [1080p].mkv").title).toBe("Show Name");
+  });
+});
+
+describe("several names of one thing", () => {
+  it("prefers the name in Latin script, whichever comes first", () => {
+    for (const name of ["Чужая страна / Foreign Land / Сезон 2 / Серии 1-8 [2019, WEB-DL 1080p]", "異国 / Foreign Land S02E01 1080p", "異国.Foreign.Land.S02E01.1080p.mkv"]) {
+      const p = parseMediaName(name);
+      expect(p.title, name).toBe("Foreign Land");
+      expect(p.alternatives.length, name).toBeGreaterThan(0);
+    }
+  });
+  it("a title in another script with no Latin name is kept", () => {
+    expect(parseMediaName("Чужая страна 2019 1080p.mkv").title).toBe("Чужая страна");
+  });
+  it('" / " between spaces is not a folder separator', () => {
+    expect(parseMediaName("First Name / Second Name (2004) 720p").title).toBe("First Name");
+    expect(parseMediaName("/media/First Name (2004)/movie.mkv").title).toBe("First Name");
+  });
+});
+
+describe("years", () => {
+  it("a year in brackets is the year; a year-like number before it is the title's", () => {
+    for (const [name, title, year] of [
+      ["Some Film 1984 (2020).mkv", "Some Film 1984", 2020],
+      ["1999 (2012) 1080p.mkv", "1999", 2012],
+      ["Some Film 2001 [2013] 720p.mkv", "Some Film 2001", 2013],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.title, p.year], name).toEqual([title, year]);
+    }
+  });
+  it("a year at the start is the title when another year follows", () => {
+    const p = parseMediaName("1945.2021.1080p.WEB-DL.mkv");
+    expect([p.type, p.title, p.year]).toEqual(["movie", "1945", 2021]);
+  });
+  it("accepts years before 1900 where nothing else can be meant", () => {
+    expect(parseMediaName("An Early Film (1895).mkv").year).toBe(1895);
+    expect(parseMediaName("An.Early.Film.1895.720p.mkv").year).toBe(1895);
+    expect(parseMediaName("Show 1895 S01E01.mkv").year).toBeUndefined();
+  });
+  it("a run of years gives the first one and ends the title", () => {
+    const p = parseMediaName("SOME SHOW 1993-2004 [S01-03] [1080p]");
+    expect([p.title, p.year, p.seasons]).toEqual(["SOME SHOW", 1993, [1, 2, 3]]);
+    expect(parseMediaName("Some Show (1988 - 89) Season 1").year).toBe(1988);
+  });
+});
+
+describe("season words", () => {
+  it.each([
+    ["Show Name 2nd Season - 05 [720p]", 2, [5]],
+    ["Show Name Third Season 12", 3, [12]],
+    ["Show Name 3ª Temporada 720p", 3, undefined],
+    ["Show Name 10 th season", 10, undefined],
+    ["Шоу 5-й сезон 09 серия.avi", 5, undefined],
+    ["Шоу / Show / Сезон: 2 / Серии: 1-4 из 10 [2020]", 2, [1, 2, 3, 4]],
+  ] as const)("%s", (name, season, episodes) => {
+    const p = parseMediaName(name);
+    expect(p.seasons).toEqual([season]);
+    if (episodes) expect(p.episodes).toEqual(episodes);
+    expect(p.title).not.toMatch(/season|temporada|сезон|\d(?:nd|rd|th)$/i);
+  });
+});
+
+describe("brackets that belong to the title", () => {
+  it("keeps a bracket glued to a word", () => {
+    expect(parseMediaName("(T)ime (2015) 1080p.mkv").title).toBe("(T)ime");
+    expect(parseMediaName("Word(ABC).S01E02.720p.mkv").title).toBe("Word(ABC)");
+  });
+  it("finds a title that is a whole bracket: [REC]-style names and bracket-only anime names", () => {
+    for (const [name, title, episodes] of [
+      ["[ABC].2007.720p.BluRay.mkv", "ABC", undefined],
+      ["[ABC] 2 (2009) 1080p.mkv", "ABC 2", undefined],
+      ["[Group][Some Anime Title][07][1080p][x264].mkv", "Some Anime Title", [7]],
+      ["[Some Anime Title].148.[Xvid.mp3].[FE68D5F1].avi", "Some Anime Title", [148]],
+      ["[字幕组][国漫][Some Anime Title][2019][17][AVC][1080P]", "Some Anime Title", [17]],
+      ["【字幕组】★01月新番★[Some Anime Title][01][720p][简体]", "Some Anime Title", [1]],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect(p.title, name).toBe(title);
+      expect(p.episodes, name).toEqual(episodes);
+    }
+  });
+  it("brackets that are not glued are set aside as other names", () => {
+    const p = parseMediaName("Other Name (Original Name) 2011 720p.mkv");
+    expect(p.title).toBe("Other Name");
+    expect(p.alternatives).toContain("Original Name");
+  });
+});
+
+describe("episode numbers without a season marker", () => {
+  it("prefers the number after the last ' - ' over numbers in the title", () => {
+    for (const [name, title, episode] of [
+      ["Show Name 100 - 09 [1080p].mkv", "Show Name 100", 9],
+      ["[Grp] Show - 100 Words Later - 05 (1080p) [ABCD1234].mkv", "Show - 100 Words Later", 5],
+      ["[Grp] Show Name (DVD) - 02v2 [h-b].mkv", "Show Name", 2],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.title, p.episodes], name).toEqual([title, [episode]]);
+    }
+  });
+  it("after a season marker the number is that season's episode, not an absolute one, and numbers before it are the title's", () => {
+    for (const name of ["[Grp] Show 00 S2 - 07 [720p].mkv", "Show 00 Season 2 - 07 [720p].mkv", "Show 00 2nd Season - 07.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.title, p.seasons, p.episodes, p.absolute], name).toEqual(["Show 00", [2], [7], undefined]);
+    }
+  });
+  it("a range needs the same width after S: S01-04 is seasons 1 to 4, S2-07 is S2E7", () => {
+    expect(parseMediaName("Show.S01-04.1080p.BluRay").seasons).toEqual([1, 2, 3, 4]);
+    const p = parseMediaName("Show S2-07 [720p].mkv");
+    expect([p.seasons, p.episodes]).toEqual([[2], [7]]);
+  });
+  it("version numbers, resolutions and numbers followed by more title and a year are not episodes", () => {
+    expect(parseMediaName("Film_1.11_You_Are_Here_(2009)_[1080p].mkv").episodes).toBeUndefined();
+    expect(parseMediaName("[Grp]Show_05_1080.BD.FLAC_[D7F8E39D].mkv").episodes).toEqual([5]);
+    const p = parseMediaName("4.20.Some.Title.2018.1080p.BluRay.mkv");
+    expect([p.type, normalizeTitle(p.title ?? ""), p.year]).toEqual(["movie", "4 20 some title", 2018]);
+  });
+  it("reads season and episode written N-MM at the start", () => {
+    const p = parseMediaName("Show Name/4-12 - The Title.mp4");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["Show Name", [4], [12]]);
+  });
+  it("reads S01x02, T01E02, 01E02 and #05 markers", () => {
+    for (const [name, season, episode] of [
+      ["Show S01x02 title.avi", 1, 2],
+      ["Show ESP T01XE08.mkv", 1, 8],
+      ["Show 01E06.mkv", 1, 6],
+      ["[Grp] Show #05 (1280x720 x264).mp4", undefined, 5],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.title, p.seasons?.[0], p.episodes], name).toEqual(["Show", season, [episode]]);
+    }
+  });
+  it("audio channels are not episodes", () => {
+    expect(parseMediaName("Film (2000) (BDRip x265 AC3 5.1x2+2.0x3).mkv").type).toBe("movie");
+  });
+});
+
+describe("whole paths as libraries store them", () => {
+  it.each([
+    ["/tv/Show Name (2005)/Season 02/03 - Some Title.mkv", { type: "episode", title: "Show Name", year: 2005, seasons: [2], episodes: [3] }],
+    ["/tv/Show Name/S01/E03.mkv", { type: "episode", title: "Show Name", seasons: [1], episodes: [3] }],
+    ["/tv/Show Name/Season 3/05.mkv", { type: "episode", title: "Show Name", seasons: [3], episodes: [5] }],
+    ["/tv/Show Name/Season 2/7 - 12 Days.avi", { type: "episode", title: "Show Name", seasons: [2], episodes: [7] }],
+    ["/tv/Show Name/02 - Some Title.avi", { type: "episode", title: "Show Name", episodes: [2] }],
+    ["/films/Movie Title (1999)/movie.mkv", { type: "movie", title: "Movie Title", year: 1999 }],
+    ["/films/1984 (1984)/1984 (1984).mkv", { type: "movie", title: "1984", year: 1984 }],
+    ["/films/300 (2006).mkv", { type: "movie", title: "300", year: 2006 }],
+  ] as const)("%s", (path, expected) => {
+    expect(parseMediaName(path)).toMatchObject(expected);
+  });
+  it("a number that does not start with the season folder's number is absolute", () => {
+    const p = parseMediaName("/anime/Show/Season 21/Show 1001.mkv");
+    expect([p.seasons, p.episodes, p.absolute]).toEqual([undefined, [1001], true]);
+    const q = parseMediaName("/tv/Show/Season 21/Show 2105.mkv");
+    expect([q.seasons, q.episodes, q.absolute]).toEqual([[21], [5], undefined]);
+  });
+});
+
+describe("words inside titles", () => {
+  it("Chapter and Part stay in the title and are not episodes", () => {
+    for (const [name, title] of [
+      ["It.Chapter.Two.2019.1080p.mkv", "It Chapter Two"],
+      ["Some Film Chapter 2 (2019).mkv", "Some Film Chapter 2"],
+      ["Some.Film.Part.2.2011.720p.mkv", "Some Film Part 2"],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.episodes], name).toEqual(["movie", title, undefined]);
+    }
+  });
+  it.each(["TRUEFRENCH", "German", "GERMAN", "Dubbed", "IMAX", "THEATRiCAL", "iTALiAN"])("release word %s ends the title", (word) => {
+    for (const name of [`Some.Film.2010.${word}.1080p.BluRay.mkv`, `Some.Film.${word}.2010.1080p.mkv`, `Some Film ${word} 720p.mkv`]) {
+      expect(parseMediaName(name).title, name).toBe("Some Film");
+    }
+  });
+  it("a sequel's number after ' - ' stays in a movie's title", () => {
+    expect(parseMediaName("Some Film - 2 (2013).mkv").title).toBe("Some Film - 2");
+    expect(parseMediaName("Some Film - Other Words (2013).mkv").title).toBe("Some Film");
+  });
+  it("describing words after a title are dropped: The Complete Series, Season", () => {
+    expect(parseMediaName("Show Name: The Complete Series (Season 1,2,3) + Extras").title).toBe("Show Name");
+    expect(parseMediaName("Show Name Season S01-S07 COMPLETE 720p").title).toBe("Show Name");
+  });
+});
+
+describe("more anime and release conventions", () => {
+  it("reads episode ranges and lists of a batch", () => {
+    expect(parseMediaName("[Grp] Show Name - 01 ~ 12 [1080p]").episodes).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(parseMediaName("[Grp] Show Name - 01 - 04 [1080p]").episodes).toEqual([1, 2, 3, 4]);
+    expect(parseMediaName("[Grp] Show Name - 01+02 [720p]").episodes).toEqual([1, 2]);
+    // an episode title that starts with a number is not a range end
+    expect(parseMediaName("Show Name - 07 - 12 Days.mkv").episodes).toEqual([7]);
+  });
+  it("reads Japanese and Chinese season and episode marks", () => {
+    const p = parseMediaName("某番組 第2期 第05話.mkv");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["某番組", [2], [5]]);
+    expect(parseMediaName("[Grp] Some Show 第3季 第12集 [1080p]").seasons).toEqual([3]);
+  });
+  it("3D followed by more title is the title's; 3D before technical words is not", () => {
+    expect(parseMediaName("[Grp] Some 3D Title 01 [720p].mkv").title).toBe("Some 3D Title");
+    expect(parseMediaName("Some.Title.3D.1080p.BluRay.mkv").title).toBe("Some Title");
+  });
+  it("'+' for spaces, a leading (year), and a release group's -S56 are understood", () => {
+    const plus = parseMediaName("Some+Show+Episode+3.mp4");
+    expect([plus.title, plus.episodes]).toEqual(["Some Show", [3]]);
+    const led = parseMediaName("(2000) Some Film - Other Name (DvdRip Ita Eng).avi");
+    expect([led.title, led.year]).toEqual(["Some Film", 2000]);
+    const group = parseMediaName("Some Film 2024 1080p WEB-DL H264 DD5.1-S56");
+    expect([group.type, group.seasons]).toEqual(["movie", undefined]);
+    expect(parseMediaName("Some Film (1995) [1080p] [WEB-DL] [E-AC3-S78] [PL]").type).toBe("movie");
+  });
+  it("a bracket inside a title with more title after it stays; one before ' - ' or at the end is set aside", () => {
+    expect(parseMediaName("Film_1.0_You_Are_(Not)_There_(1080p)").title).toBe("Film 1.0 You Are (Not) There");
+    expect(parseMediaName("Show-A (US) - Episode Title S02E09 hdtv").title).toBe("Show-A");
+  });
+  it("the first bracket is the group's tag only when it reads like one", () => {
+    expect(parseMediaName("[Some Long Show Title HD REMASTER][07][Big5][720p]").title).toBe("Some Long Show Title");
+    expect(parseMediaName("[SubGrp][Some Show][07][Big5][720p]").title).toBe("Some Show");
+  });
+});
