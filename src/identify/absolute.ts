@@ -96,6 +96,13 @@ export class AbsoluteEpisodeResolver {
   }
 }
 
+/** An episode known only by its show and absolute number: /sync/history cannot take it as it is. */
+export function needsSeasonLookup(item: MediaItem): boolean {
+  if (item.type !== "episode") return false;
+  const e = item.episode;
+  return e.number_abs !== undefined && (e.season === undefined || e.number === undefined) && Object.keys(e.ids ?? {}).length === 0;
+}
+
 /**
  * For a /sync/history body: an episode known only by its show and absolute number gets its season and number
  * (the absolute number is kept). Any other item is returned as it is. Undefined when the episode cannot be placed:
@@ -103,12 +110,9 @@ export class AbsoluteEpisodeResolver {
  * reports it as not found. Throws like `resolve` when Trakt cannot be asked.
  */
 export async function withSeasonAndNumber(item: MediaItem, resolver: AbsoluteEpisodeResolver, signal?: AbortSignal): Promise<MediaItem | undefined> {
-  if (item.type !== "episode") return item;
+  if (item.type !== "episode" || !needsSeasonLookup(item)) return item;
   const { episode, show } = item;
-  if (episode.number_abs === undefined || (episode.season !== undefined && episode.number !== undefined) || (episode.ids && Object.keys(episode.ids).length > 0)) {
-    return item;
-  }
-  if (!show) return undefined;
+  if (!show || episode.number_abs === undefined) return undefined;
   const found = await resolver.resolve(show, episode.number_abs, signal);
   return found ? { type: "episode", show, episode: { ...episode, season: found.season, number: found.number } } : undefined;
 }

@@ -17,9 +17,10 @@ import { parseMediaName, type ParsedName } from "./parse/name.js";
 import { MEANINGLESS_TITLE } from "./parse/vocab.js";
 import { pickSearchResult, type PickOptions } from "./search.js";
 import { acronymSpellings, normalizeTitle } from "./similarity.js";
+import { AbsoluteEpisodeResolver, needsSeasonLookup, withSeasonAndNumber } from "./absolute.js";
 
-/** The two Trakt calls identification needs. */
-export type SearchApi = Pick<Api, "searchById" | "searchText">;
+/** The Trakt calls identification needs; without `showSeasons`, absolute-numbered episodes cannot go to the history. */
+export type SearchApi = Pick<Api, "searchById" | "searchText"> & Partial<Pick<Api, "showSeasons">>;
 
 export interface TraktIdentifierOptions {
   /** Undefined when no Trakt client is configured: id-based identification still works, searches do not. */
@@ -69,9 +70,12 @@ export class TraktIdentifier implements Identifier {
   readonly #pick: PickOptions;
   readonly #cache: IdentificationCache | undefined;
   readonly #log: Logger | undefined;
+  readonly #absolute: AbsoluteEpisodeResolver | undefined;
 
   constructor(options: TraktIdentifierOptions) {
     this.#api = options.api;
+    const seasons = options.api?.showSeasons?.bind(options.api);
+    this.#absolute = seasons ? new AbsoluteEpisodeResolver({ api: { showSeasons: seasons } }) : undefined;
     this.#overrides = compileOverrides(options.config.overrides);
     this.#pick = { minSimilarity: options.config.minTitleSimilarity, minScore: options.config.minSearchScore };
     this.#cache = options.cache;
@@ -88,6 +92,16 @@ export class TraktIdentifier implements Identifier {
     const work = this.#identify(hints, signal).finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, work);
     return work;
+  }
+
+  async forHistory(items: MediaItem[], signal?: AbortSignal): Promise<MediaItem[] | undefined> {
+    const placed: MediaItem[] = [];
+    for (const item of items) {
+      const ready = this.#absolute ? await withSeasonAndNumber(item, this.#absolute, signal) : needsSeasonLookup(item) ? undefined : item;
+      if (!ready) return undefined;
+      placed.push(ready);
+    }
+    return placed;
   }
 
   async #identify(hints: MediaHints, signal?: AbortSignal): Promise<Identification> {

@@ -34,4 +34,10 @@ export type Identification =
 /** Turns player hints into Trakt items. Implemented in identify/; the outbox calls it before sending. */
 export interface Identifier {
   identify(hints: MediaHints, signal?: AbortSignal): Promise<Identification>;
+  /**
+   * The items as /sync/history needs them: an episode known only by its show and absolute number (anime) gets its
+   * season and number. Undefined when one cannot be placed (Trakt does not number the show that way); throws when
+   * Trakt cannot be asked. Absent: the items go as they are.
+   */
+  forHistory?(items: MediaItem[], signal?: AbortSignal): Promise<MediaItem[] | undefined>;
 }

@@ -1,5 +1,6 @@
 // Delivery through /sync/history: watches not delivered live in time (or never meant to go live) go out in batches
 // with their real end times, after the exactly-once lookup for those that may already be there.
+import type { MediaItem } from "../core/media.js";
 import type { HistoryAddResult, HistoryEntry } from "../trakt/types.js";
 import { endOf, goesThroughHistory, type Candidate, type Delivery } from "./delivery.js";
 import { findInHistory, HISTORY_PAGE_LIMIT, HISTORY_SLACK_MS, historyRange, wantsNextPage, type HistoryWindow } from "./history-match.js";
@@ -38,6 +39,24 @@ export async function lookUpInHistory(d: Delivery, account: string, candidates: 
   return findInHistory(watches, entries, (key) => store.state.watches.get(`${account}\u0000${key}`), window);
 }
 
+/**
+ * The identified items with what /sync/history needs (an absolute-numbered episode gets its season and number).
+ * Undefined when the watch cannot go now: dead-lettered when Trakt cannot place it, waiting when Trakt was not reached.
+ */
+async function placeForHistory(d: Delivery, account: string, entry: Entry, items: MediaItem[]): Promise<MediaItem[] | undefined> {
+  const { identifier, signal } = d.deps;
+  if (!identifier.forHistory) return items;
+  let placed: MediaItem[] | undefined;
+  try {
+    placed = await identifier.forHistory(items, signal);
+  } catch (error) {
+    await d.failed(account, [entry], error);
+    return undefined;
+  }
+  if (!placed) await d.deadLetter([entry], "not_found", `Trakt numbers no season and episode for ${items.map(itemLabel).join(", ")} (absolute episode number), so it cannot be added to the history`);
+  return placed;
+}
+
 /** Sends `head` and up to historyBatchSize−1 other ready history-mode watches of the account in one request. */
 export async function deliverHistory(d: Delivery, account: string, head: Entry, queue: Map<string, Entry>, now: number): Promise<void> {
   const { settings, log } = d.deps;
@@ -55,7 +74,10 @@ export async function deliverHistory(d: Delivery, account: string, head: Entry, 
     const candidates: Candidate[] = [];
     const batchKeys = new Map<string, number>();
     for (const entry of batch) {
-      const items = await d.identify(entry);
+      const identified = await d.identify(entry);
+      if (d.closing) return;
+      if (!identified) continue;
+      const items = await placeForHistory(d, account, entry, identified);
       if (d.closing) return;
       if (!items) continue;
       const dup = d.duplicateOf(entry, items, batchKeys);

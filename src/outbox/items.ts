@@ -25,6 +25,7 @@ export function itemKey(item: MediaItem): string | undefined {
   const show = idKey(item.show?.ids);
   const { season, number } = item.episode;
   if (show && season !== undefined && number !== undefined) return `episode:show:${show}:${season}x${number}`;
+  if (show && item.episode.number_abs !== undefined) return `episode:show:${show}:abs${item.episode.number_abs}`;
   return undefined;
 }
 

@@ -1,11 +1,16 @@
 // Absolute anime numbers: identified as the show's number_abs, and placed in a season and number for
 // /sync/history by looking the show's seasons up once. Real client against the emulator over HTTP.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbsoluteEpisodeResolver, withSeasonAndNumber } from "../../src/identify/absolute.js";
 import { TraktIdentifier } from "../../src/identify/identifier.js";
 import { catalogue } from "../../src/emulator/index.js";
 import type { MediaItem } from "../../src/core/media.js";
+import { Outbox } from "../../src/outbox/outbox.js";
 import { isTraktError } from "../../src/trakt/errors.js";
+import type { HistoryBody } from "../../src/trakt/types.js";
 import { parseBody, showSeasonsSchema } from "../../src/trakt/parse.js";
 import { readJsonFixture } from "../support/fixtures.js";
 import { startEmulatorHarness, type Harness } from "../support/emulator.js";
@@ -94,5 +99,31 @@ describe("from file name to history", () => {
     expect(await withSeasonAndNumber(episode, resolver)).toBe(episode);
     expect(await withSeasonAndNumber({ type: "episode", show: { ids: { trakt: madMen.ids.trakt } }, episode: { number_abs: 77 } }, resolver)).toBeUndefined();
     expect(seasonCalls()).toHaveLength(1);
+  });
+});
+
+describe("through the outbox", () => {
+  const watched = (path: string, id: string) => {
+    const at = Date.now() - 3_600_000;
+    return { id, kind: "watched" as const, player: "mpv:test", sessionKey: id, playthroughId: `pt-${id}`, progress: 95, hints: { path }, createdAt: at, endedAt: at };
+  };
+
+  it("a watch of an absolute-numbered episode goes to /sync/history with its season and number; one Trakt cannot place is a dead letter", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "outbox-abs-"));
+    const identifier = new TraktIdentifier({ api: h.client, config: { overrides: [], minSearchScore: 0, minTitleSimilarity: 0.9 } });
+    const outbox = await Outbox.open({ dir, api: h.client, identifier, defaultAccount: h.account });
+    try {
+      await outbox.submit(watched("/anime/Baki Hanma/[SubsPlease] Baki Hanma - 01 (1080p) [ABCD1234].mkv", "abs-1"));
+      await outbox.submit(watched("/anime/Baki Hanma/[SubsPlease] Baki Hanma - 977 (1080p) [ABCD1234].mkv", "abs-977"));
+      await outbox.drain();
+      await outbox.idle();
+      const added = h.emulator.requests.filter((r) => r.path === "/sync/history" && r.method === "POST").map((r) => r.body as HistoryBody);
+      expect(added.flatMap((b) => b.shows ?? []).flatMap((s) => s.seasons ?? []).map((s) => [s.number, s.episodes?.map((e) => e.number)])).toEqual([[1, [1]]]);
+      expect(h.emulator.history().map((e) => e.traktId)).toEqual([baki.episodes[0]!.ids.trakt]);
+      expect(outbox.list().deadLetters.map((d) => [d.id, d.dead?.reason])).toEqual([["abs-977", "not_found"]]);
+    } finally {
+      await outbox.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
