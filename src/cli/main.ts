@@ -12,12 +12,6 @@ import { registerQueueCommand } from "./commands/queue.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerStatusCommand } from "./commands/status.js";
 
-/** Options every command accepts; read them with `program.opts<GlobalOptions>()`. */
-export interface GlobalOptions {
-  config?: string;
-  stateDir?: string;
-}
-
 export function buildProgram(): Command {
   const program = new Command();
   program

@@ -5,7 +5,7 @@ import { ConfigError } from "../../config/errors.js";
 import { describeSource, loadConfig, type LoadedConfig } from "../../config/load.js";
 import { maskSecrets } from "../../config/mask.js";
 import { defaultConfig } from "../../config/schema.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 /** Exit status for an invalid configuration (usage errors are 1 from commander). */
 export const EXIT_CONFIG_INVALID = 2;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { renderResult, runDoctor, summarize } from "../../doctor/run.js";
 import type { CheckResult } from "../../doctor/types.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 export function registerDoctorCommand(program: Command): void {
   program

@@ -1,20 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load.js";
-import type { GlobalOptions } from "../main.js";
-
-/** The running daemon's base URL, from the server settings (a wildcard bind → loopback). */
-export function daemonBaseUrl(host: string, port: number): string {
-  let h = host;
-  if (h === "0.0.0.0" || h === "") h = "127.0.0.1";
-  else if (h === "::" || h === "[::]") h = "::1";
-  const bracketed = h.includes(":") && !h.startsWith("[") ? `[${h}]` : h;
-  return `http://${bracketed}:${port}`;
-}
-
-/** The URL of the running daemon's liveness endpoint. */
-export function healthUrl(host: string, port: number): string {
-  return `${daemonBaseUrl(host, port)}/healthz`;
-}
+import { healthUrl } from "../../config/server-address.js";
+import type { GlobalOptions } from "../options.js";
 
 // For Docker's HEALTHCHECK and monitoring scripts: exit 0 when the daemon answers /healthz with 2xx, else 1
 // (Docker reserves 2). No output on success so the health log stays small.

@@ -11,7 +11,7 @@ import type { MediaHints } from "../../core/playback.js";
 import { TraktClient } from "../../trakt/client.js";
 import type { MediaItem } from "../../core/media.js";
 import { silentLogger } from "../../util/log.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 import { EXIT_CONFIG_INVALID } from "./config.js";
 
 interface MatchOptions extends GlobalOptions {

@@ -9,7 +9,7 @@ import { resolveStateDir, systemPathContext } from "../../config/paths.js";
 import type { Identifier } from "../../identify/types.js";
 import { lockHolder } from "../../outbox/lock.js";
 import { Outbox, type OutboxApi, type QueueEntryView } from "../../outbox/outbox.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 /**
  * The state dir and default account as the daemon sees them (config file + environment + --state-dir). A config

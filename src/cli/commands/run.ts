@@ -3,7 +3,7 @@ import { ConfigError } from "../../config/errors.js";
 import { Daemon } from "../../daemon/daemon.js";
 import { installSignalHandlers } from "../../daemon/signals.js";
 import { createLogger } from "../../util/log.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 
 export function registerRunCommand(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load.js";
-import type { GlobalOptions } from "../main.js";
-import { daemonBaseUrl } from "./healthcheck.js";
+import { daemonBaseUrl } from "../../config/server-address.js";
+import type { GlobalOptions } from "../options.js";
 
 interface StatusReply {
   version?: string;

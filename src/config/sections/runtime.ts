@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SERVER_HOST_ENV, SERVER_PORT_ENV } from "../server-address.js";
 
 export const logSection = z
   .object({
@@ -10,8 +11,8 @@ export const logSection = z
 
 export const serverSection = z
   .object({
-    host: z.string().default("127.0.0.1").describe("Address the HTTP server (health, status, metrics, Plex webhook) binds to. Use 0.0.0.0 in Docker.").meta({ env: "TRAKT_SCROBBLERD_HOST", restart: true }),
-    port: z.number().int().min(0).max(65535).default(7788).describe("HTTP server port.").meta({ env: "TRAKT_SCROBBLERD_PORT", restart: true }),
+    host: z.string().default("127.0.0.1").describe("Address the HTTP server (health, status, metrics, Plex webhook) binds to. Use 0.0.0.0 in Docker.").meta({ env: SERVER_HOST_ENV, restart: true }),
+    port: z.number().int().min(0).max(65535).default(7788).describe("HTTP server port.").meta({ env: SERVER_PORT_ENV, restart: true }),
   })
   .default({ host: "127.0.0.1", port: 7788 })
   .describe("The daemon's HTTP server.");
