@@ -33,7 +33,7 @@ export async function loginAccount(options: LoginOptions): Promise<LoginResult> 
 
   let username: string | undefined;
   try {
-    const settings = await api.userSettings(account, signal);
+    const settings = await api.userSettings(account, { signal });
     username = settings.user.username;
     const current = (await store.get(account)) ?? entry;
     await store.set(account, { ...current, username });
@@ -74,7 +74,7 @@ export async function logoutAccount(options: LogoutOptions): Promise<LogoutResul
   }
   let revoked = false;
   try {
-    await api.revokeToken(entry.tokens.access_token, options.signal);
+    await api.revokeToken(entry.tokens.access_token, { signal: options.signal });
     revoked = true;
   } catch (error) {
     log?.warn({ err: error }, "revoking the token on Trakt failed; deleting it locally anyway");

@@ -17,7 +17,11 @@ import { backoffMs, certainlyNotReceived, classifyFailure, describeError } from 
 import { intentSchema, type DeadReason, type DoneOutcome, type JournalRecord } from "./records.js";
 import { OutboxState, isWatch, sessionOf, type Entry } from "./state.js";
 
-/** The part of the Trakt client the outbox uses. */
+/**
+ * The part of the Trakt client the outbox uses. Every call is made with `retries: 0`: the outbox does its own backoff
+ * and, before re-sending a watch, looks it up in the history — a client-level retry of a POST whose first try Trakt
+ * did process would add a play the outbox cannot see.
+ */
 export type OutboxApi = Pick<TraktApi, "scrobble" | "addHistory" | "getHistory">;
 
 export interface OutboxSettings {
@@ -712,7 +716,7 @@ export class Outbox implements IntentSink {
       if (!item) return;
       const action = intent.kind === "start" ? "start" : intent.kind === "pause" ? "pause" : "stop";
       try {
-        await this.options.api.scrobble(account, action, scrobbleBody(item, intent.progress, this.options.appVersion), this.abort.signal);
+        await this.options.api.scrobble(account, action, scrobbleBody(item, intent.progress, this.options.appVersion), { signal: this.abort.signal, retries: 0 });
         this.count(`scrobble 201`);
       } catch (error) {
         this.count(this.answerKey("scrobble", error));
@@ -814,7 +818,7 @@ export class Outbox implements IntentSink {
     const entries: HistoryEntry[] = [];
     try {
       for (let page = 1; page <= HISTORY_MAX_PAGES; page++) {
-        const result = await this.options.api.getHistory(account, { startAt: new Date(lo), endAt: new Date(hi), page, limit: HISTORY_PAGE_LIMIT }, this.abort.signal);
+        const result = await this.options.api.getHistory(account, { startAt: new Date(lo), endAt: new Date(hi), page, limit: HISTORY_PAGE_LIMIT }, { signal: this.abort.signal, retries: 0 });
         this.count("history-check 200");
         entries.push(...result.items);
         if (page >= result.pageCount || result.items.length === 0) break;
@@ -909,7 +913,7 @@ export class Outbox implements IntentSink {
       const body = historyBody(toSend.flatMap((c) => c.items.map((item) => ({ item, watchedAt: c.entry.intent.endedAt ?? c.entry.intent.createdAt }))));
       let result: HistoryAddResult | undefined;
       try {
-        result = await this.options.api.addHistory(account, body, this.abort.signal);
+        result = await this.options.api.addHistory(account, body, { signal: this.abort.signal, retries: 0 });
         this.count("history 201");
       } catch (error) {
         this.count(this.answerKey("history", error));
