@@ -50,6 +50,29 @@ export default {
       from: { path: "^src/", pathNot: "^src/(emulator|demo|doctor)/" },
       to: { path: "^src/emulator/" },
     },
+    {
+      name: "commands-load-their-work-lazily",
+      comment:
+        "cli/main.ts registers every command (name, options, help) at each start: a registration module loads its implementation with `await import()` in the action, so one command never pays for the others.",
+      severity: "error",
+      from: { path: "^src/cli/(main|entry)\\.ts$|^src/cli/commands/" },
+      to: { path: "^src/", pathNot: "^src/(cli/(main\\.ts|options\\.ts|commands/)|version\\.ts)", dependencyTypesNot: ["type-only", "dynamic-import"] },
+    },
+    {
+      name: "run-reaches-no-test-tools",
+      comment: "`run` (the daemon) never loads the emulator or the demo, on any path.",
+      severity: "error",
+      from: { path: "^src/(cli/actions/run\\.ts$|daemon/|compose/)" },
+      to: { path: "^src/(emulator|demo)/", reachable: true },
+    },
+    {
+      name: "short-commands-stay-short",
+      comment:
+        "`healthcheck` and `status` (Docker runs healthcheck every 30 s) ask the daemon over HTTP: they load nothing of the daemon, the players, the core, Trakt, the accounts, the doctor, the emulator or the demo, and no QR code.",
+      severity: "error",
+      from: { path: "^src/cli/actions/(healthcheck|status)\\.ts$" },
+      to: { path: "^src/(daemon|compose|players|scrobble|identify|outbox|trakt|accounts|secrets|doctor|emulator|demo)/|node_modules/qrcode/", reachable: true },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

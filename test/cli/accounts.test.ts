@@ -8,7 +8,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAccountsContext, defaultAccountsDeps, type AccountsDeps } from "../../src/accounts/context.js";
+import { createAccountsContext, defaultAccountsDeps, type AccountsDeps } from "../../src/cli/actions/accounts-context.js";
 import { registerAccountsCommand } from "../../src/cli/commands/accounts.js";
 import { registerLoginCommand } from "../../src/cli/commands/login.js";
 import { registerLogoutCommand } from "../../src/cli/commands/logout.js";

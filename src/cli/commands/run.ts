@@ -1,8 +1,4 @@
 import type { Command } from "commander";
-import { ConfigError } from "../../config/errors.js";
-import { Daemon } from "../../daemon/daemon.js";
-import { installSignalHandlers } from "../../daemon/signals.js";
-import { createLogger } from "../../util/log.js";
 import type { GlobalOptions } from "../options.js";
 
 export function registerRunCommand(program: Command): void {
@@ -10,29 +6,7 @@ export function registerRunCommand(program: Command): void {
     .command("run")
     .description("run the daemon: follow the configured players and scrobble to Trakt (SIGTERM/SIGINT stop it, SIGHUP reloads the config)")
     .action(async (_opts: unknown, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      let daemon: Daemon;
-      try {
-        daemon = await Daemon.start({ configFile: globals.config, stateDir: globals.stateDir });
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          console.error(`invalid configuration:\n${error.message}`);
-          process.exitCode = 2;
-          return;
-        }
-        createLogger({ level: "error" }).fatal({ err: error }, "trakt-scrobblerd could not start");
-        process.exitCode = 1;
-        return;
-      }
-      installSignalHandlers(
-        {
-          shutdown: () => daemon.stop(),
-          reload: () => {
-            daemon.log.info("SIGHUP: reloading the config");
-            void daemon.reload();
-          },
-        },
-        daemon.log,
-      );
+      const { run } = await import("../actions/run.js");
+      await run(command.optsWithGlobals<GlobalOptions>());
     });
 }

@@ -1,47 +1,5 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config/load.js";
-import { daemonBaseUrl } from "../../config/server-address.js";
 import type { GlobalOptions } from "../options.js";
-
-interface StatusReply {
-  version?: string;
-  uptimeSeconds?: number;
-  ready?: { ready: boolean; reasons: string[] };
-  adapters?: { name: string; state: string; detail?: string }[];
-  playing?: { player: string; state: string; item: string; progress?: number; account?: string }[];
-  outbox?: { pending: number; deadLetters: number };
-  lastScrobbles?: { label: string; kind: string; outcome: string; at: string; account: string }[];
-  notIdentified?: { at: string; what: string; reason: string }[];
-  accounts?: { account: string; user?: string; state: string; backend?: string; expiresAt?: string; reason?: string }[];
-}
-
-function render(status: StatusReply): string {
-  const lines: string[] = [];
-  lines.push(`trakt-scrobblerd ${status.version ?? "?"}, up ${status.uptimeSeconds ?? "?"} s — ${status.ready?.ready ? "ready" : "NOT READY"}`);
-  for (const reason of status.ready?.reasons ?? []) lines.push(`  ! ${reason}`);
-  lines.push("", "Accounts:");
-  if (!status.accounts?.length) lines.push("  (none: run `trakt-scrobblerd login`)");
-  for (const a of status.accounts ?? []) {
-    lines.push(`  ${a.account}: ${a.state}${a.user ? ` (${a.user})` : ""}${a.expiresAt ? `, token expires ${a.expiresAt}` : ""}${a.backend ? `, ${a.backend}` : ""}${a.reason ? ` — ${a.reason}` : ""}`);
-  }
-  lines.push("", "Players:");
-  for (const a of status.adapters ?? []) lines.push(`  ${a.name}: ${a.state}${a.detail ? ` — ${a.detail}` : ""}`);
-  lines.push("", "Playing now:");
-  if (!status.playing?.length) lines.push("  (nothing)");
-  for (const p of status.playing ?? []) {
-    lines.push(`  ${p.player}: ${p.state} ${p.item}${p.progress === undefined ? "" : ` at ${p.progress.toFixed(1)} %`}${p.account ? ` → ${p.account}` : ""}`);
-  }
-  lines.push("", `Outbox: ${status.outbox?.pending ?? 0} waiting, ${status.outbox?.deadLetters ?? 0} dead letters (see \`trakt-scrobblerd queue list\`)`);
-  if (status.lastScrobbles?.length) {
-    lines.push("", "Last scrobbles:");
-    for (const s of status.lastScrobbles.slice(0, 10)) lines.push(`  ${s.at} ${s.kind} ${s.label} → ${s.account}: ${s.outcome}`);
-  }
-  if (status.notIdentified?.length) {
-    lines.push("", "Not scrobbled (not identified):");
-    for (const m of status.notIdentified.slice(-5)) lines.push(`  ${m.at} ${m.what}`, `    ${m.reason}`);
-  }
-  return lines.join("\n");
-}
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -50,21 +8,7 @@ export function registerStatusCommand(program: Command): void {
     .option("--json", "print the raw JSON")
     .option("--url <url>", "the daemon's base URL instead of the one derived from server.host/server.port")
     .action(async (opts: { json?: boolean; url?: string }, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      let base = opts.url;
-      try {
-        if (!base) {
-          const { config } = loadConfig({ configFile: globals.config, stateDir: globals.stateDir });
-          base = daemonBaseUrl(config.server.host, config.server.port);
-        }
-        const response = await fetch(new URL("/api/status", base), { signal: AbortSignal.timeout(5_000) });
-        if (!response.ok) throw new Error(`the daemon answered ${response.status}`);
-        const status = (await response.json()) as StatusReply;
-        console.log(opts.json ? JSON.stringify(status, null, 2) : render(status));
-        if (status.ready && !status.ready.ready) process.exitCode = 3;
-      } catch (error) {
-        console.error(`cannot reach the daemon at ${base ?? "(unknown)"}: ${error instanceof Error ? error.message : String(error)}. Is \`trakt-scrobblerd run\` running?`);
-        process.exitCode = 1;
-      }
+      const { status } = await import("../actions/status.js");
+      await status(command.optsWithGlobals<GlobalOptions>(), opts);
     });
 }
