@@ -9,6 +9,7 @@ import { configKeys } from "../../src/config/validate.js";
 import { PLAYERS } from "../../src/players/registry.js";
 import type { PlaybackEvent } from "../../src/core/playback.js";
 import { silentLogger } from "../../src/util/log.js";
+import { fixture, multipart } from "../players/plex/support.js";
 import { captureLogger } from "../support/emulator.js";
 
 const SECRET = "first-webhook-secret-0123";
@@ -44,10 +45,9 @@ async function setUp(log = silentLogger()): Promise<{ players: Players; events: 
   return { players, events, url: `http://127.0.0.1:${port}` };
 }
 
+/** A captured Plex webhook (a resume: a playback the adapter starts to follow). */
 function postPlex(url: string, secret: string): Promise<Response> {
-  const body = new FormData();
-  body.set("payload", JSON.stringify({ event: "media.play", Account: { title: "someone" }, Metadata: { type: "movie", title: "Heat", year: 1995, guid: "plex://movie/5d7768", Guid: [{ id: "imdb://tt0113277" }] } }));
-  return fetch(`${url}/plex/${secret}`, { method: "POST", body });
+  return fetch(`${url}/plex/${secret}`, { method: "POST", body: multipart(fixture("episode.media.resume.plexagent-guidarray-tvdb-only.json")) });
 }
 
 describe("players run from the registry", () => {
