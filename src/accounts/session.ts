@@ -1,4 +1,4 @@
-// What `login`, `logout` and `accounts` do, apart from argument parsing (src/cli/commands only wires these).
+// What `login`, `logout` and `accounts` do, apart from argument parsing (src/cli/actions/accounts.ts only wires these).
 import { assertAccountName, tokenExpiresAt, type SecretStore, type StoredAccount } from "../secrets/store.js";
 import type { TraktApi } from "../trakt/api.js";
 import type { Logger } from "../util/log.js";

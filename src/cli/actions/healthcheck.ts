@@ -2,6 +2,7 @@
 // (Docker reserves 2). No output on success so the health log stays small. Loads as little as it can: Docker runs
 // it every 30 s, forever (bench/startup.ts measures it).
 import { runningDaemonUrl } from "../daemon-url.js";
+import { httpGet } from "../http-get.js";
 import type { GlobalOptions } from "../options.js";
 
 export async function healthcheck(globals: GlobalOptions, opts: { url?: string; timeout: string }): Promise<void> {
@@ -9,13 +10,11 @@ export async function healthcheck(globals: GlobalOptions, opts: { url?: string; 
   try {
     url ??= `${await runningDaemonUrl(globals)}/healthz`;
     const timeout = Number(opts.timeout);
-    const response = await fetch(url, { signal: AbortSignal.timeout(Number.isFinite(timeout) && timeout > 0 ? timeout : 5000) });
-    await response.body?.cancel();
-    if (response.ok) return;
-    console.error(`unhealthy: ${url} answered ${response.status}`);
+    const { status } = await httpGet(new URL(url), Number.isFinite(timeout) && timeout > 0 ? timeout : 5000);
+    if (status >= 200 && status < 300) return;
+    console.error(`unhealthy: ${url} answered ${status}`);
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    console.error(`unhealthy: ${url ?? "(no URL)"}: ${error instanceof Error ? error.message : String(error)}${cause}`);
+    console.error(`unhealthy: ${url ?? "(no URL)"}: ${error instanceof Error ? error.message : String(error)}`);
   }
   process.exitCode = 1;
 }

@@ -1,5 +1,6 @@
 // `status`: what the running daemon is doing, from its /api/status.
 import { runningDaemonUrl } from "../daemon-url.js";
+import { httpGet } from "../http-get.js";
 import type { GlobalOptions } from "../options.js";
 
 interface StatusReply {
@@ -46,9 +47,9 @@ export async function status(globals: GlobalOptions, opts: { json?: boolean; url
   let base = opts.url;
   try {
     base ??= await runningDaemonUrl(globals);
-    const response = await fetch(new URL("/api/status", base), { signal: AbortSignal.timeout(5_000) });
-    if (!response.ok) throw new Error(`the daemon answered ${response.status}`);
-    const reply = (await response.json()) as StatusReply;
+    const response = await httpGet(new URL("/api/status", base), 5_000);
+    if (response.status !== 200) throw new Error(`the daemon answered ${response.status}`);
+    const reply = JSON.parse(response.body) as StatusReply;
     console.log(opts.json ? JSON.stringify(reply, null, 2) : render(reply));
     if (reply.ready && !reply.ready.ready) process.exitCode = 3;
   } catch (error) {
