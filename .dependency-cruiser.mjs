@@ -45,7 +45,7 @@ export default {
     },
     {
       name: "emulator-only-for-tools",
-      comment: "The Trakt emulator is a test and demo tool: only the demo (and tests, outside src/) use it.",
+      comment: "The Trakt emulator is a test and demo tool: in src/ only the demo and the doctor may use it (tests live outside src/).",
       severity: "error",
       from: { path: "^src/", pathNot: "^src/(emulator|demo|doctor)/" },
       to: { path: "^src/emulator/" },
