@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "bin/", "eslint.config.js"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "bin/", "eslint.config.js", ".dependency-cruiser.mjs", "test/support/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

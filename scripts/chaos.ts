@@ -110,7 +110,7 @@ export async function runAvailable(bin = BIN): Promise<boolean> {
   if (!existsSync(path.join(dist, "cli", "main.js"))) return false;
   try {
     const { stdout } = await run(process.execPath, [bin, "run", "--help"], { cwd: REPO, timeout: 20_000 });
-    const source = await readFile(path.join(dist, "cli", "commands", "run.js"), "utf8");
+    const source = await readFile(path.join(dist, "cli", "actions", "run.js"), "utf8");
     return stdout.includes("run") && !source.includes("not implemented yet");
   } catch {
     return false;

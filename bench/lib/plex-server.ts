@@ -20,7 +20,7 @@ async function daemon(): Promise<number> {
   );
   await adapter.start(new AbortController().signal);
   const plexWebhook = createPlexWebhookHandler({ secret: process.argv[3] ?? "", maxBodyBytes: 2 * 1024 * 1024, allowFrom: [], onPayload: (p) => adapter.accept(p) });
-  const server = new HttpServer({ readiness: () => ({ ready: true, reasons: [] }), status: () => ({}), metrics: () => "", plexWebhook }, silentLogger());
+  const server = new HttpServer({ readiness: () => ({ ready: true, reasons: [] }), status: () => ({}), metrics: () => "", webhook: () => plexWebhook }, silentLogger());
   return (await server.listen("127.0.0.1", 0)).port;
 }
 

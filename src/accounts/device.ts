@@ -43,7 +43,7 @@ export async function runDeviceFlow(api: Pick<TraktApi, "deviceCode" | "pollDevi
   const sleep = options.sleep ?? ((ms: number, s?: AbortSignal) => delay(ms, undefined, s ? { signal: s } : {}));
   const log = options.logger?.child({ component: "login" });
 
-  const code = await api.deviceCode(signal);
+  const code = await api.deviceCode({ signal });
   registerSecret(code.device_code);
   const deadline = now() + code.expires_in * 1000;
   let intervalS = Math.max(1, code.interval);
@@ -61,7 +61,7 @@ export async function runDeviceFlow(api: Pick<TraktApi, "deviceCode" | "pollDevi
     if (now() >= deadline) throw expired();
     let result;
     try {
-      result = await api.pollDeviceToken(code.device_code, signal);
+      result = await api.pollDeviceToken(code.device_code, { signal });
     } catch (error) {
       if (signal?.aborted || !isTraktError(error) || !error.retryable) throw error;
       log?.warn({ err: error }, "polling Trakt failed; trying again");

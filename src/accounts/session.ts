@@ -1,4 +1,4 @@
-// What `login`, `logout` and `accounts` do, apart from argument parsing (src/cli/commands only wires these).
+// What `login`, `logout` and `accounts` do, apart from argument parsing (src/cli/actions/accounts.ts only wires these).
 import { assertAccountName, tokenExpiresAt, type SecretStore, type StoredAccount } from "../secrets/store.js";
 import type { TraktApi } from "../trakt/api.js";
 import type { Logger } from "../util/log.js";
@@ -34,7 +34,7 @@ export async function loginAccount(options: LoginOptions): Promise<LoginResult> 
 
   let username: string | undefined;
   try {
-    const settings = await api.userSettings(account, signal);
+    const settings = await api.userSettings(account, { signal });
     username = settings.user.username;
     const current = (await store.get(account)) ?? entry;
     await store.set(account, { ...current, username });
@@ -75,7 +75,7 @@ export async function logoutAccount(options: LogoutOptions): Promise<LogoutResul
   }
   let revoked = false;
   try {
-    await api.revokeToken(entry.tokens.access_token, options.signal);
+    await api.revokeToken(entry.tokens.access_token, { signal: options.signal });
     revoked = true;
   } catch (error) {
     log?.warn({ err: error }, "revoking the token on Trakt failed; deleting it locally anyway");

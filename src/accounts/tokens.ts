@@ -57,7 +57,7 @@ export class TokenManager implements AccessTokenProvider {
   private readonly now: () => number;
   private readonly marginMs: number;
   private readonly backoffMs: number;
-  private readonly schedule: string;
+  private schedule: string;
   private readonly cache = new Map<string, Cached>();
   private readonly inflight = new Map<string, Promise<TokenSet>>();
   private readonly failures = new Map<string, { at: number; error: unknown }>();
@@ -195,6 +195,18 @@ export class TokenManager implements AccessTokenProvider {
     this.task = cron.schedule(this.schedule, () => this.refreshDue(), { name: "token-refresh", noOverlap: true });
     void this.refreshDue();
     this.log?.debug({ schedule: this.schedule }, "token refresh check scheduled");
+  }
+
+  /** Applies a changed `schedules.tokenRefresh` (config reload): the running check moves to the new schedule. */
+  reschedule(schedule: string): void {
+    if (schedule === this.schedule) return;
+    if (!cron.validate(schedule)) throw new Error(`schedules.tokenRefresh: ${JSON.stringify(schedule)} is not a valid cron expression`);
+    this.schedule = schedule;
+    const previous = this.task;
+    if (!previous) return;
+    this.task = cron.schedule(schedule, () => this.refreshDue(), { name: "token-refresh", noOverlap: true });
+    void previous.destroy();
+    this.log?.debug({ schedule }, "token refresh check scheduled");
   }
 
   async stop(): Promise<void> {

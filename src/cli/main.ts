@@ -1,22 +1,7 @@
+// The CLI program: global options and every command (./commands.ts); a command's work loads when it runs.
 import { Command } from "commander";
 import { VERSION } from "../version.js";
-import { registerAccountsCommand } from "./commands/accounts.js";
-import { registerConfigCommand } from "./commands/config.js";
-import { registerDemoCommand } from "./commands/demo.js";
-import { registerDoctorCommand } from "./commands/doctor.js";
-import { registerHealthcheckCommand } from "./commands/healthcheck.js";
-import { registerLoginCommand } from "./commands/login.js";
-import { registerLogoutCommand } from "./commands/logout.js";
-import { registerMatchCommand } from "./commands/match.js";
-import { registerQueueCommand } from "./commands/queue.js";
-import { registerRunCommand } from "./commands/run.js";
-import { registerStatusCommand } from "./commands/status.js";
-
-/** Options every command accepts; read them with `program.opts<GlobalOptions>()`. */
-export interface GlobalOptions {
-  config?: string;
-  stateDir?: string;
-}
+import { registerCommands } from "./commands.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,18 +12,7 @@ export function buildProgram(): Command {
     .option("-c, --config <file>", "config file (default: see README, 'Configuration')")
     .option("--state-dir <dir>", "where tokens, the outbox and caches live")
     .showHelpAfterError();
-
-  registerRunCommand(program);
-  registerStatusCommand(program);
-  registerLoginCommand(program);
-  registerLogoutCommand(program);
-  registerAccountsCommand(program);
-  registerConfigCommand(program);
-  registerQueueCommand(program);
-  registerMatchCommand(program);
-  registerDoctorCommand(program);
-  registerHealthcheckCommand(program);
-  registerDemoCommand(program);
+  registerCommands(program);
   return program;
 }
 

@@ -37,3 +37,25 @@ export function diffConfigs(before: unknown, after: unknown, root: KeyInfo = con
   const sections = [...new Set(changed.map((p) => p.split(/[.[]/)[0] ?? p))];
   return { changed, restartRequired, sections };
 }
+
+/**
+ * The config to run on after a reload: `next`, except that every changed key that needs a restart keeps its running
+ * value (until the restart). `diff` says what changed and what waits for the restart.
+ */
+export function liveConfig<T>(running: T, next: T, root: KeyInfo = configKeys()): { config: T; diff: ConfigDiff } {
+  const diff = diffConfigs(running, next, root);
+  const keep = new Set(diff.restartRequired);
+  const merge = (key: KeyInfo, a: unknown, b: unknown): unknown => {
+    if (key.kind !== "object" || !isRecord(b)) return keep.has(key.name) ? a : b;
+    const ao = isRecord(a) ? a : {};
+    const out: Record<string, unknown> = { ...b };
+    for (const child of key.children) {
+      const k = child.path[child.path.length - 1] ?? "";
+      const value = merge(child, ao[k], b[k]);
+      if (value === undefined) delete out[k];
+      else out[k] = value;
+    }
+    return out;
+  };
+  return { config: merge(root, running, next) as T, diff };
+}

@@ -1,61 +1,42 @@
-// The composition root: the only module that knows every part. Config → accounts → Trakt client → identification →
-// outbox → engine → adapters under a supervisor, one HTTP server, periodic jobs, live reload and shutdown.
+// The daemon: the parts the composition root builds (src/compose/app.ts) put to work — adapters under a supervisor,
+// one HTTP server, periodic jobs, live reload and shutdown.
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import cron, { type ScheduledTask } from "node-cron";
-import { TokenManager } from "../accounts/tokens.js";
+import type { TokenManager } from "../accounts/tokens.js";
+import { App, CLIENT_ID_MISSING } from "../compose/app.js";
+import { liveConfig } from "../config/diff.js";
 import { loadConfig, type LoadOptions } from "../config/load.js";
 import type { Config } from "../config/schema.js";
-import { createIdentifier, type IdentifierSetup } from "../identify/setup.js";
-import { outboxSettings } from "../outbox/index.js";
-import { Outbox, type OutboxApi } from "../outbox/outbox.js";
-import type { AdapterContext, PlayerAdapter } from "../players/adapter.js";
+import type { IdentifierSetup } from "../identify/setup.js";
+import type { Outbox } from "../outbox/index.js";
+import type { AdapterContext, AdapterSpec } from "../players/adapter.js";
 import type { PlaybackEvent } from "../core/playback.js";
-import { KodiAdapter } from "../players/kodi/adapter.js";
-import { MpvAdapter } from "../players/mpv/adapter.js";
-import { PlexAdapter, type PlexSettings } from "../players/plex/adapter.js";
-import { createPlexWebhookHandler } from "../players/plex/webhook.js";
-import { ScrobbleEngine } from "../scrobble/engine.js";
-import { openSecretStore, type LocatingSecretStore } from "../secrets/select.js";
-import { TraktClient } from "../trakt/client.js";
-import { createLogger, registerSecret, type Logger } from "../util/log.js";
+import type { ScrobbleEngine } from "../scrobble/engine.js";
+import type { LocatingSecretStore } from "../secrets/select.js";
+import type { Logger } from "../util/log.js";
 import { VERSION } from "../version.js";
 import { ConfigWatcher, type ReloadOutcome } from "./reload.js";
 import { HttpServer, type Readiness } from "./http-server.js";
 import { Metrics } from "./metrics.js";
+import { Players } from "./players.js";
 import { createSdNotifier, type SdNotifier } from "./sd-notify.js";
 import { Supervisor } from "./supervisor.js";
 
 export interface DaemonOptions extends LoadOptions {
   /** Replaces the logger built from config (tests). */
   logger?: Logger;
-  /** Extra adapters (the `demo` command's simulated player). */
-  extraAdapters?: (context: AdapterContext) => PlayerAdapter[];
+  /** Adapters beyond the configured players (the `demo` command's simulated player), kept across reloads. */
+  extraAdapters?: AdapterSpec[];
   /** Watch the config file for changes (default true when there is a file). */
   watchConfig?: boolean;
-}
-
-interface AdapterSpec {
-  name: string;
-  fingerprint: string;
-  create: () => PlayerAdapter;
-}
-
-const CLIENT_ID_MISSING = "no Trakt client id: set trakt.clientId or TRAKT_CLIENT_ID (create an app at https://app.trakt.tv/settings/apps/api)";
-
-/** A Trakt API stand-in used while no client id is configured: every call fails, so intents wait in the outbox. */
-function unconfiguredApi(): OutboxApi & { searchById: TraktClient["searchById"]; searchText: TraktClient["searchText"] } {
-  const fail = (): Promise<never> => Promise.reject(new Error(CLIENT_ID_MISSING));
-  return { scrobble: fail, addHistory: fail, getHistory: fail, searchById: fail, searchText: fail };
 }
 
 export class Daemon {
   readonly metrics = new Metrics();
   private readonly supervisor: Supervisor;
+  private readonly players: Players;
   private readonly http: HttpServer;
   private readonly jobs: ScheduledTask[] = [];
-  private plex: PlexAdapter | undefined;
-  private readonly fingerprints = new Map<string, string>();
   private watcher: ConfigWatcher | undefined;
   private stopWatchdog: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
@@ -63,12 +44,13 @@ export class Daemon {
   private accountsCheckedAt = 0;
   private lastReload: ReloadOutcome | undefined;
   private readonly countEvent: (labels?: Record<string, string>) => void;
+  private config: Config;
+  readonly stateDir: string;
+  readonly log: Logger;
+  private readonly configFile: string | undefined;
 
   private constructor(
-    private config: Config,
-    readonly stateDir: string,
-    private readonly configFile: string | undefined,
-    readonly log: Logger,
+    app: App,
     private readonly store: LocatingSecretStore,
     private readonly tokens: TokenManager,
     private readonly identify: IdentifierSetup,
@@ -77,71 +59,35 @@ export class Daemon {
     private readonly notifier: SdNotifier,
     private readonly options: DaemonOptions,
   ) {
-    this.supervisor = new Supervisor(log.child({ component: "supervisor" }));
+    this.config = app.config;
+    this.stateDir = app.stateDir;
+    this.log = app.log;
+    this.configFile = app.source?.file;
+    this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }));
+    this.players = new Players(this.supervisor, this.context(), this.log, options.extraAdapters);
     this.http = new HttpServer(
-      { readiness: () => this.readiness(), status: () => this.status(), metrics: () => this.renderMetrics() },
-      log.child({ component: "http" }),
+      { readiness: () => this.readiness(), status: () => this.status(), metrics: () => this.renderMetrics(), webhook: (path) => this.players.webhookFor(path) },
+      this.log.child({ component: "http" }),
     );
     this.countEvent = this.metrics.counter("scrobblerd_player_events_total", "Playback events received from players, by player kind and state");
   }
 
   /** Starts everything; resolves once the HTTP server listens and the adapters have had their first try. */
   static async start(options: DaemonOptions = {}): Promise<Daemon> {
-    const loaded = loadConfig(options);
-    const { config, stateDir } = loaded;
-    const log =
-      options.logger ??
-      createLogger({ level: config.log.level, ...(config.log.pretty === undefined ? {} : { pretty: config.log.pretty }) });
-    registerSecret(config.trakt.clientSecret);
-    registerSecret(config.plex.webhookSecret);
+    const { logger } = options;
+    const app = await App.load(options, logger ? { logger: () => logger } : {});
+    const { config, stateDir, log, source } = app;
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    log.info({ version: VERSION, config: loaded.source.file ?? loaded.source.fileFrom, stateDir, envVars: loaded.source.envVars }, "starting trakt-scrobblerd");
-
-    const store = await openSecretStore({ mode: config.secrets.store, stateDir, logger: log });
-    const late: { client?: TraktClient } = {};
-    const tokens = new TokenManager({
-      store,
-      api: { refreshToken: (token, signal) => (late.client ? late.client.refreshToken(token, signal) : Promise.reject(new Error(CLIENT_ID_MISSING))) },
-      logger: log.child({ component: "accounts" }),
-      refreshMarginMs: config.accounts.refreshMarginMinutes * 60_000,
-      schedule: config.schedules.tokenRefresh,
-    });
-    let outboxApi: OutboxApi = unconfiguredApi();
-    if (config.trakt.clientId) {
-      const clientOptions = {
-        apiUrl: config.trakt.apiUrl,
-        authUrl: config.trakt.authUrl,
-        clientId: config.trakt.clientId,
-        clientSecret: config.trakt.clientSecret,
-        tokens,
-        logger: log, // the client names its own component
-        timeoutMs: config.trakt.timeoutMs,
-        writeSpacingMs: config.trakt.writeSpacingMs,
-      };
-      late.client = new TraktClient(clientOptions);
-      // The outbox does its own backoff and, before re-sending a watch, looks it up in the history: a client-level
-      // retry of a POST whose first try Trakt did process would add a play the outbox cannot see. So: no retries.
-      outboxApi = new TraktClient({ ...clientOptions, retries: 0 });
-    } else {
-      log.warn(`${CLIENT_ID_MISSING}. Watches are kept in the outbox until then.`);
-    }
-    const api = late.client ?? unconfiguredApi();
-
-    const identify = createIdentifier({ config: config.identify, stateDir, api, log: log.child({ component: "identify" }) });
-    await identify.cache?.load();
-    const outbox = await Outbox.open({
-      dir: join(stateDir, "outbox"),
-      api: outboxApi,
-      identifier: identify.identifier,
-      defaultAccount: config.accounts.default,
-      settings: outboxSettings(config),
-      logger: log, // the outbox names its own component
-      appVersion: VERSION,
-    });
-    const engine = new ScrobbleEngine({ sink: outbox, settings: config.scrobble, logger: log });
+    log.info({ version: VERSION, config: source?.file ?? source?.fileFrom, stateDir, envVars: source?.envVars }, "starting trakt-scrobblerd");
+    if (!config.trakt.clientId) log.warn(`${CLIENT_ID_MISSING}. Watches are kept in the outbox until then.`);
+    const store = await app.secretStore();
+    const tokens = await app.tokens();
+    const identify = await app.identify();
+    const outbox = await app.outbox();
+    const engine = await app.engine();
     const notifier = createSdNotifier({ logger: log.child({ component: "sd-notify" }) });
 
-    const daemon = new Daemon(config, stateDir, loaded.source.file, log, store, tokens, identify, outbox, engine, notifier, options);
+    const daemon = new Daemon(app, store, tokens, identify, outbox, engine, notifier, options);
     try {
       await daemon.boot();
     } catch (error) {
@@ -153,8 +99,8 @@ export class Daemon {
 
   private async boot(): Promise<void> {
     this.tokens.start([this.config.accounts.default]);
-    // Adapters first: the Plex route must be mounted before the server accepts a webhook (Plex does not retry).
-    await this.applyAdapters(this.config, true);
+    // Adapters first: the Plex adapter must take webhooks before the server accepts one (Plex does not retry).
+    await this.players.apply(this.config);
     const address = await this.http.listen(this.config.server.host, this.config.server.port);
     this.httpPort = address.port;
     this.scheduleJobs(this.config);
@@ -182,106 +128,6 @@ export class Daemon {
       },
       now: () => Date.now(),
     };
-  }
-
-  private plexSettings(config: Config): PlexSettings {
-    return {
-      users: config.plex.users,
-      players: config.plex.players,
-      servers: config.plex.servers,
-      ...(config.plex.defaultAccount === undefined ? {} : { defaultAccount: config.plex.defaultAccount }),
-    };
-  }
-
-  /** Each adapter the config asks for, with a fingerprint of its settings: same fingerprint = keep it running. */
-  private adapterSpecs(config: Config): AdapterSpec[] {
-    const context = this.context();
-    const specs: AdapterSpec[] = [];
-    if (config.mpv.enabled) {
-      specs.push({
-        name: "mpv",
-        fingerprint: JSON.stringify(config.mpv),
-        create: () => new MpvAdapter({ config: config.mpv, context, log: this.log.child({ component: "mpv" }) }),
-      });
-    }
-    if (config.kodi.enabled) {
-      for (const instance of config.kodi.instances) {
-        const settings = {
-          name: instance.name,
-          url: instance.url,
-          account: instance.account,
-          ignoreLiveTv: config.kodi.ignoreLiveTv,
-          excludePaths: config.kodi.excludePaths,
-          pollMaxMs: config.kodi.pollMaxSeconds * 1000,
-          watchedThreshold: config.scrobble.watchedThreshold,
-        };
-        specs.push({
-          name: instance.name,
-          fingerprint: JSON.stringify(settings),
-          create: () => new KodiAdapter({ ...settings, log: this.log }, context),
-        });
-      }
-    }
-    if (config.plex.enabled) {
-      // Plex settings (routing, filters, secret) apply live without a restart; see applyPlexSettings.
-      specs.push({
-        name: "plex",
-        fingerprint: "plex",
-        create: () => new PlexAdapter(this.plexSettings(config), context, this.log.child({ component: "plex" })),
-      });
-    }
-    for (const adapter of this.options.extraAdapters?.(context) ?? []) {
-      specs.push({ name: adapter.name, fingerprint: "extra", create: () => adapter });
-    }
-    return specs;
-  }
-
-  /** Brings the running adapters in line with the config: removed ones stop, new ones start, changed ones restart,
-   * unchanged ones keep running (so their sessions in progress are not disturbed). */
-  private async applyAdapters(config: Config, firstRun = false): Promise<{ started: string[]; stopped: string[] }> {
-    const wanted = firstRun ? this.adapterSpecs(config) : this.adapterSpecs(config).filter((s) => s.fingerprint !== "extra");
-    const wantedNames = new Set(wanted.map((s) => s.name));
-    const started: string[] = [];
-    const stopped: string[] = [];
-    for (const name of this.supervisor.names()) {
-      const spec = wanted.find((s) => s.name === name);
-      const extra = this.fingerprints.get(name) === "extra";
-      if ((!wantedNames.has(name) && !extra) || (spec !== undefined && spec.fingerprint !== this.fingerprints.get(name))) {
-        await this.supervisor.remove(name);
-        this.fingerprints.delete(name);
-        stopped.push(name);
-      }
-    }
-    for (const spec of wanted) {
-      if (this.supervisor.has(spec.name)) continue;
-      const adapter = spec.create();
-      if (adapter instanceof PlexAdapter) this.plex = adapter;
-      await this.supervisor.add(adapter);
-      this.fingerprints.set(spec.name, spec.fingerprint);
-      started.push(spec.name);
-    }
-    if (!wantedNames.has("plex")) this.plex = undefined;
-    this.plex?.updateSettings(this.plexSettings(config));
-    this.mountPlex(config);
-    return { started, stopped };
-  }
-
-  private mountPlex(config: Config): void {
-    const plex = this.plex;
-    this.http.setRoutes({
-      readiness: () => this.readiness(),
-      status: () => this.status(),
-      metrics: () => this.renderMetrics(),
-      plexWebhook:
-        plex === undefined
-          ? undefined
-          : createPlexWebhookHandler({
-              secret: config.plex.webhookSecret,
-              maxBodyBytes: config.plex.maxBodyBytes,
-              allowFrom: config.plex.allowFrom,
-              onPayload: (payload) => plex.accept(payload),
-            }),
-    });
   }
 
   private scheduleJobs(config: Config): void {
@@ -398,18 +244,26 @@ export class Daemon {
       this.log.error({ err: error }, `config change refused; still running on the previous config: ${message}`);
       return (this.lastReload = { applied: false, error: message, at: new Date().toISOString() });
     }
-    const before = this.config;
-    const restartNeeded = restartOnlyChanges(before, next);
+    // One source of truth: the schema's restart flags. Everything else applies now; a key flagged `restart` keeps
+    // its running value until the daemon restarts, and the outcome says so.
+    const { config, diff } = liveConfig(this.config, next);
+    const restartNeeded = diff.restartRequired;
+    this.config = config;
+    this.engine.updateSettings(config.scrobble);
+    this.tokens.reschedule(config.schedules.tokenRefresh);
+    this.scheduleJobs(config);
     // Sessions in progress are kept: adapters that did not change keep running untouched.
-    this.config = { ...next, ...Object.fromEntries(restartNeeded.map((key) => [key, before[key]])) };
-    this.engine.updateSettings(this.config.scrobble);
-    const { started, stopped } = await this.applyAdapters(this.config);
-    this.scheduleJobs(this.config);
+    const { started, stopped } = await this.players.apply(config);
     if (restartNeeded.length > 0) {
       this.log.warn({ keys: restartNeeded }, `these changes need a restart to take effect: ${restartNeeded.join(", ")}`);
     }
-    this.log.info({ adapters: this.supervisor.names(), started, stopped }, "config reloaded");
+    this.log.info({ changed: diff.changed, adapters: this.supervisor.names(), started, stopped }, "config reloaded");
     return (this.lastReload = { applied: true, restartNeeded, started, stopped, at: new Date().toISOString() });
+  }
+
+  /** The config the daemon runs on: the last one loaded, with the values of keys that wait for a restart kept. */
+  get runningConfig(): Config {
+    return this.config;
   }
 
   /** Resolves once every event so far has been turned into intents and every intent has had its delivery attempt. */
@@ -441,15 +295,3 @@ export class Daemon {
     return this.stopping;
   }
 }
-
-type SectionKey = keyof Config;
-/** Sections a reload applies at once; any other section's change is reported as needing a restart. */
-const LIVE_SECTIONS = new Set<SectionKey>(["scrobble", "mpv", "kodi", "plex", "schedules"]);
-
-/** Top-level sections that changed but can only take effect after a restart. */
-function restartOnlyChanges(before: Config, after: Config): SectionKey[] {
-  return (Object.keys(after) as SectionKey[]).filter(
-    (key) => !LIVE_SECTIONS.has(key) && JSON.stringify(before[key]) !== JSON.stringify(after[key]),
-  );
-}
-

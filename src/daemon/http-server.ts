@@ -1,4 +1,4 @@
-// The daemon's one HTTP server: liveness, readiness, status, metrics, and the Plex webhook.
+// The daemon's one HTTP server: liveness, readiness, status, metrics, and the players' webhooks (Plex).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../util/log.js";
@@ -12,9 +12,15 @@ export interface HttpRoutes {
   readiness: () => Readiness;
   status: () => unknown;
   metrics: () => string;
-  /** Handles POST /plex and /plex/<secret>; absent when the Plex adapter is disabled. */
-  plexWebhook?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /** The handler of a player's webhook under `path` (Plex: /plex/<secret>), if a running adapter takes it. */
+  webhook?: ((path: string) => WebhookHandler | undefined) | undefined;
 }
+
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const ENDPOINTS = ["/healthz", "/readyz", "/api/status", "/metrics", "/plex/<secret>"];
+
+type Answer = (res: ServerResponse) => void;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
@@ -67,31 +73,37 @@ export class HttpServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     try {
-      if (path === "/plex" || path.startsWith("/plex/")) {
-        if (!this.routes.plexWebhook) return json(res, 404, { error: "the Plex adapter is disabled (plex.enabled)" });
-        return this.routes.plexWebhook(req, res);
-      }
+      const webhook = this.routes.webhook?.(path);
+      if (webhook) return webhook(req, res);
+      const answer = this.endpoint(path);
+      if (!answer) return json(res, 404, { error: `no such endpoint: ${path}`, endpoints: ENDPOINTS });
       if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: "method not allowed" });
-      switch (path) {
-        case "/healthz":
-          return json(res, 200, { status: "alive" });
-        case "/readyz": {
-          const readiness = this.routes.readiness();
-          return json(res, readiness.ready ? 200 : 503, readiness);
-        }
-        case "/api/status":
-          return json(res, 200, this.routes.status());
-        case "/metrics":
-          res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-          res.end(this.routes.metrics());
-          return;
-        default:
-          return json(res, 404, { error: `no such endpoint: ${path}`, endpoints: ["/healthz", "/readyz", "/api/status", "/metrics", "/plex/<secret>"] });
-      }
+      answer(res);
     } catch (error) {
       this.log.error({ err: error, path }, "HTTP handler failed");
       if (!res.headersSent) json(res, 500, { error: "internal error" });
       else res.destroy();
+    }
+  }
+
+  private endpoint(path: string): Answer | undefined {
+    switch (path) {
+      case "/healthz":
+        return (res) => json(res, 200, { status: "alive" });
+      case "/readyz":
+        return (res) => {
+          const readiness = this.routes.readiness();
+          json(res, readiness.ready ? 200 : 503, readiness);
+        };
+      case "/api/status":
+        return (res) => json(res, 200, this.routes.status());
+      case "/metrics":
+        return (res) => {
+          res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+          res.end(this.routes.metrics());
+        };
+      default:
+        return undefined;
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Logger } from "../util/log.js";
 
 interface Supervised {
   adapter: PlayerAdapter;
+  kind: string;
   controller: AbortController;
   attempts: number;
   timer: NodeJS.Timeout | undefined;
@@ -43,10 +44,13 @@ export class Supervisor {
     return this.adapters.get(name)?.adapter;
   }
 
-  /** Start an adapter now; if it fails, it is retried in the background. Resolves after the first attempt. */
-  async add(adapter: PlayerAdapter): Promise<void> {
+  /**
+   * Start an adapter now; if it fails, it is retried in the background. Resolves after the first attempt.
+   * `kind` (its player's config section) is what status shows while it is not running.
+   */
+  async add(adapter: PlayerAdapter, kind: string = adapter.name): Promise<void> {
     if (this.adapters.has(adapter.name)) throw new Error(`adapter ${adapter.name} is already running`);
-    const entry: Supervised = { adapter, controller: new AbortController(), attempts: 0, timer: undefined, running: false, lastError: undefined };
+    const entry: Supervised = { adapter, kind, controller: new AbortController(), attempts: 0, timer: undefined, running: false, lastError: undefined };
     this.adapters.set(adapter.name, entry);
     await this.attempt(entry);
   }
@@ -67,12 +71,12 @@ export class Supervisor {
   status(): AdapterStatus[] {
     return [...this.adapters.values()].flatMap((entry) => {
       if (!entry.running) {
-        return [{ name: entry.adapter.name, kind: kindOf(entry.adapter.name), state: "failed" as const, detail: entry.lastError ?? "starting" }];
+        return [{ name: entry.adapter.name, kind: entry.kind, state: "failed" as const, detail: entry.lastError ?? "starting" }];
       }
       try {
         return entry.adapter.status();
       } catch (error) {
-        return [{ name: entry.adapter.name, kind: kindOf(entry.adapter.name), state: "failed" as const, detail: String(error) }];
+        return [{ name: entry.adapter.name, kind: entry.kind, state: "failed" as const, detail: String(error) }];
       }
     });
   }
@@ -107,9 +111,4 @@ export class Supervisor {
       this.log.warn({ adapter: entry.adapter.name, err: error }, "adapter failed to stop cleanly");
     }
   }
-}
-
-function kindOf(name: string): AdapterStatus["kind"] {
-  const prefix = name.split(/[:/]/)[0];
-  return prefix === "mpv" || prefix === "kodi" || prefix === "plex" ? prefix : "simulated";
 }

@@ -177,14 +177,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       context: systemPathContext({}),
       watchConfig: false,
       logger,
-      extraAdapters: (context) => {
-        player = new SimulatedPlayerAdapter(
-          "simulated:demo",
-          scenario.playback,
-          { emit: (event) => (narratePlayer(event), context.emit(event)), now: context.now },
-        );
-        return [player];
-      },
+      extraAdapters: [
+        {
+          name: "simulated:demo",
+          fingerprint: "demo",
+          create: (context) =>
+            (player = new SimulatedPlayerAdapter("simulated:demo", scenario.playback, {
+              emit: (event) => (narratePlayer(event), context.emit(event)),
+              now: context.now,
+            })),
+        },
+      ],
     });
     if (!player) throw new Error("the daemon did not start the simulated player");
 

@@ -1,5 +1,5 @@
 // Is the daemon running here, and does it say it is ready?
-import { daemonBaseUrl } from "../cli/commands/healthcheck.js";
+import { daemonBaseUrl } from "../config/server-address.js";
 import type { ServerSection } from "../config/sections/runtime.js";
 import { rootMessage } from "../util/error-causes.js";
 import { classifyNetworkError, result, type CheckResult } from "./types.js";

@@ -296,7 +296,7 @@ export class TraktIdentifier implements Identifier {
   async #lookup(idType: IdType, id: string, type: "episode" | undefined, signal?: AbortSignal): Promise<SearchResult[]> {
     if (!this.#api) throw new Unreachable("no Trakt client configured");
     try {
-      return await this.#api.searchById(idType, id, type, signal);
+      return await this.#api.searchById(idType, id, type, { signal });
     } catch (error) {
       if (isTraktError(error, "not_found")) return [];
       throw this.#unreachable(error);

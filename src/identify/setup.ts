@@ -1,4 +1,4 @@
-// The one way to build an identifier from config: the daemon's composition root and `match` both call this.
+// The one way to build an identifier from config: the composition root (src/compose/app.ts) and `match` both call this.
 import { join } from "node:path";
 import type { IdentifySection } from "../config/sections/identify.js";
 import type { Logger } from "../util/log.js";

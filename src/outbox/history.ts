@@ -23,7 +23,7 @@ export async function lookUpInHistory(d: Delivery, account: string, candidates: 
   const entries: HistoryEntry[] = [];
   try {
     for (let page = 1; ; page++) {
-      const result = await api.getHistory(account, { startAt: new Date(startAt), endAt: new Date(endAt), page, limit: HISTORY_PAGE_LIMIT }, signal);
+      const result = await api.getHistory(account, { startAt: new Date(startAt), endAt: new Date(endAt), page, limit: HISTORY_PAGE_LIMIT }, { signal, retries: 0 });
       counters.request("history-check", "200");
       entries.push(...result.items);
       if (!wantsNextPage(page, result.pageCount, result.items.length)) break;
@@ -118,7 +118,7 @@ async function send(d: Delivery, account: string, toSend: Candidate[]): Promise<
   const body = historyBody(toSend.flatMap((c) => c.items.map((item) => ({ item, watchedAt: endOf(c.entry.intent) }))));
   let result: HistoryAddResult | undefined;
   try {
-    result = await api.addHistory(account, body, signal);
+    result = await api.addHistory(account, body, { signal, retries: 0 });
     counters.request("history");
   } catch (error) {
     counters.failedRequest("history", error);

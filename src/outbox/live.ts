@@ -38,7 +38,7 @@ export async function deliverLive(d: Delivery, account: string, entry: Entry): P
     if (!item) return;
     const action = intent.kind === "start" ? "start" : intent.kind === "pause" ? "pause" : "stop";
     try {
-      await api.scrobble(account, action, scrobbleBody(item, intent.progress, appVersion), signal);
+      await api.scrobble(account, action, scrobbleBody(item, intent.progress, appVersion), { signal, retries: 0 });
       counters.request("scrobble");
     } catch (error) {
       counters.failedRequest("scrobble", error);

@@ -3,7 +3,11 @@ import type { Identifier } from "../identify/types.js";
 import type { TraktApi } from "../trakt/api.js";
 import type { Logger } from "../util/log.js";
 
-/** The part of the Trakt client the outbox uses. */
+/**
+ * The part of the Trakt client the outbox uses. Every call is made with `retries: 0`: the outbox does its own backoff
+ * and, before re-sending a watch, looks it up in the history — a client-level retry of a POST whose first try Trakt
+ * did process would add a play the outbox cannot see.
+ */
 export type OutboxApi = Pick<TraktApi, "scrobble" | "addHistory" | "getHistory">;
 
 export interface OutboxSettings {

@@ -1,10 +1,14 @@
+// The adapter contract: what every player adapter is, and how a player's config section becomes adapters.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PlaybackEventListener } from "../core/playback.js";
+import type { Logger } from "../util/log.js";
 
 export type AdapterConnectionState = "starting" | "connected" | "disconnected" | "stopped" | "failed";
 
 export interface AdapterStatus {
   name: string;
-  kind: "mpv" | "kodi" | "plex" | "simulated";
+  /** The kind of player: its config section ("mpv", "kodi", "plex"), or "simulated" (the demo). */
+  kind: string;
   state: AdapterConnectionState;
   detail?: string;
 }
@@ -25,3 +29,46 @@ export interface AdapterContext {
   emit: PlaybackEventListener;
   now: () => number;
 }
+
+/**
+ * An adapter its player tells of playback by HTTP requests (Plex webhooks): the daemon's HTTP server hands it every
+ * request to `webhookPath` or below it (e.g. /plex/<secret>).
+ */
+export interface WebhookReceiver {
+  readonly webhookPath: string;
+  handleWebhook(req: IncomingMessage, res: ServerResponse): void;
+}
+
+export function receivesWebhooks(adapter: PlayerAdapter): adapter is PlayerAdapter & WebhookReceiver {
+  const candidate = adapter as Partial<WebhookReceiver>;
+  return typeof candidate.webhookPath === "string" && typeof candidate.handleWebhook === "function";
+}
+
+/** Settings from outside its own config section that a player may use. */
+export interface SharedPlayerSettings {
+  /** `scrobble.watchedThreshold` (%): a player that polls (Kodi) polls closer as playback nears it. */
+  watchedThreshold: number;
+}
+
+/** One adapter the config asks for. */
+export interface AdapterSpec<A extends PlayerAdapter = PlayerAdapter> {
+  /** Unique among the running adapters (status, metrics and logs name it). */
+  readonly name: string;
+  /**
+   * The settings that take a restart of the adapter: on a config reload an adapter whose fingerprint is unchanged
+   * keeps running, so sessions in progress are not disturbed.
+   */
+  readonly fingerprint: string;
+  /** Builds the adapter (no work: the supervisor starts it). */
+  create(context: AdapterContext, log: Logger): A;
+  /** Hands settings that apply live to the running adapter (on reload, when the fingerprint is unchanged). */
+  update?(adapter: A): void;
+}
+
+/** The config section of a player: every player can be switched off. */
+export interface PlayerSection {
+  enabled: boolean;
+}
+
+/** One kind of player: the adapters its (enabled) config section asks for. */
+export type PlayerFactory<Section extends PlayerSection> = (section: Section, shared: SharedPlayerSettings) => AdapterSpec[];

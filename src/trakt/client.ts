@@ -1,6 +1,6 @@
 // The Trakt API client: headers, timeouts, error mapping, retries, per-account write spacing, 401 → refresh once.
 // It holds no tokens itself: account calls ask the AccessTokenProvider for one.
-import type { AccessTokenProvider, DevicePollResult, HistoryQuery, Page, PlaybackProgressItem, TraktApi, UserSettings } from "./api.js";
+import type { AccessTokenProvider, CallOptions, DevicePollResult, HistoryQuery, Page, PlaybackProgressItem, TraktApi, UserSettings } from "./api.js";
 import { TraktError, isTraktError } from "./errors.js";
 import { errorFromNetwork, errorFromResponse, tryParseJson } from "./http-errors.js";
 import {
@@ -47,7 +47,7 @@ export interface TraktClientOptions {
   maxBodyBytes?: number | undefined;
   /** Minimum gap between two writes of one account, default 1000 ms (Trakt: 1 write/s per user). */
   writeSpacingMs?: number | undefined;
-  /** Retries after the first attempt for retryable failures (default 4). Shorthand for retry.retries. */
+  /** Retries after the first attempt for retryable failures (default 4), for calls that do not say (CallOptions.retries). Shorthand for retry.retries. */
   retries?: number | undefined;
   /** Retry policy overrides (retries, baseDelayMs, maxDelayMs, maxRetryAfterMs). */
   retry?: Partial<RetryPolicy> | undefined;
@@ -76,6 +76,8 @@ interface RequestSpec {
   /** OAuth endpoints go to authUrl. */
   auth?: boolean;
   signal?: AbortSignal | undefined;
+  /** Overrides the policy's retries for this call. */
+  retries?: number | undefined;
   /** Statuses handed back to the caller instead of thrown (device polling). */
   passStatuses?: readonly number[];
 }
@@ -137,21 +139,21 @@ export class TraktClient implements TraktApi {
 
   // ---- OAuth -------------------------------------------------------------------------------------------------
 
-  async deviceCode(signal?: AbortSignal): Promise<DeviceCode> {
-    const res = await this.#call({ method: "POST", path: "/oauth/device/code", auth: true, body: { client_id: this.#clientId }, signal });
+  async deviceCode(call: CallOptions = {}): Promise<DeviceCode> {
+    const res = await this.#call({ method: "POST", path: "/oauth/device/code", auth: true, body: { client_id: this.#clientId }, ...call });
     const code = parseBody(deviceCodeSchema, res.body, "POST /oauth/device/code");
     registerSecret(code.device_code);
     return code;
   }
 
-  async pollDeviceToken(deviceCode: string, signal?: AbortSignal): Promise<DevicePollResult> {
+  async pollDeviceToken(deviceCode: string, call: CallOptions = {}): Promise<DevicePollResult> {
     registerSecret(deviceCode);
     const res = await this.#call({
       method: "POST",
       path: "/oauth/device/token",
       auth: true,
       body: { code: deviceCode, client_id: this.#clientId, client_secret: this.#requireSecret() },
-      signal,
+      ...call,
       passStatuses: DEVICE_POLL_STATUSES,
     });
     const status = devicePollStatus(res.status);
@@ -159,7 +161,7 @@ export class TraktClient implements TraktApi {
     return { status: "approved", tokens: this.#tokenSet(res.body, "POST /oauth/device/token") };
   }
 
-  async refreshToken(refreshToken: string, signal?: AbortSignal): Promise<TokenSet> {
+  async refreshToken(refreshToken: string, call: CallOptions = {}): Promise<TokenSet> {
     registerSecret(refreshToken);
     const res = await this.#call({
       method: "POST",
@@ -172,50 +174,50 @@ export class TraktClient implements TraktApi {
         redirect_uri: this.#redirectUri,
         grant_type: "refresh_token",
       },
-      signal,
+      ...call,
     });
     return this.#tokenSet(res.body, "POST /oauth/token");
   }
 
-  async revokeToken(accessToken: string, signal?: AbortSignal): Promise<void> {
+  async revokeToken(accessToken: string, call: CallOptions = {}): Promise<void> {
     registerSecret(accessToken);
     await this.#call({
       method: "POST",
       path: "/oauth/revoke",
       auth: true,
       body: { token: accessToken, client_id: this.#clientId, client_secret: this.#requireSecret() },
-      signal,
+      ...call,
     });
   }
 
   // ---- Scrobble and checkin ----------------------------------------------------------------------------------
 
-  async scrobble(account: string, action: ScrobbleAction, body: ScrobbleBody, signal?: AbortSignal): Promise<ScrobbleResponse> {
-    const res = await this.#call({ method: "POST", path: `/scrobble/${action}`, account, body, signal });
+  async scrobble(account: string, action: ScrobbleAction, body: ScrobbleBody, call: CallOptions = {}): Promise<ScrobbleResponse> {
+    const res = await this.#call({ method: "POST", path: `/scrobble/${action}`, account, body, ...call });
     return parseBody(scrobbleResponseSchema, res.body, `POST /scrobble/${action}`);
   }
 
-  async checkin(account: string, body: CheckinBody, signal?: AbortSignal): Promise<ScrobbleResponse> {
-    const res = await this.#call({ method: "POST", path: "/checkin", account, body, signal });
+  async checkin(account: string, body: CheckinBody, call: CallOptions = {}): Promise<ScrobbleResponse> {
+    const res = await this.#call({ method: "POST", path: "/checkin", account, body, ...call });
     return parseBody(checkinResponseSchema, res.body, "POST /checkin");
   }
 
-  async deleteCheckin(account: string, signal?: AbortSignal): Promise<void> {
-    await this.#call({ method: "DELETE", path: "/checkin", account, signal });
+  async deleteCheckin(account: string, call: CallOptions = {}): Promise<void> {
+    await this.#call({ method: "DELETE", path: "/checkin", account, ...call });
   }
 
   // ---- Search ------------------------------------------------------------------------------------------------
 
-  async searchById(idType: IdType, id: string, type?: SearchType, signal?: AbortSignal): Promise<SearchResult[]> {
+  async searchById(idType: IdType, id: string, type?: SearchType, call: CallOptions = {}): Promise<SearchResult[]> {
     const path = `/search/${idType}/${encodeURIComponent(id)}`;
-    const res = await this.#call({ method: "GET", path, query: { type }, signal });
+    const res = await this.#call({ method: "GET", path, query: { type }, ...call });
     return parseBody(searchResultsSchema, res.body, `GET /search/${idType}`);
   }
 
   async searchText(
     types: SearchType[],
     query: string,
-    options: { years?: number | string; fields?: string[]; signal?: AbortSignal } = {},
+    options: CallOptions & { years?: number | string; fields?: string[] } = {},
   ): Promise<SearchResult[]> {
     if (types.length === 0) throw new TraktError("invalid", "searchText needs at least one type (movie, show, episode, person, list)");
     const res = await this.#call({
@@ -227,6 +229,7 @@ export class TraktClient implements TraktApi {
         fields: options.fields && options.fields.length > 0 ? options.fields.join(",") : undefined,
       },
       signal: options.signal,
+      retries: options.retries,
     });
     return parseBody(searchResultsSchema, res.body, "GET /search");
   }
@@ -240,17 +243,17 @@ export class TraktClient implements TraktApi {
 
   // ---- Sync --------------------------------------------------------------------------------------------------
 
-  async addHistory(account: string, body: HistoryBody, signal?: AbortSignal): Promise<HistoryAddResult> {
-    const res = await this.#call({ method: "POST", path: "/sync/history", account, body, signal });
+  async addHistory(account: string, body: HistoryBody, call: CallOptions = {}): Promise<HistoryAddResult> {
+    const res = await this.#call({ method: "POST", path: "/sync/history", account, body, ...call });
     return parseBody(historyAddResultSchema, res.body, "POST /sync/history");
   }
 
-  async removeHistory(account: string, body: HistoryBody & { ids?: number[] }, signal?: AbortSignal): Promise<unknown> {
-    const res = await this.#call({ method: "POST", path: "/sync/history/remove", account, body, signal });
+  async removeHistory(account: string, body: HistoryBody & { ids?: number[] }, call: CallOptions = {}): Promise<unknown> {
+    const res = await this.#call({ method: "POST", path: "/sync/history/remove", account, body, ...call });
     return parseBody(historyRemoveResultSchema, res.body, "POST /sync/history/remove");
   }
 
-  async getHistory(account: string, query: HistoryQuery = {}, signal?: AbortSignal): Promise<Page<HistoryEntry>> {
+  async getHistory(account: string, query: HistoryQuery = {}, call: CallOptions = {}): Promise<Page<HistoryEntry>> {
     if (query.id !== undefined && query.type === undefined) {
       throw new TraktError("invalid", "getHistory: an id filter needs a type (movies, shows, seasons or episodes)");
     }
@@ -267,28 +270,28 @@ export class TraktClient implements TraktApi {
         page: query.page,
         limit: query.limit,
       },
-      signal,
+      ...call,
     });
     return parsePage(parseBody(historyEntriesSchema, res.body, "GET /sync/history"), res.headers);
   }
 
-  async getPlayback(account: string, type?: "movies" | "episodes", signal?: AbortSignal): Promise<PlaybackProgressItem[]> {
+  async getPlayback(account: string, type?: "movies" | "episodes", call: CallOptions = {}): Promise<PlaybackProgressItem[]> {
     const path = type === undefined ? "/sync/playback" : `/sync/playback/${type}`;
-    const res = await this.#call({ method: "GET", path, account, signal });
+    const res = await this.#call({ method: "GET", path, account, ...call });
     return parseBody(playbackSchema, res.body, "GET /sync/playback");
   }
 
-  async removePlayback(account: string, playbackId: number, signal?: AbortSignal): Promise<void> {
-    await this.#call({ method: "DELETE", path: `/sync/playback/${playbackId}`, account, signal });
+  async removePlayback(account: string, playbackId: number, call: CallOptions = {}): Promise<void> {
+    await this.#call({ method: "DELETE", path: `/sync/playback/${playbackId}`, account, ...call });
   }
 
-  async lastActivities(account: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const res = await this.#call({ method: "GET", path: "/sync/last_activities", account, signal });
+  async lastActivities(account: string, call: CallOptions = {}): Promise<Record<string, unknown>> {
+    const res = await this.#call({ method: "GET", path: "/sync/last_activities", account, ...call });
     return parseBody(lastActivitiesSchema, res.body, "GET /sync/last_activities");
   }
 
-  async userSettings(account: string, signal?: AbortSignal): Promise<UserSettings> {
-    const res = await this.#call({ method: "GET", path: "/users/settings", account, signal });
+  async userSettings(account: string, call: CallOptions = {}): Promise<UserSettings> {
+    const res = await this.#call({ method: "GET", path: "/users/settings", account, ...call });
     return parseBody(userSettingsSchema, res.body, "GET /users/settings");
   }
 
@@ -350,7 +353,8 @@ export class TraktClient implements TraktApi {
   }
 
   #withRetries(spec: RequestSpec, token: string | undefined, wrap: <R>(request: () => Promise<R>) => Promise<R>): Promise<RawResponse> {
-    return withRetry((attemptNumber) => wrap(() => this.#send(spec, token, attemptNumber)), this.#policy, {
+    const policy = spec.retries === undefined ? this.#policy : { ...this.#policy, retries: spec.retries };
+    return withRetry((attemptNumber) => wrap(() => this.#send(spec, token, attemptNumber)), policy, {
       sleep: this.#sleep,
       random: this.#random,
       signal: spec.signal,

@@ -258,6 +258,22 @@ describe("TokenManager", () => {
     expect(await tm.state("default")).toBe("ok");
   });
 
+  it("reschedule() moves the running check to a new schedule (config reload)", async () => {
+    await loggedIn();
+    const tm = manager({ schedule: "0 0 1 1 *" });
+    tm.start();
+    try {
+      await tm.refreshDue(); // the check start() runs at once: nothing is due yet
+      expect(trakt.refreshCalls).toBe(0);
+      clock += 23 * HOUR;
+      tm.reschedule("* * * * * *");
+      await expect.poll(() => trakt.refreshCalls, { timeout: 5_000 }).toBe(1);
+      expect(() => tm.reschedule("now and then")).toThrow(/schedules.tokenRefresh/);
+    } finally {
+      await tm.stop();
+    }
+  });
+
   it("snapshot() and problems() give readiness a synchronous view after a check", async () => {
     await loggedIn("alice");
     await loggedIn("bob");

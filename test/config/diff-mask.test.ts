@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffConfigs } from "../../src/config/diff.js";
+import { diffConfigs, liveConfig } from "../../src/config/diff.js";
 import { MASK, maskSecrets, registerConfigSecrets, secretValues } from "../../src/config/mask.js";
 import { scrubString } from "../../src/util/log.js";
 import { defaultConfig } from "../../src/config/schema.js";
@@ -28,6 +28,30 @@ describe("diffConfigs", () => {
     const after = defaultConfig();
     after.plex.webhookSecret = "0123456789abcdef";
     expect(diffConfigs(defaultConfig(), after).changed).toEqual(["plex.webhookSecret"]);
+  });
+});
+
+describe("liveConfig", () => {
+  it("takes the new values, except that a key needing a restart keeps its running value (set, changed or removed)", () => {
+    const running = defaultConfig();
+    running.trakt.authUrl = "http://127.0.0.1:1/auth";
+    const next = defaultConfig();
+    next.server.port = 9999;
+    next.trakt.apiUrl = "http://127.0.0.1:1234";
+    next.scrobble.watchedThreshold = 90;
+    next.plex.webhookSecret = "0123456789abcdef";
+    next.stateDir = "/elsewhere";
+    const untouched = structuredClone(running);
+    const { config, diff } = liveConfig(running, next);
+    expect(diff.restartRequired.sort()).toEqual(["server.port", "stateDir", "trakt.apiUrl", "trakt.authUrl"]);
+    expect(config.server.port).toBe(running.server.port);
+    expect(config.trakt.apiUrl).toBe(running.trakt.apiUrl);
+    expect(config.trakt.authUrl).toBe("http://127.0.0.1:1/auth");
+    expect(config.stateDir).toBeUndefined();
+    expect(config.scrobble.watchedThreshold).toBe(90);
+    expect(config.plex.webhookSecret).toBe("0123456789abcdef");
+    expect(liveConfig(config, config).diff.changed).toEqual([]);
+    expect(running).toEqual(untouched);
   });
 });
 

@@ -44,14 +44,14 @@ describe("HttpServer", () => {
     expect(text).toContain("scrobblerd_outbox_depth 7");
   });
 
-  it("routes /plex/* to the webhook handler, and says so when it is disabled", async () => {
+  it("routes a player's webhook path to its handler; a path nobody takes is 404 whatever the method", async () => {
     const url = await start();
-    const disabled = await fetch(`${url}/plex/abc`, { method: "POST", body: "x" });
-    expect(disabled.status).toBe(404);
-    expect(await disabled.text()).toContain("plex.enabled");
+    const nobody = await fetch(`${url}/plex/abc`, { method: "POST", body: "x" });
+    expect(nobody.status).toBe(404);
     await server!.close();
-    const url2 = await start({ plexWebhook: (_req, res) => void res.writeHead(202).end() });
+    const url2 = await start({ webhook: (path) => (path === "/plex/abc" ? (_req, res) => void res.writeHead(202).end() : undefined) });
     expect((await fetch(`${url2}/plex/abc`, { method: "POST", body: "x" })).status).toBe(202);
+    expect((await fetch(`${url2}/plex/other`, { method: "POST", body: "x" })).status).toBe(404);
   });
 
   it("answers 404 and 405 with a hint and survives a throwing provider", async () => {

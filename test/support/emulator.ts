@@ -35,7 +35,7 @@ export class MemoryTokens implements AccessTokenProvider {
       running = (async () => {
         try {
           this.refreshCount++;
-          const next = await client.refreshToken(current.refresh_token, signal);
+          const next = await client.refreshToken(current.refresh_token, { signal });
           this.sets.set(account, next);
           return next.access_token;
         } finally {

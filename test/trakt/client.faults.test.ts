@@ -107,6 +107,17 @@ describe("retryable failures", () => {
     expect(h.emulator.requests).toHaveLength(3);
   });
 
+  it("retries are a per-call option: one client, a call with retries 0 is sent once, the next call gets the default", async () => {
+    await harness({ client: { retry: { retries: 2, baseDelayMs: 5 } } });
+    h.emulator.injectFault({ type: "status", status: 503 }, { times: 2 });
+    const error = await rejection(h.client.scrobble(h.account, "start", { movie: { ids: { trakt: 28 } }, progress: 1 }, { retries: 0 }));
+    expect(error.kind).toBe("retryable");
+    expect(h.emulator.requests.map((r) => r.status)).toEqual([503]);
+    const search = await h.client.searchById("trakt", "28", "movie");
+    expect(search.length).toBeGreaterThan(0);
+    expect(h.emulator.requests.map((r) => r.status)).toEqual([503, 503, 200]);
+  });
+
   it("a dropped connection is retried (network error found along the cause chain)", async () => {
     await harness();
     h.emulator.injectFault({ type: "drop" });

@@ -31,7 +31,7 @@ describe("client options", () => {
     h = await startEmulatorHarness();
     h.emulator.injectFault({ type: "latency", ms: 5_000 });
     const controller = new AbortController();
-    const call = h.client.userSettings(h.account, controller.signal);
+    const call = h.client.userSettings(h.account, { signal: controller.signal });
     await h.emulator.waitForArrival();
     controller.abort(new Error("daemon stopping"));
     await expect(call).rejects.toThrow("daemon stopping");

@@ -13,13 +13,15 @@ export const accountsSection = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
       .default("default")
-      .describe("The account used when a player or command does not name one."),
+      .describe("The account used when a player or command does not name one.")
+      .meta({ restart: true }),
     refreshMarginMinutes: z
       .number()
       .int()
       .min(1)
       .default(360)
-      .describe("Refresh an access token this many minutes before it expires (capped at half the token's lifetime). Keep it well above the schedules.tokenRefresh interval."),
+      .describe("Refresh an access token this many minutes before it expires (capped at half the token's lifetime). Keep it well above the schedules.tokenRefresh interval.")
+      .meta({ restart: true }),
   })
   .default({ default: "default", refreshMarginMinutes: 360 })
   .describe("Trakt accounts. Log in to each with `trakt-scrobblerd login --account NAME`.");

@@ -43,17 +43,19 @@ export const identifySection = z
     overrides: z
       .array(overrideRule)
       .default([])
-      .describe("Rules that force a path or title to a Trakt movie or show, checked first, in order."),
-    minSearchScore: z.number().min(0).default(0).describe("Reject text-search matches whose Trakt score is below this (0 = no floor)."),
+      .describe("Rules that force a path or title to a Trakt movie or show, checked first, in order.")
+      .meta({ restart: true }),
+    minSearchScore: z.number().min(0).default(0).describe("Reject text-search matches whose Trakt score is below this (0 = no floor).").meta({ restart: true }),
     minTitleSimilarity: z
       .number()
       .min(0.5)
       .max(1)
       .default(0.9)
-      .describe("0.5–1: how close a Trakt search result's title must be to the parsed title (normalised edit-distance ratio)."),
-    cacheMaxEntries: z.number().int().positive().default(5000).describe("Bound on cached identifications (least recently used are dropped)."),
-    cacheTtlDays: z.number().positive().default(30).describe("How long a found identification is reused without asking Trakt."),
-    missTtlHours: z.number().positive().default(6).describe("How long a \"not found\" is remembered before trying Trakt again."),
+      .describe("0.5–1: how close a Trakt search result's title must be to the parsed title (normalised edit-distance ratio).")
+      .meta({ restart: true }),
+    cacheMaxEntries: z.number().int().positive().default(5000).describe("Bound on cached identifications (least recently used are dropped).").meta({ restart: true }),
+    cacheTtlDays: z.number().positive().default(30).describe("How long a found identification is reused without asking Trakt.").meta({ restart: true }),
+    missTtlHours: z.number().positive().default(6).describe("How long a \"not found\" is remembered before trying Trakt again.").meta({ restart: true }),
   })
   .strict()
   .default({ overrides: [], minSearchScore: 0, minTitleSimilarity: 0.9, cacheMaxEntries: 5000, cacheTtlDays: 30, missTtlHours: 6 })

@@ -8,13 +8,11 @@ export const mpvSection = z
       .optional()
       .describe(
         "Directory watched for mpv IPC sockets, one per mpv instance (mpv.conf: input-ipc-server=<dir>/<name>). Created (mode 700) if missing. Default when neither socketDir nor sockets is set: $XDG_RUNTIME_DIR/mpv, else /tmp/mpv-sockets.",
-      )
-      .meta({ restart: true }),
+      ),
     sockets: z
       .array(z.string().min(1))
       .default([])
-      .describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket), retried every reconnectSeconds while mpv is not running.")
-      .meta({ restart: true }),
+      .describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket), retried every reconnectSeconds while mpv is not running."),
     account: z.string().optional().describe("Trakt account for mpv playback (default: accounts.default)."),
     progressIntervalSeconds: z
       .number()

@@ -8,7 +8,7 @@ export const scrobbleSection = z
       .max(100)
       .default(80)
       .describe("Progress (%) at which a stop counts as watched. Trakt itself counts ≥ 80; above 80 a stop below this is sent as a pause, below 80 a stop from here up is added to history."),
-    dedupeWindowMinutes: z.number().min(0).default(360).describe("A second watch of the same item within this window is not sent again."),
+    dedupeWindowMinutes: z.number().min(0).default(360).describe("A second watch of the same item within this window is not sent again.").meta({ restart: true }),
     previewSeconds: z
       .number()
       .min(0)
@@ -54,11 +54,11 @@ export const scrobbleSection = z
 
 export const outboxSection = z
   .object({
-    replayAfterMinutes: z.number().positive().default(10).describe("A watch not delivered live within this time is sent through /sync/history with its real time."),
-    deadLetterExpiryDays: z.number().positive().default(30).describe("Dead letters (not found, invalid, account limit, unknown media) are kept this long for `queue list|retry|drop`."),
-    historyBatchSize: z.number().int().min(1).max(1000).default(100).describe("Most watches sent in one /sync/history request when replaying."),
-    retryMaxDelaySeconds: z.number().positive().default(300).describe("Upper bound of the backoff between retries when Trakt is unreachable or failing (Retry-After is always obeyed)."),
-    accountHoldMinutes: z.number().positive().default(10).describe("How long an account that needs a new login (or is locked) waits before its queue is tried again."),
+    replayAfterMinutes: z.number().positive().default(10).describe("A watch not delivered live within this time is sent through /sync/history with its real time.").meta({ restart: true }),
+    deadLetterExpiryDays: z.number().positive().default(30).describe("Dead letters (not found, invalid, account limit, unknown media) are kept this long for `queue list|retry|drop`.").meta({ restart: true }),
+    historyBatchSize: z.number().int().min(1).max(1000).default(100).describe("Most watches sent in one /sync/history request when replaying.").meta({ restart: true }),
+    retryMaxDelaySeconds: z.number().positive().default(300).describe("Upper bound of the backoff between retries when Trakt is unreachable or failing (Retry-After is always obeyed).").meta({ restart: true }),
+    accountHoldMinutes: z.number().positive().default(10).describe("How long an account that needs a new login (or is locked) waits before its queue is tried again.").meta({ restart: true }),
   })
   .default({ replayAfterMinutes: 10, deadLetterExpiryDays: 30, historyBatchSize: 100, retryMaxDelaySeconds: 300, accountHoldMinutes: 10 })
   .describe("The durable outbox.");

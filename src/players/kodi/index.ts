@@ -1,32 +1,26 @@
-// Builds one KodiAdapter per configured instance.
-import type { AdapterContext } from "../adapter.js";
+// The Kodi player: one adapter per configured instance.
 import type { KodiSection } from "../../config/sections/players.js";
-import type { Logger } from "../../util/log.js";
+import type { PlayerFactory } from "../adapter.js";
 import { KodiAdapter } from "./adapter.js";
 
 export { KodiAdapter, type KodiAdapterOptions } from "./adapter.js";
 export { KodiClient, KodiRpcError, KodiTimeoutError, KodiDisconnectedError, type KodiNotification } from "./client.js";
 
-export function createKodiAdapters(
-  section: KodiSection,
-  ctx: AdapterContext,
-  extra: { log?: Logger; watchedThreshold?: number; defaultAccount?: string } = {},
-): KodiAdapter[] {
-  if (!section.enabled) return [];
-  return section.instances.map(
-    (instance) =>
-      new KodiAdapter(
-        {
-          name: instance.name,
-          url: instance.url,
-          account: instance.account ?? extra.defaultAccount,
-          ignoreLiveTv: section.ignoreLiveTv,
-          excludePaths: section.excludePaths,
-          pollMaxMs: section.pollMaxSeconds * 1000,
-          ...(extra.watchedThreshold !== undefined ? { watchedThreshold: extra.watchedThreshold } : {}),
-          ...(extra.log ? { log: extra.log } : {}),
-        },
-        ctx,
-      ),
-  );
-}
+export const kodiAdapters: PlayerFactory<KodiSection> = (section, shared) =>
+  section.instances.map((instance) => {
+    const settings = {
+      name: instance.name,
+      url: instance.url,
+      account: instance.account,
+      ignoreLiveTv: section.ignoreLiveTv,
+      excludePaths: section.excludePaths,
+      pollMaxMs: section.pollMaxSeconds * 1000,
+      watchedThreshold: shared.watchedThreshold,
+    };
+    return {
+      name: instance.name,
+      fingerprint: JSON.stringify(settings),
+      // The adapter names its component and instance in its log lines.
+      create: (context, log) => new KodiAdapter({ ...settings, log }, context),
+    };
+  });

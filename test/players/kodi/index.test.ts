@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { kodiSection } from "../../../src/config/sections/players.js";
-import { createKodiAdapters } from "../../../src/players/kodi/index.js";
+import { kodiAdapters } from "../../../src/players/kodi/index.js";
+import { silentLogger } from "../../../src/util/log.js";
 import { displayUrl } from "../../../src/players/kodi/client.js";
 
 const ctx = { emit: () => undefined, now: () => Date.now() };
@@ -9,19 +10,24 @@ describe("kodi config section and adapter factory", () => {
   it("defaults to one local Kodi", () => {
     const section = kodiSection.parse(undefined);
     expect(section).toEqual({ enabled: true, instances: [{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }], ignoreLiveTv: true, excludePaths: [], pollMaxSeconds: 15 });
-    const adapters = createKodiAdapters(section, ctx);
+    const adapters = kodiAdapters(section, { watchedThreshold: 80 }).map((spec) => spec.create(ctx, silentLogger()));
     expect(adapters.map((a) => a.status()[0])).toEqual([{ name: "kodi", kind: "kodi", state: "starting", detail: "ws://127.0.0.1:9090/jsonrpc" }]);
   });
 
-  it("one adapter per instance, none when disabled", () => {
+  it("one adapter per instance; a changed instance (or threshold) gets a new fingerprint, the others keep theirs", () => {
     const section = kodiSection.parse({
       instances: [
         { name: "living-room", url: "ws://192.168.1.20:9090/jsonrpc", account: "family" },
         { name: "bedroom", url: "ws://192.168.1.21:9090/jsonrpc" },
       ],
     });
-    expect(createKodiAdapters(section, ctx).map((a) => a.name)).toEqual(["living-room", "bedroom"]);
-    expect(createKodiAdapters({ ...section, enabled: false }, ctx)).toEqual([]);
+    const specs = kodiAdapters(section, { watchedThreshold: 80 });
+    expect(specs.map((s) => s.name)).toEqual(["living-room", "bedroom"]);
+    const moved = kodiAdapters({ ...section, instances: [section.instances[0]!, { ...section.instances[1]!, url: "ws://192.168.1.22:9090/jsonrpc" }] }, { watchedThreshold: 80 });
+    expect(moved[0]!.fingerprint).toBe(specs[0]!.fingerprint);
+    expect(moved[1]!.fingerprint).not.toBe(specs[1]!.fingerprint);
+    const stricter = kodiAdapters(section, { watchedThreshold: 90 });
+    expect(stricter.map((s) => s.fingerprint)).not.toContain(specs[0]!.fingerprint);
   });
 
   it("says what to fix for a bad URL or a duplicate name", () => {

@@ -1,20 +1,18 @@
 // `trakt-scrobblerd match "<path or name>"…`: what would be scrobbled, from which source, and why.
 // `--parse-only --json` prints what the file-name parser reads, without any request (for accuracy scripts).
-import type { Command } from "commander";
+import { App } from "../../compose/app.js";
 import { ConfigError } from "../../config/errors.js";
-import { loadConfig, type LoadedConfig } from "../../config/load.js";
 import { describeParsed } from "../../identify/identifier.js";
 import { parseMediaName, type ParsedName } from "../../identify/parse/name.js";
 import { createIdentifier } from "../../identify/setup.js";
 import type { Identification } from "../../identify/types.js";
 import type { MediaHints } from "../../core/playback.js";
-import { TraktClient } from "../../trakt/client.js";
 import type { MediaItem } from "../../core/media.js";
 import { silentLogger } from "../../util/log.js";
-import type { GlobalOptions } from "../main.js";
+import type { GlobalOptions } from "../options.js";
 import { EXIT_CONFIG_INVALID } from "./config.js";
 
-interface MatchOptions extends GlobalOptions {
+export interface MatchOptions extends GlobalOptions {
   parseOnly?: boolean;
   json?: boolean;
   cache?: boolean;
@@ -72,58 +70,36 @@ export function formatMatch(name: string, parsed: ParsedName, result: Identifica
   return lines.join("\n");
 }
 
-export function registerMatchCommand(program: Command): void {
-  program
-    .command("match")
-    .description("show what a path or name would be scrobbled as, from which source, and why")
-    .argument("<names...>", "file paths, file names or titles (quote each one)")
-    .option("--parse-only", "only parse the names; no Trakt request, no config needed")
-    .option("--json", "one JSON line per name")
-    .option("--kind <kind>", "treat every name as a movie or an episode")
-    .option("--no-cache", "ignore the identification cache in the state dir")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  trakt-scrobblerd match "/media/tv/The Office (US)/Season 05/The Office (US) - S05E14.mkv"
-  trakt-scrobblerd match --parse-only --json "Show.Name.S02E01E02.720p.mkv" "[Group] Show - 123 [1080p].mkv"`,
-    )
-    .action(async (names: string[], _opts: unknown, command: Command) => {
-      const opts = command.optsWithGlobals<MatchOptions>();
-      if (opts.kind !== undefined && opts.kind !== "movie" && opts.kind !== "episode") {
-        command.error(`--kind must be "movie" or "episode", not "${String(opts.kind)}"`);
-      }
-      if (opts.parseOnly) {
-        for (const name of names) {
-          const parsed = parseMediaName(name);
-          console.log(opts.json ? JSON.stringify(parseOnlyRecord(name, parsed)) : `${name}\n  parsed:  ${describeParsed(parsed)}`);
-        }
-        return;
-      }
-      let loaded: LoadedConfig;
-      try {
-        loaded = loadConfig({ configFile: opts.config, stateDir: opts.stateDir });
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        console.error(`invalid configuration (see \`trakt-scrobblerd config check\`):\n${error.message.replace(/^/gm, "  ")}`);
-        process.exitCode = EXIT_CONFIG_INVALID;
-        return;
-      }
-      const { config } = loaded;
-      const stateDir = opts.cache === false ? undefined : loaded.stateDir;
-      const api = config.trakt.clientId
-        ? new TraktClient({ apiUrl: config.trakt.apiUrl, authUrl: config.trakt.authUrl, clientId: config.trakt.clientId, timeoutMs: config.trakt.timeoutMs, retries: 1, logger: silentLogger() })
-        : undefined;
-      if (!api && !opts.json) console.error("note: no Trakt client id configured (trakt.clientId): ids are used, searches are skipped");
-      const { identifier } = createIdentifier({ config: config.identify, stateDir, api });
-      let unmatched = 0;
-      for (const name of names) {
-        const hints = hintsForName(name, opts.kind);
-        const parsed = parseMediaName(hints.path ?? hints.mediaTitle ?? name);
-        const result = await identifier.identify(hints);
-        if (!result.ok) unmatched++;
-        console.log(opts.json ? JSON.stringify({ name, parsed: parseOnlyRecord(name, parsed), result }) : formatMatch(name, parsed, result));
-      }
-      if (unmatched > 0) process.exitCode = 1;
-    });
+/** Parses (and, unless --parse-only, identifies) each name; exit 1 when one is not matched, 2 for a bad config. */
+export async function match(names: string[], opts: MatchOptions): Promise<void> {
+  if (opts.parseOnly) {
+    for (const name of names) {
+      const parsed = parseMediaName(name);
+      console.log(opts.json ? JSON.stringify(parseOnlyRecord(name, parsed)) : `${name}\n  parsed:  ${describeParsed(parsed)}`);
+    }
+    return;
+  }
+  let app: App;
+  try {
+    // A quick preview: one retry of a failed search at most.
+    app = await App.load({ configFile: opts.config, stateDir: opts.stateDir }, { logger: () => silentLogger(), traktRetries: 1 });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`invalid configuration (see \`trakt-scrobblerd config check\`):\n${error.message.replace(/^/gm, "  ")}`);
+    process.exitCode = EXIT_CONFIG_INVALID;
+    return;
+  }
+  // Unlike the daemon (whose watches wait in the outbox for a client id), a preview without one uses ids only.
+  const api = app.config.trakt.clientId ? await app.trakt() : undefined;
+  if (!api && !opts.json) console.error("note: no Trakt client id configured (trakt.clientId): ids are used, searches are skipped");
+  const { identifier } = createIdentifier({ config: app.config.identify, stateDir: opts.cache === false ? undefined : app.stateDir, api });
+  let unmatched = 0;
+  for (const name of names) {
+    const hints = hintsForName(name, opts.kind);
+    const parsed = parseMediaName(hints.path ?? hints.mediaTitle ?? name);
+    const result = await identifier.identify(hints);
+    if (!result.ok) unmatched++;
+    console.log(opts.json ? JSON.stringify({ name, parsed: parseOnlyRecord(name, parsed), result }) : formatMatch(name, parsed, result));
+  }
+  if (unmatched > 0) process.exitCode = 1;
 }

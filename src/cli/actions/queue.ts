@@ -3,14 +3,12 @@
 // to the daemon through <stateDir>/outbox/control/ (applied at its next drain). Otherwise the command opens the
 // journal itself, with the lock, so two writers never meet.
 import path from "node:path";
-import type { Command } from "commander";
+import { openQueueOutbox, outboxDir } from "../../compose/app.js";
 import { tryLoadConfig } from "../../config/load.js";
 import { resolveStateDir, systemPathContext } from "../../config/paths.js";
-import type { Identifier } from "../../identify/types.js";
-import { lockHolder } from "../../outbox/lock.js";
-import { Outbox, type OutboxApi, type QueueEntryView } from "../../outbox/outbox.js";
+import { Outbox, lockHolder, type QueueEntryView } from "../../outbox/index.js";
+import type { GlobalOptions } from "../options.js";
 import { formatTable } from "../../util/table.js";
-import type { GlobalOptions } from "../main.js";
 
 /**
  * The state dir and default account as the daemon sees them (config file + environment + --state-dir). A config
@@ -23,15 +21,6 @@ export function queueContext(globals: GlobalOptions, warn: (line: string) => voi
   warn(`warning: the configuration is invalid (${loaded.error.message.split("\n")[0]}); locating the state directory without it`);
   return { stateDir: resolveStateDir({ flag: globals.stateDir }, systemPathContext()).dir, defaultAccount: "default" };
 }
-
-export function outboxDir(stateDir: string): string {
-  return path.join(stateDir, "outbox");
-}
-
-// The CLI never sends anything: these refuse loudly if ever called.
-const offline = (): Promise<never> => Promise.reject(new Error("the queue command does not talk to Trakt"));
-const noApi: OutboxApi = { scrobble: offline, addHistory: offline, getHistory: offline };
-const noIdentifier: Identifier = { identify: offline };
 
 export interface QueueIo {
   out: (line: string) => void;
@@ -86,10 +75,10 @@ export async function runQueue(
   const dir = outboxDir(stateDir);
   const holder = await lockHolder(path.join(dir, "lock"));
   const daemon = holder ? `pid ${holder.pid} on ${holder.host}` : undefined;
-  const base = { dir, api: noApi, identifier: noIdentifier, defaultAccount: options.defaultAccount ?? "default", ...(io.now ? { now: io.now } : {}) };
+  const base = { defaultAccount: options.defaultAccount ?? "default", ...(io.now ? { now: io.now } : {}) };
 
   if (op === "list" || holder) {
-    const snapshot = await Outbox.open({ ...base, readOnly: true });
+    const snapshot = await openQueueOutbox(stateDir, { ...base, readOnly: true });
     if (op === "list") {
       const listing = snapshot.list();
       if (options.json) io.out(JSON.stringify(listing, null, 2));
@@ -104,7 +93,7 @@ export async function runQueue(
     return 0;
   }
 
-  const outbox = await Outbox.open(base);
+  const outbox = await openQueueOutbox(stateDir, base);
   try {
     if (op === "retry") {
       const e = await outbox.retry(id ?? "");
@@ -119,30 +108,14 @@ export async function runQueue(
   }
 }
 
-export function registerQueueCommand(program: Command): void {
-  const queue = program.command("queue").description("inspect and manage the outbox and its dead letters");
+
+export async function queue(opts: GlobalOptions & { json?: boolean }, op: "list" | "retry" | "drop", id?: string): Promise<void> {
   const io: QueueIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
-  const run = async (command: Command, op: "list" | "retry" | "drop", id?: string): Promise<void> => {
-    const opts = command.optsWithGlobals<GlobalOptions & { json?: boolean }>();
-    try {
-      const { stateDir, defaultAccount } = queueContext(opts, io.err);
-      process.exitCode = await runQueue(stateDir, op, id, io, { defaultAccount, ...(opts.json ? { json: true } : {}) });
-    } catch (error) {
-      io.err(`queue ${op}: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
-    }
-  };
-  queue
-    .command("list")
-    .description("show what waits to be sent and the dead letters, with reason and age")
-    .option("--json", "machine-readable output")
-    .action((_opts: unknown, command: Command) => run(command, "list"));
-  queue
-    .command("retry <id>")
-    .description("move a dead letter back to the queue (an id prefix is enough)")
-    .action((id: string, _opts: unknown, command: Command) => run(command, "retry", id));
-  queue
-    .command("drop <id>")
-    .description("remove a dead letter or a pending intent for good (an id prefix is enough)")
-    .action((id: string, _opts: unknown, command: Command) => run(command, "drop", id));
+  try {
+    const { stateDir, defaultAccount } = queueContext(opts, io.err);
+    process.exitCode = await runQueue(stateDir, op, id, io, { defaultAccount, ...(opts.json ? { json: true } : {}) });
+  } catch (error) {
+    io.err(`queue ${op}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
 }

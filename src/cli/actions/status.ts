@@ -1,7 +1,7 @@
-import type { Command } from "commander";
-import { loadConfig } from "../../config/load.js";
-import type { GlobalOptions } from "../main.js";
-import { daemonBaseUrl } from "./healthcheck.js";
+// `status`: what the running daemon is doing, from its /api/status.
+import { runningDaemonUrl } from "../daemon-url.js";
+import { httpGet } from "../http-get.js";
+import type { GlobalOptions } from "../options.js";
 
 interface StatusReply {
   version?: string;
@@ -43,28 +43,17 @@ function render(status: StatusReply): string {
   return lines.join("\n");
 }
 
-export function registerStatusCommand(program: Command): void {
-  program
-    .command("status")
-    .description("ask the running daemon what it is doing (its /api/status)")
-    .option("--json", "print the raw JSON")
-    .option("--url <url>", "the daemon's base URL instead of the one derived from server.host/server.port")
-    .action(async (opts: { json?: boolean; url?: string }, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      let base = opts.url;
-      try {
-        if (!base) {
-          const { config } = loadConfig({ configFile: globals.config, stateDir: globals.stateDir });
-          base = daemonBaseUrl(config.server.host, config.server.port);
-        }
-        const response = await fetch(new URL("/api/status", base), { signal: AbortSignal.timeout(5_000) });
-        if (!response.ok) throw new Error(`the daemon answered ${response.status}`);
-        const status = (await response.json()) as StatusReply;
-        console.log(opts.json ? JSON.stringify(status, null, 2) : render(status));
-        if (status.ready && !status.ready.ready) process.exitCode = 3;
-      } catch (error) {
-        console.error(`cannot reach the daemon at ${base ?? "(unknown)"}: ${error instanceof Error ? error.message : String(error)}. Is \`trakt-scrobblerd run\` running?`);
-        process.exitCode = 1;
-      }
-    });
+export async function status(globals: GlobalOptions, opts: { json?: boolean; url?: string }): Promise<void> {
+  let base = opts.url;
+  try {
+    base ??= await runningDaemonUrl(globals);
+    const response = await httpGet(new URL("/api/status", base), 5_000);
+    if (response.status !== 200) throw new Error(`the daemon answered ${response.status}`);
+    const reply = JSON.parse(response.body) as StatusReply;
+    console.log(opts.json ? JSON.stringify(reply, null, 2) : render(reply));
+    if (reply.ready && !reply.ready.ready) process.exitCode = 3;
+  } catch (error) {
+    console.error(`cannot reach the daemon at ${base ?? "(unknown)"}: ${error instanceof Error ? error.message : String(error)}. Is \`trakt-scrobblerd run\` running?`);
+    process.exitCode = 1;
+  }
 }

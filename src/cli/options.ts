@@ -1,0 +1,5 @@
+/** Options every command accepts; read them with `command.optsWithGlobals<GlobalOptions>()`. */
+export interface GlobalOptions {
+  config?: string;
+  stateDir?: string;
+}
