@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, registerSecret } from "../src/util/log.js";
+import { createLogger, LOG_LIMITS, registerSecret } from "../src/util/log.js";
 
 function capture(): { lines: string[]; stream: Writable } {
   const lines: string[] = [];
@@ -35,5 +35,42 @@ describe("logger redaction", () => {
     expect(out).not.toContain("s3cr3t-client-secret-value");
     expect(out).not.toContain("abcdefghijkl");
     expect(out).toContain("request failed with [redacted]");
+  });
+});
+
+describe("logger bounds (values from peers)", () => {
+  it("logs a value nested 20,000 levels deep without overflowing the stack, cut at the depth bound", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ destination: stream });
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    log.warn({ error: deep }, "deep");
+    const line = JSON.parse(lines.join("")) as { msg: string; error: unknown };
+    expect(line.msg).toBe("deep");
+    expect(JSON.stringify(line.error)).toContain(`[nested deeper than ${LOG_LIMITS.depth} levels]`);
+    expect(JSON.stringify(line).length).toBeLessThan(1_000);
+  });
+
+  it("logs an error whose cause chain is 20,000 long", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ destination: stream });
+    let error = new Error("root");
+    for (let i = 0; i < 20_000; i++) error = new Error(`wrap ${i}`, { cause: error });
+    log.error({ err: error }, "chain");
+    expect(lines.join("")).toContain("chain");
+  });
+
+  it("caps long arrays, many keys and huge strings", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ destination: stream });
+    const wide = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
+    log.info({ list: Array.from({ length: 5_000 }, (_, i) => i), wide, text: "x".repeat(1_000_000) }, "big");
+    const out = lines.join("");
+    expect(out.length).toBeLessThan(30_000);
+    const line = JSON.parse(out) as { list: unknown[]; wide: Record<string, unknown>; text: string };
+    expect(line.list).toHaveLength(LOG_LIMITS.arrayItems + 1);
+    expect(line.list.at(-1)).toBe(`[${5_000 - LOG_LIMITS.arrayItems} more items]`);
+    expect(line.wide["[more keys]"]).toBe(5_000 - LOG_LIMITS.objectKeys);
+    expect(line.text).toMatch(/…\[991808 more characters\]$/);
   });
 });

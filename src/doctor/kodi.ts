@@ -1,5 +1,6 @@
 // Kodi: open its JSON-RPC WebSocket and ask JSONRPC.Ping, once, with a deadline.
 import WebSocket from "ws";
+import { parseUntrustedJson } from "../util/json.js";
 import { networkFailure } from "./trakt.js";
 import { classifyNetworkError, result, type CheckResult } from "./types.js";
 
@@ -27,9 +28,9 @@ function ping(url: string, timeoutMs: number): Promise<Outcome> {
     socket.on("message", (data: WebSocket.RawData) => {
       let reply: { id?: unknown; result?: unknown; error?: { message?: unknown } };
       try {
-        reply = JSON.parse(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(data as Buffer[]).toString("utf8")) as typeof reply;
+        reply = parseUntrustedJson(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(data as Buffer[]).toString("utf8")) as typeof reply;
       } catch {
-        return finish({ ok: false, kind: "protocol", detail: "it answered something that is not JSON" });
+        return finish({ ok: false, kind: "protocol", detail: "it answered something that is not JSON (or absurdly nested)" });
       }
       if (reply.id !== 1) return; // a notification; wait for our answer
       if (reply.result === "pong") return finish({ ok: true });

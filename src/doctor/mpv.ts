@@ -5,6 +5,7 @@ import { createConnection } from "node:net";
 import { join } from "node:path";
 import type { MpvSection } from "../config/sections/players.js";
 import { defaultSocketDir } from "../players/mpv/discovery.js";
+import { parseUntrustedJson } from "../util/json.js";
 import { errorCode, result, type CheckResult } from "./types.js";
 
 const IPC_HINT = (dir: string): string => `start mpv with --input-ipc-server=${join(dir, "<name>")} (or put input-ipc-server=${join(dir, "mpv.sock")} in mpv.conf; one name per mpv instance)`;
@@ -33,7 +34,7 @@ export function probeMpvSocket(path: string, timeoutMs = 2_000): Promise<MpvProb
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         try {
-          const reply = JSON.parse(line) as { request_id?: unknown; data?: unknown; error?: unknown };
+          const reply = parseUntrustedJson(line) as { request_id?: unknown; data?: unknown; error?: unknown };
           if (reply.request_id === 1) return finish({ ok: true, version: typeof reply.data === "string" ? reply.data : "mpv" });
         } catch {
           return finish({ ok: false, code: "PROTOCOL", detail: "answered something that is not mpv's JSON IPC" });

@@ -1,5 +1,6 @@
 // Maps an HTTP outcome (status + headers + body text) or a thrown fetch error to the TraktError taxonomy.
 // Pure: no I/O, so every branch is unit-tested directly.
+import { parseUntrustedJson } from "../util/json.js";
 import { TraktError, type TraktErrorKind } from "./errors.js";
 import type { ConflictInfo } from "./types.js";
 
@@ -78,11 +79,11 @@ export function parseConflict(body: unknown): ConflictInfo {
   return info;
 }
 
-/** JSON body if the text is JSON, else undefined (Cloudflare and nginx send HTML error pages). */
+/** JSON body if the text is JSON (and not absurdly nested), else undefined (Cloudflare and nginx send HTML error pages). */
 export function tryParseJson(text: string): unknown {
   if (text.trim() === "") return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return parseUntrustedJson(text);
   } catch {
     return undefined;
   }

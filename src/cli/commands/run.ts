@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../config/errors.js";
 import { Daemon } from "../../daemon/daemon.js";
+import { installFatalHandlers } from "../../daemon/fatal.js";
 import { installSignalHandlers } from "../../daemon/signals.js";
 import { createLogger } from "../../util/log.js";
 import type { GlobalOptions } from "../main.js";
@@ -24,6 +25,7 @@ export function registerRunCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
+      installFatalHandlers(daemon.log);
       installSignalHandlers(
         {
           shutdown: () => daemon.stop(),

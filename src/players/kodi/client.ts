@@ -4,6 +4,7 @@
 // `ws` rather than Node's global WebSocket: the global one is still experimental on Node 20, and `ws` gives us
 // handshake timeouts and `terminate()` for a peer that stops answering.
 import WebSocket from "ws";
+import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
 import type { Logger } from "../../util/log.js";
 
 export class KodiRpcError extends Error {
@@ -301,8 +302,12 @@ export class KodiClient {
     const text = Array.isArray(raw) ? Buffer.concat(raw).toString("utf8") : Buffer.from(raw as ArrayBuffer).toString("utf8");
     let message: unknown;
     try {
-      message = JSON.parse(text);
-    } catch {
+      message = parseUntrustedJson(text);
+    } catch (error) {
+      if (error instanceof JsonTooDeepError) {
+        this.log.warn({ url: this.shownUrl, bytes: text.length }, `Kodi sent a message nested deeper than ${error.limit} levels; ignored`);
+        return;
+      }
       this.log.warn({ url: this.shownUrl, binary: isBinary, text: text.slice(0, 200) }, "Kodi sent a message that is not JSON; ignored");
       return;
     }

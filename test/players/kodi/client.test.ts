@@ -135,6 +135,24 @@ describe("KodiClient", () => {
     ]);
   });
 
+  it("ignores an unsolicited error nested 20,000 levels deep (once a stack overflow in the log redaction)", async () => {
+    const h = makeClient();
+    h.client.start();
+    await h.until(() => h.stats().connected === 1);
+    const depth = 20_000;
+    fake.send(`{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error","data":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}}`);
+    // Just under the limit: parsed and logged, the log line cut at its own depth bound.
+    fake.send(`{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error","data":${"[".repeat(60)}1${"]".repeat(60)}}}`);
+    await expect(h.client.request("JSONRPC.Ping")).resolves.toBe("pong");
+    const warnings = h.log.lines().filter((l) => l.level === 40);
+    expect(warnings.map((l) => l.msg)).toEqual([
+      "Kodi sent a message nested deeper than 64 levels; ignored",
+      "Kodi reported an error for a message it could not read",
+    ]);
+    expect(JSON.stringify(warnings[1])).toContain("[nested deeper than 16 levels]");
+    expect(h.client.state).toBe("connected");
+  });
+
   it("a Kodi that accepts the socket but never answers: the heartbeat fails, the socket is dropped and re-opened", async () => {
     vi.useFakeTimers(FAKE);
     const h = makeClient();
