@@ -201,7 +201,7 @@ export class Daemon {
       specs.push({
         name: "mpv",
         fingerprint: JSON.stringify(config.mpv),
-        create: () => new MpvAdapter({ config: config.mpv, context, log: this.log.child({ component: "mpv" }) }),
+        create: () => new MpvAdapter({ config: config.mpv, context, log: this.log.child({ component: "mpv" }), stateDir: this.stateDir }),
       });
     }
     if (config.kodi.enabled) {

@@ -261,19 +261,19 @@ describe("players", () => {
 
   it("mpv: a missing socket dir warns with the input-ipc-server hint; an empty one warns; a stale socket warns", async () => {
     const missing = join(root, "no-mpv-dir");
-    const [dirResult] = await checkMpv({ ...config({}).mpv, socketDir: missing });
+    const [dirResult] = await checkMpv({ ...config({}).mpv, socketDir: missing }, { stateDir: root });
     expect(dirResult).toMatchObject({ check: "mpv socket dir", status: "warn", message: `${missing} does not exist` });
     expect(dirResult?.hint).toContain(`--input-ipc-server=${join(missing, "<name>")}`);
 
     const empty = join(root, "empty-mpv-dir");
     await mkdir(empty);
-    expect((await checkMpv({ ...config({}).mpv, socketDir: empty }))[0]).toMatchObject({ status: "warn", message: expect.stringContaining("holds no mpv socket") as unknown });
+    expect((await checkMpv({ ...config({}).mpv, socketDir: empty }, { stateDir: root }))[0]).toMatchObject({ status: "warn", message: expect.stringContaining("holds no mpv socket") as unknown });
 
-    const disabled = await checkMpv({ ...config({}).mpv, enabled: false });
+    const disabled = await checkMpv({ ...config({}).mpv, enabled: false }, { stateDir: root });
     expect(disabled).toEqual([expect.objectContaining({ status: "skip" })]);
 
     // The default directory follows $XDG_RUNTIME_DIR, as the adapter's does.
-    const [fromEnv] = await checkMpv(config({}).mpv, { env: { XDG_RUNTIME_DIR: missing } });
+    const [fromEnv] = await checkMpv(config({}).mpv, { env: { XDG_RUNTIME_DIR: missing }, stateDir: root });
     expect(fromEnv?.message).toBe(`${join(missing, "mpv")} does not exist`);
   });
 
@@ -286,7 +286,7 @@ describe("players", () => {
     (await MpvController.connect(socket, exited)).close();
     mpv.kill("SIGKILL");
     await exited;
-    const results = byCheck(await checkMpv({ ...config({}).mpv, socketDir: dir }));
+    const results = byCheck(await checkMpv({ ...config({}).mpv, socketDir: dir }, { stateDir: root }));
     expect(results["mpv socket dir"]?.status).toBe("pass");
     expect(results[`mpv ${socket}`]).toMatchObject({ status: "warn", message: `${socket}: stale socket, no mpv behind it` });
   });
@@ -300,7 +300,7 @@ describe("players", () => {
     const dir = join(root, "locked-mpv");
     await mkdir(dir);
     await chmod(dir, 0o000);
-    const [r] = await checkMpv({ ...config({}).mpv, socketDir: dir });
+    const [r] = await checkMpv({ ...config({}).mpv, socketDir: dir }, { stateDir: root });
     await chmod(dir, 0o700);
     expect(r).toMatchObject({ status: "fail", message: expect.stringContaining("not readable by this user") as unknown });
   });
