@@ -1,5 +1,6 @@
 // Kodi: open its JSON-RPC WebSocket and ask JSONRPC.Ping, once, with a deadline.
 import WebSocket from "ws";
+import { KODI_MAX_MESSAGE_BYTES } from "../players/kodi/client.js";
 import { parseUntrustedJson } from "../util/json.js";
 import { networkFailure } from "./trakt.js";
 import { classifyNetworkError, result, type CheckResult } from "./types.js";
@@ -12,7 +13,7 @@ type Outcome = { ok: true } | { ok: false; kind: "network"; error: Error } | { o
 function ping(url: string, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     let settled = false;
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: KODI_MAX_MESSAGE_BYTES });
     const finish = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;

@@ -7,6 +7,15 @@ import WebSocket from "ws";
 import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
 import type { Logger } from "../../util/log.js";
 
+/**
+ * Largest WebSocket message accepted from Kodi; a bigger one closes the socket (1009) before it is buffered, and the
+ * client reconnects. Measured against a real Kodi 20 library (scripts/measure-kodi-answers.ts, docs/kodi.md): what
+ * the daemon asks for is under 0.5 KB, the largest single item with every property Kodi knows ~6.7 KB; 4 MiB leaves
+ * a margin of several hundred times. Whole-library listings with every property (~6.5 KB per item) are never asked
+ * for and could not be a yardstick: 20,000 episodes make ~140 MB.
+ */
+export const KODI_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 export class KodiRpcError extends Error {
   override readonly name = "KodiRpcError";
   constructor(
@@ -204,7 +213,7 @@ export class KodiClient {
 
   private open(signal: AbortSignal): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url, { perMessageDeflate: false });
+      const socket = new WebSocket(this.url, { perMessageDeflate: false, maxPayload: KODI_MAX_MESSAGE_BYTES });
       this.socket = socket;
       const onAbort = (): void => socket.terminate();
       signal.addEventListener("abort", onAbort, { once: true });
@@ -216,6 +225,14 @@ export class KodiClient {
       // Always listen for errors: Kodi 20 answers our close with a malformed close frame (WS_ERR_INVALID_UTF8),
       // and an unhandled 'error' would crash the process.
       socket.on("error", (error: Error & { code?: string }) => {
+        if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+          this.lastError = `Kodi sent a message larger than ${KODI_MAX_MESSAGE_BYTES / 1024 / 1024} MiB`;
+          this.log.warn({ url: this.shownUrl }, `${this.lastError}; dropped it with the connection`);
+          // ws would go on reading (and discarding) the rest of the frame while it waits for a close handshake that
+          // Kodi never completes properly; cut the socket now.
+          socket.terminate();
+          return;
+        }
         this.lastError = error.message;
         this.log.debug({ err: error, errorCode: error.code }, "Kodi socket error");
       });
