@@ -1,6 +1,5 @@
 // The composition root: the only module that knows every part. Config → accounts → Trakt client → identification →
 // outbox → engine → adapters under a supervisor, one HTTP server, periodic jobs, live reload and shutdown.
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import cron, { type ScheduledTask } from "node-cron";
 import { TokenManager } from "../accounts/tokens.js";
@@ -24,6 +23,7 @@ import { ConfigWatcher, type ReloadOutcome } from "./reload.js";
 import { HttpServer, type Readiness } from "./http-server.js";
 import { Metrics } from "./metrics.js";
 import { createSdNotifier, type SdNotifier } from "./sd-notify.js";
+import { secureStateDir } from "./state-dir.js";
 import { Supervisor } from "./supervisor.js";
 
 export interface DaemonOptions extends LoadOptions {
@@ -94,7 +94,7 @@ export class Daemon {
       createLogger({ level: config.log.level, ...(config.log.pretty === undefined ? {} : { pretty: config.log.pretty }) });
     registerSecret(config.trakt.clientSecret);
     registerSecret(config.plex.webhookSecret);
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await secureStateDir(stateDir, log);
     log.info({ version: VERSION, config: loaded.source.file ?? loaded.source.fileFrom, stateDir, envVars: loaded.source.envVars }, "starting trakt-scrobblerd");
 
     const store = await openSecretStore({ mode: config.secrets.store, stateDir, logger: log });

@@ -1,10 +1,12 @@
 // Remembers identifications (and misses, for less long) in a JSON file in the state dir, so a replayed or
 // resumed item costs no Trakt request. Bounded: least recently used entries go first. Written atomically
 // (temporary file + rename), one write at a time; a broken file is set aside and the cache starts empty.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { parseUntrustedJson } from "../util/json.js";
 import type { Logger } from "../util/log.js";
+import { createTempFileFor, readRegularFile } from "../util/safe-fs.js";
 import type { IdentificationSource } from "./types.js";
 import type { MediaItem } from "../core/media.js";
 
@@ -31,6 +33,9 @@ const entrySchema = z.object({
 });
 const fileSchema = z.object({ version: z.literal(1), entries: z.array(entrySchema) });
 type Entry = z.infer<typeof entrySchema>;
+
+/** Far above a full cache (entries are a few hundred bytes); a larger file is not ours. */
+const MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024;
 
 export class IdentificationCache {
   readonly #opts: CacheOptions;
@@ -59,7 +64,8 @@ export class IdentificationCache {
   async #read(): Promise<void> {
     let text: string;
     try {
-      text = await readFile(this.#opts.file, "utf8");
+      // Not through a symlink, never a FIFO or a device (util/safe-fs.ts).
+      text = await readRegularFile(this.#opts.file, MAX_CACHE_FILE_BYTES);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.#opts.log?.warn({ err: error }, "identification cache unreadable; starting empty");
       return;
@@ -127,9 +133,18 @@ export class IdentificationCache {
       if (!this.#dirty) return;
       this.#dirty = false;
       const body = JSON.stringify({ version: 1, entries: [...this.#entries.values()] });
-      const tmp = `${this.#opts.file}.${process.pid}.tmp`;
-      await mkdir(dirname(this.#opts.file), { recursive: true });
-      await writeFile(tmp, body, { mode: 0o600 });
+      await mkdir(dirname(this.#opts.file), { recursive: true, mode: 0o700 });
+      // A fresh temp file with a random name, created exclusively: a symlink planted under a predictable name
+      // (the old `<file>.<pid>.tmp`) would have been written through.
+      const { path: tmp, handle } = await createTempFileFor(this.#opts.file);
+      try {
+        await handle.writeFile(body, "utf8");
+      } catch (error) {
+        await handle.close();
+        await unlink(tmp).catch(() => undefined);
+        throw error;
+      }
+      await handle.close();
       await rename(tmp, this.#opts.file);
     });
     this.#writing = next.catch((error: unknown) => {
@@ -150,7 +165,7 @@ export class IdentificationCache {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseUntrustedJson(text);
   } catch {
     return undefined;
   }

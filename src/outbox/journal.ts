@@ -8,11 +8,16 @@
 // Line format: `<crc32 of the JSON, 8 hex digits> <JSON>\n`.
 // Appends are group-committed: every record queued while a write+fdatasync is in flight goes out in the next one.
 // Compaction writes the live set to a temp file, fsyncs it, renames it over the journal and fsyncs the directory.
-import { createReadStream } from "node:fs";
-import { mkdir, open, rename, truncate, type FileHandle } from "node:fs/promises";
+// Files are opened without following symlinks and the temp file has a random name (util/safe-fs.ts): a symlink
+// planted in a writable outbox/ is refused, never written through.
+import { constants, createReadStream } from "node:fs";
+import { open, readdir, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { crc32 } from "node:zlib";
+import { parseUntrustedJson } from "../util/json.js";
+import { securePrivateDir } from "../util/private-dir.js";
+import { createTempFileFor, isTempFileFor, openNoFollow } from "../util/safe-fs.js";
 import { recordSchema, type JournalRecord } from "./records.js";
 
 export function encodeRecord(record: JournalRecord): string {
@@ -30,7 +35,7 @@ export function decodeLine(line: string): DecodeResult {
   if (crc32(json).toString(16).padStart(8, "0") !== sum) return { ok: false, why: "checksum mismatch" };
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = parseUntrustedJson(json);
   } catch {
     return { ok: false, why: "invalid JSON" };
   }
@@ -55,7 +60,7 @@ export async function readJournal(file: string, onRecord: (record: JournalRecord
   const report: ReadReport = { records: 0, tornTail: false, damaged: [], goodBytes: 0, totalBytes: 0 };
   let stream;
   try {
-    const fh = await open(file, "r");
+    const fh = await openNoFollow(file, constants.O_RDONLY);
     stream = createReadStream("", { fd: fh, encoding: "utf8" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return report;
@@ -96,16 +101,20 @@ export class Journal {
 
   private constructor(readonly file: string) {}
 
-  /** Opens for appending; cuts a torn tail off first so new records never follow garbage. */
+  /**
+   * Opens for appending; cuts a torn tail off first so new records never follow garbage. The directory is created
+   * private, or tightened / refused when others can write to it (see util/private-dir.ts).
+   */
   static async open(file: string, goodBytes?: number): Promise<Journal> {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await securePrivateDir(path.dirname(file));
+    await removeTempFiles(file);
     const journal = new Journal(file);
-    const fh = await open(file, "a+", 0o600);
+    const fh = await openNoFollow(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
     journal.fh = fh;
     const { size } = await fh.stat();
     // readline counts a newline after the last line even when the file has none, so clamp to the real size.
     const keep = Math.min(goodBytes ?? size, size);
-    if (keep < size) await truncate(file, keep);
+    if (keep < size) await fh.truncate(keep);
     if (keep > 0) {
       const last = Buffer.alloc(1);
       await fh.read(last, 0, 1, keep - 1);
@@ -161,21 +170,23 @@ export class Journal {
     try {
       await this.flush();
       const records = snapshot();
-      const tmp = `${this.file}.tmp`;
-      const out = await open(tmp, "w", 0o600);
+      const { path: tmp, handle: out } = await createTempFileFor(this.file);
       try {
         for (let i = 0; i < records.length; i += 2000) {
           await out.write(records.slice(i, i + 2000).map(encodeRecord).join(""));
         }
         await out.sync();
-      } finally {
+      } catch (error) {
         await out.close();
+        await unlink(tmp).catch(() => undefined);
+        throw error;
       }
+      await out.close();
       await this.fh?.close();
       this.fh = undefined;
       await rename(tmp, this.file);
       await fsyncDir(path.dirname(this.file));
-      this.fh = await open(this.file, "a", 0o600);
+      this.fh = await openNoFollow(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
       this.appended = records.length;
     } finally {
       this.compacting = false;
@@ -188,6 +199,14 @@ export class Journal {
     this.closed = true;
     await this.fh?.close();
     this.fh = undefined;
+  }
+}
+
+/** Temp files a compaction cut short by a crash left behind (only one process writes a journal: the lock holder). */
+async function removeTempFiles(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  for (const name of await readdir(dir)) {
+    if (isTempFileFor(file, name)) await unlink(path.join(dir, name)).catch(() => undefined);
   }
 }
 

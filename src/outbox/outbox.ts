@@ -1,7 +1,7 @@
 // The durable outbox: intents are journaled (fsync'd) before anything is sent, delivered per account in order,
 // and leave the live set only with a final answer. See docs/outbox.md for the rules and journal.ts for storage.
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Identifier } from "../identify/types.js";
 import type { IntentSink, ScrobbleIntent } from "../scrobble/intent.js";
@@ -12,6 +12,7 @@ import type { MediaItem } from "../core/media.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { entryMatches, historyBody, inNotFound, itemKey, itemLabel, scrobbleBody } from "./items.js";
 import { Journal, readJournal, type ReadReport } from "./journal.js";
+import { readControlFileSafely } from "./control-file.js";
 import { acquireLock } from "./lock.js";
 import { backoffMs, certainlyNotReceived, classifyFailure, describeError } from "./policy.js";
 import { intentSchema, type DeadReason, type DoneOutcome, type JournalRecord } from "./records.js";
@@ -445,7 +446,7 @@ export class Outbox implements IntentSink {
     await mkdir(control, { recursive: true, mode: 0o700 });
     const name = `${Date.now()}-${randomUUID()}.json`;
     const tmp = path.join(control, `.${name}.tmp`);
-    await writeFile(tmp, JSON.stringify(request), { mode: 0o600 });
+    await writeFile(tmp, JSON.stringify(request), { mode: 0o600, flag: "wx" });
     await rename(tmp, path.join(control, name));
     return path.join(control, name);
   }
@@ -461,7 +462,7 @@ export class Outbox implements IntentSink {
     for (const name of names) {
       const file = path.join(control, name);
       try {
-        const request = JSON.parse(await readFile(file, "utf8")) as Partial<ControlRequest>;
+        const request: Partial<ControlRequest> = await readControlFileSafely(file);
         if ((request.op === "retry" || request.op === "drop") && typeof request.id === "string") {
           if (request.op === "retry") await this.retry(request.id);
           else await this.drop(request.id);
