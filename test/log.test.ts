@@ -74,3 +74,25 @@ describe("logger bounds (values from peers)", () => {
     expect(line.text).toMatch(/…\[991808 more characters\]$/);
   });
 });
+
+describe("the key `code`", () => {
+  it("keeps error codes visible (ECONNREFUSED was hidden as [redacted]) and still hides an OAuth code", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ destination: stream, level: "debug" });
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9090"), { code: "ECONNREFUSED" });
+    const undici = Object.assign(new Error("fetch failed"), { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
+    log.warn({ err: refused, kodi: { error: { code: -32601, message: "Method not found." } } }, "a");
+    log.warn({ err: undici, dns: { code: "EAI_AGAIN" }, node: { code: "ERR_INVALID_URL" } }, "b");
+    log.debug({ body: { code: "9f6c2e1a0b7d4c3e8a5f6b2d1c0e9f8a7b6c5d4e", client_id: "x" }, user_code: "5055CC52" }, "c");
+    log.info({ body: { code: "E1B2C3D4" } }, "d");
+    const [a, b, , d] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect((a!.err as { code: string }).code).toBe("ECONNREFUSED");
+    expect(a!.kodi).toEqual({ error: { code: -32601, message: "Method not found." } });
+    expect(((b!.err as { cause: { code: string } }).cause).code).toBe("UND_ERR_SOCKET");
+    expect(b!.dns).toEqual({ code: "EAI_AGAIN" });
+    expect(b!.node).toEqual({ code: "ERR_INVALID_URL" });
+    expect(lines.join("")).not.toContain("9f6c2e1a0b7d4c3e8a5f6b2d1c0e9f8a7b6c5d4e");
+    expect(lines.join("")).not.toContain("5055CC52");
+    expect(d!.body).toEqual({ code: "[redacted]" });
+  });
+});

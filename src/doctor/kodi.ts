@@ -2,6 +2,7 @@
 import WebSocket from "ws";
 import { KODI_MAX_MESSAGE_BYTES } from "../players/kodi/client.js";
 import { parseUntrustedJson } from "../util/json.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { networkFailure } from "./trakt.js";
 import { classifyNetworkError, result, type CheckResult } from "./types.js";
 
@@ -46,17 +47,18 @@ function ping(url: string, timeoutMs: number): Promise<Outcome> {
 export async function checkKodi(instance: { name: string; url: string }, timeoutMs = 5_000): Promise<CheckResult> {
   const check = `kodi ${instance.name}`;
   const outcome = await ping(instance.url, timeoutMs);
-  if (outcome.ok) return result(check, "pass", `${instance.url} answers JSONRPC.Ping`);
+  const url = maskUrlCredentials(instance.url); // shown: a password in the URL is masked
+  if (outcome.ok) return result(check, "pass", `${url} answers JSONRPC.Ping`);
   switch (outcome.kind) {
     case "network": {
-      const failure = networkFailure(check, "Kodi", instance.url, outcome.error, timeoutMs);
+      const failure = networkFailure(check, "Kodi", url, outcome.error, timeoutMs);
       return result(check, "fail", failure.message, classifyNetworkError(outcome.error) === "refused" ? `Is Kodi running? ${ENABLE_HINT}` : failure.hint);
     }
     case "http":
-      return result(check, "fail", `${instance.url} answers HTTP ${outcome.status}, not Kodi's WebSocket`, "use ws://<host>:9090/jsonrpc — 8080 is the web interface, not the JSON-RPC WebSocket");
+      return result(check, "fail", `${url} answers HTTP ${outcome.status}, not Kodi's WebSocket`, "use ws://<host>:9090/jsonrpc — 8080 is the web interface, not the JSON-RPC WebSocket");
     case "timeout":
-      return result(check, "fail", `no answer from ${instance.url} within ${timeoutMs} ms`, `a firewall may drop the connection, or Kodi is busy. ${ENABLE_HINT}`);
+      return result(check, "fail", `no answer from ${url} within ${timeoutMs} ms`, `a firewall may drop the connection, or Kodi is busy. ${ENABLE_HINT}`);
     case "protocol":
-      return result(check, "fail", `${instance.url} is not Kodi's JSON-RPC: ${outcome.detail}`, "check the URL: ws://<host>:9090/jsonrpc");
+      return result(check, "fail", `${url} is not Kodi's JSON-RPC: ${outcome.detail}`, "check the URL: ws://<host>:9090/jsonrpc");
   }
 }

@@ -2,11 +2,29 @@
 // by key name at any depth (pino's own `redact` wildcards only match one level, so it is not enough on its own),
 // and by value: every token, secret or device code the process learns is registered and scrubbed from any
 // string that is logged, error messages and stacks included.
+import { constants } from "node:os";
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from "pino";
 
 export type { Logger } from "pino";
 
-const SECRET_KEY = /^(access_?token|refresh_?token|client_?secret|device_?code|authorization|password|secret|webhook_?secret|api_?key|trakt-api-key|code|token|x-plex-token)$/i;
+const SECRET_KEY = /^(access_?token|refresh_?token|client_?secret|device_?code|user_?code|authorization|password|secret|webhook_?secret|api_?key|trakt-api-key|token|x-plex-token)$/i;
+/** `code` is an OAuth code in Trakt's device-token body, but far more often an error code that must stay visible. */
+const CODE_KEY = /^code$/i;
+const ERRNO_NAMES = new Set(Object.keys(constants.errno));
+/** Node (ERR_*), undici (UND_ERR_*), ws (WS_ERR_*), getaddrinfo (EAI_*) and AbortError codes. */
+const LIBRARY_ERROR_CODE = /^(ERR|UND_ERR|WS_ERR|EAI)_[A-Z0-9_]+$|^ABORT_ERR$/;
+
+/** An error code (ECONNREFUSED, ERR_INVALID_URL, a JSON-RPC -32601, an HTTP status), never a secret. */
+export function isErrorCode(value: unknown): boolean {
+  if (typeof value === "number") return true;
+  return typeof value === "string" && (ERRNO_NAMES.has(value) || LIBRARY_ERROR_CODE.test(value));
+}
+
+function isSecretEntry(key: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (SECRET_KEY.test(key)) return true;
+  return CODE_KEY.test(key) && !isErrorCode(value);
+}
 const REDACTED = "[redacted]";
 const knownSecrets = new Set<string>();
 
@@ -57,7 +75,8 @@ export function redactDeep(value: unknown, seen = new WeakSet<object>(), depth =
   }
   const entries = Object.entries(value);
   for (const [key, v] of entries.slice(0, LOG_LIMITS.objectKeys)) {
-    out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null ? REDACTED : inner(v);
+    if (key === "cause" && value instanceof Error) continue; // done above (an enumerable one would read as circular)
+    out[key] = isSecretEntry(key, v) ? REDACTED : inner(v);
   }
   if (entries.length > LOG_LIMITS.objectKeys) out["[more keys]"] = entries.length - LOG_LIMITS.objectKeys;
   return out;

@@ -5,6 +5,7 @@
 // handshake timeouts and `terminate()` for a peer that stops answering.
 import WebSocket from "ws";
 import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
+import { maskUrlCredentials } from "../../util/url-credentials.js";
 import type { Logger } from "../../util/log.js";
 
 /**
@@ -88,14 +89,7 @@ interface Pending {
 
 /** The URL for logs and status: a password in it (ws://user:pass@host) is never shown. */
 export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
+  return maskUrlCredentials(url);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

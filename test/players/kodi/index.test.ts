@@ -34,7 +34,7 @@ describe("kodi config section and adapter factory", () => {
   });
 
   it("never shows a password from the URL", () => {
-    expect(displayUrl("ws://kodi:s3cret-pass@192.168.1.20:9090/jsonrpc")).toBe("ws://kodi:***@192.168.1.20:9090/jsonrpc");
+    expect(displayUrl("ws://kodi:s3cret-pass@192.168.1.20:9090/jsonrpc")).toBe("ws://kodi:********@192.168.1.20:9090/jsonrpc");
     expect(displayUrl("ws://127.0.0.1:9090/jsonrpc")).toBe("ws://127.0.0.1:9090/jsonrpc");
   });
 });
