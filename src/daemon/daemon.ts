@@ -16,6 +16,7 @@ import { PlexAdapter, type PlexSettings } from "../players/plex/adapter.js";
 import { createPlexWebhookHandler } from "../players/plex/webhook.js";
 import { ScrobbleEngine } from "../scrobble/engine.js";
 import { openSecretStore, type LocatingSecretStore } from "../secrets/select.js";
+import { TraktAppHealth } from "../trakt/app-health.js";
 import { TraktClient } from "../trakt/client.js";
 import { createLogger, registerSecret, type Logger } from "../util/log.js";
 import { VERSION } from "../version.js";
@@ -41,7 +42,7 @@ interface AdapterSpec {
   create: () => PlayerAdapter;
 }
 
-const CLIENT_ID_MISSING = "no Trakt client id: set trakt.clientId or TRAKT_CLIENT_ID (create an app at https://app.trakt.tv/settings/apps/api)";
+const CLIENT_ID_MISSING = "no Trakt client id: set trakt.clientId or TRAKT_CLIENT_ID (create an app at https://app.trakt.tv/settings/apps/api; this needs Trakt VIP since 31 July 2026)";
 
 /** A Trakt API stand-in used while no client id is configured: every call fails, so intents wait in the outbox. */
 function unconfiguredApi(): OutboxApi & { searchById: TraktClient["searchById"]; searchText: TraktClient["searchText"] } {
@@ -75,6 +76,7 @@ export class Daemon {
     private readonly outbox: Outbox,
     private readonly engine: ScrobbleEngine,
     private readonly notifier: SdNotifier,
+    private readonly appHealth: TraktAppHealth,
     private readonly options: DaemonOptions,
   ) {
     this.supervisor = new Supervisor(log.child({ component: "supervisor" }));
@@ -107,8 +109,11 @@ export class Daemon {
       schedule: config.schedules.tokenRefresh,
     });
     let outboxApi: OutboxApi = unconfiguredApi();
+    // Shared by the clients of this app: whether Trakt refuses it (deleted app, VIP required), for /readyz.
+    const appHealth = new TraktAppHealth();
     if (config.trakt.clientId) {
       const clientOptions = {
+        appHealth,
         apiUrl: config.trakt.apiUrl,
         authUrl: config.trakt.authUrl,
         clientId: config.trakt.clientId,
@@ -141,7 +146,7 @@ export class Daemon {
     const engine = new ScrobbleEngine({ sink: outbox, settings: config.scrobble, logger: log });
     const notifier = createSdNotifier({ logger: log.child({ component: "sd-notify" }) });
 
-    const daemon = new Daemon(config, stateDir, loaded.source.file, log, store, tokens, identify, outbox, engine, notifier, options);
+    const daemon = new Daemon(config, stateDir, loaded.source.file, log, store, tokens, identify, outbox, engine, notifier, appHealth, options);
     try {
       await daemon.boot();
     } catch (error) {
@@ -342,6 +347,7 @@ export class Daemon {
       void this.tokens.statuses([this.config.accounts.default]).catch(() => undefined);
     }
     if (!this.config.trakt.clientId) reasons.push(CLIENT_ID_MISSING);
+    if (this.appHealth.problem !== undefined) reasons.push(this.appHealth.problem);
     if (this.stopping) reasons.push("shutting down");
     return { ready: reasons.length === 0, reasons };
   }

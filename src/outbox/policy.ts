@@ -1,5 +1,6 @@
 // Pure decisions of the drainer: what a failure means for the queue, and how long to wait.
 import { isTraktError } from "../trakt/errors.js";
+import { appProblemOf } from "../trakt/app-health.js";
 import type { DeadReason } from "./records.js";
 
 export type FailureAction =
@@ -23,7 +24,10 @@ export function classifyFailure(error: unknown): FailureAction {
     case "locked":
       return { action: "hold", problem: "the Trakt account is locked (423): contact Trakt support" };
     case "config":
-      return { action: "hold", problem: `Trakt refused the app (${error.status ?? "?"}): check trakt.clientId / clientSecret` };
+      return { action: "hold", problem: appProblemOf(error) ?? `Trakt refused the request (${error.status ?? "?"}): check trakt.apiUrl, trakt.clientId / clientSecret` };
+    case "vip_required":
+      // Every watch of the account would get it: keep the queue instead of filling the dead letters.
+      return { action: "hold", problem: appProblemOf(error) ?? "VIP required" };
     case "not_found":
       return { action: "dead", reason: "not_found" };
     case "invalid":

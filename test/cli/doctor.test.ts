@@ -162,6 +162,17 @@ describe("config, client id and Trakt reachability", () => {
     expect(wrong).toMatchObject({ status: "fail", message: expect.stringContaining("refused the client id (HTTP 403)") as unknown });
   });
 
+  it("an app Trakt deleted (free accounts, 31 July 2026) and a 426 are named in plain words", async () => {
+    emulator.injectFault({ type: "app_deleted" });
+    const deleted = await checkTraktReachable({ ...config({}).trakt, ...traktAt(emulator) });
+    expect(deleted).toMatchObject({ status: "fail", message: expect.stringContaining("the app was deleted (free accounts' apps, 31 July 2026) or the id is wrong") as unknown });
+    expect(deleted.hint).toContain("Since 31 July 2026 creating a Trakt API app needs VIP");
+    emulator.injectFault({ type: "vip_required" });
+    const vip = await checkTraktReachable({ ...config({}).trakt, ...traktAt(emulator) });
+    expect(vip).toMatchObject({ status: "fail", message: expect.stringContaining("426: Trakt VIP required") as unknown });
+    expect(checkClientId(config({}).trakt).hint).toContain("this needs Trakt VIP since 31 July 2026");
+  });
+
   it("a closed port fails as connection refused, an unresolvable host as DNS", async () => {
     const port = await closedPort();
     const refused = await checkTraktReachable({ ...config({}).trakt, apiUrl: `http://127.0.0.1:${port}`, clientId: "x" });
