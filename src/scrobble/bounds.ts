@@ -24,7 +24,7 @@ function cut(text: string, max: number): string {
 }
 
 function boundIds(ids: MediaHints["ids"]): MediaHints["ids"] {
-  if (ids === undefined) return undefined;
+  if (typeof ids !== "object" || ids === null) return undefined;
   const out: NonNullable<MediaHints["ids"]> = {};
   for (const key of ["trakt", "imdb", "tmdb", "tvdb", "slug"] as const) {
     const value = ids[key];
@@ -42,20 +42,26 @@ export function boundHints(hints: MediaHints): MediaHints {
     if (typeof value === "string") out[key] = cut(value, EVENT_LIMITS.textChars);
   }
   if (typeof hints.path === "string") out.path = cut(hints.path, EVENT_LIMITS.pathChars);
-  if (hints.ids !== undefined) out.ids = boundIds(hints.ids)!;
-  if (hints.showIds !== undefined) out.showIds = boundIds(hints.showIds)!;
-  if (hints.guids !== undefined) {
+  const ids = boundIds(hints.ids);
+  const showIds = boundIds(hints.showIds);
+  if (ids !== undefined) out.ids = ids;
+  if (showIds !== undefined) out.showIds = showIds;
+  if (Array.isArray(hints.guids)) {
     out.guids = hints.guids.filter((g) => typeof g === "string" && g.length <= EVENT_LIMITS.guidChars).slice(0, EVENT_LIMITS.guids);
   }
   return out;
 }
 
-/** The event as the engine keeps it: hints, player and session key bounded. */
+/**
+ * The event as the engine keeps it: hints, player and session key bounded. Never throws: a malformed event (no
+ * hints, a non-string key) is passed on as it is, for the state machine to refuse and count.
+ */
 export function boundEvent(event: PlaybackEvent): PlaybackEvent {
+  const loose = event as Partial<Record<keyof PlaybackEvent, unknown>>;
   return {
     ...event,
-    player: cut(event.player, EVENT_LIMITS.keyChars),
-    sessionKey: cut(event.sessionKey, EVENT_LIMITS.keyChars),
-    hints: boundHints(event.hints),
+    ...(typeof loose.player === "string" ? { player: cut(loose.player, EVENT_LIMITS.keyChars) } : {}),
+    ...(typeof loose.sessionKey === "string" ? { sessionKey: cut(loose.sessionKey, EVENT_LIMITS.keyChars) } : {}),
+    ...(typeof loose.hints === "object" && loose.hints !== null ? { hints: boundHints(loose.hints) } : {}),
   };
 }
