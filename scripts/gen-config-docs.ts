@@ -1,6 +1,7 @@
-// Regenerates config/config.example.yaml and the configuration reference (docs/config.md, and README.md when asked)
-// from the schema. `--check` writes nothing and exits 1 when a file is out of date.
-//   npm run config:docs [-- --check] [-- --readme [README.md]]
+// Regenerates config/config.example.yaml and the configuration reference (docs/config.md and README.md) from the
+// schema. `--check` writes nothing and exits 1 when a file is out of date. `--readme FILE` also updates another
+// file with the reference markers.
+//   npm run config:docs [-- --check] [-- --readme FILE]
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { docsTargets, syncConfigDocs } from "../src/config/docs-files.js";
@@ -12,7 +13,7 @@ const extra: string[] = [];
 const r = args.indexOf("--readme");
 if (r >= 0) {
   const next = args[r + 1];
-  extra.push(next && !next.startsWith("--") ? resolve(next) : resolve(root, "README.md"));
+  if (next && !next.startsWith("--")) extra.push(resolve(next));
 }
 
 const results = syncConfigDocs(docsTargets(root, extra), check);

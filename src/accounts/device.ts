@@ -4,6 +4,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import QRCode from "qrcode"; // well-kept QR encoder with a terminal renderer; no reason to hand-roll one
 import type { TraktApi } from "../trakt/api.js";
 import { isTraktError } from "../trakt/errors.js";
+import { COMMUNITY_APP_LIMIT } from "../trakt/explain.js";
 import type { TokenSet } from "../core/tokens.js";
 import { registerSecret, type Logger } from "../util/log.js";
 
@@ -81,7 +82,7 @@ export async function runDeviceFlow(api: Pick<TraktApi, "deviceCode" | "pollDevi
       case "expired":
         throw expired();
       case "denied":
-        throw new DeviceLoginError("denied", "login denied on Trakt: the code was declined. Run `trakt-scrobblerd login` again to retry");
+        throw new DeviceLoginError("denied", `login denied on Trakt: the code was declined. ${COMMUNITY_APP_LIMIT}. Run \`trakt-scrobblerd login\` again to retry`);
       case "invalid":
         throw new DeviceLoginError("invalid", "Trakt does not know this device code (404): check trakt.clientId / trakt.apiUrl, then run `trakt-scrobblerd login` again");
       case "already_used":
@@ -91,7 +92,7 @@ export async function runDeviceFlow(api: Pick<TraktApi, "deviceCode" | "pollDevi
 }
 
 function expired(): DeviceLoginError {
-  return new DeviceLoginError("expired", "code expired before it was approved, run `trakt-scrobblerd login` again");
+  return new DeviceLoginError("expired", `code expired before it was approved, run \`trakt-scrobblerd login\` again. ${COMMUNITY_APP_LIMIT}`);
 }
 
 function formatDuration(seconds: number): string {

@@ -17,10 +17,11 @@ import type { Outbox } from "../outbox/index.js";
 import type { ScrobbleEngine } from "../scrobble/engine.js";
 import type { LocatingSecretStore } from "../secrets/select.js";
 import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
+import { TraktAppHealth } from "../trakt/app-health.js";
 import type { Logger } from "../util/log.js";
 
 export const CLIENT_ID_MISSING =
-  "trakt.clientId is not set: create an API app at https://app.trakt.tv/settings/apps/api (redirect uri urn:ietf:wg:oauth:2.0:oob) and put its client id in the config file (trakt.clientId) or TRAKT_CLIENT_ID";
+  "trakt.clientId is not set: create an API app at https://app.trakt.tv/settings/apps/api (this needs Trakt VIP since 31 July 2026; redirect uri urn:ietf:wg:oauth:2.0:oob) and put its client id in the config file (trakt.clientId) or TRAKT_CLIENT_ID";
 
 export interface AppOptions {
   config: Config;
@@ -38,6 +39,8 @@ export class App {
   readonly stateDir: string;
   readonly log: Logger;
   readonly source: ConfigSourceInfo | undefined;
+  /** Whether Trakt refuses the app itself (deleted app, VIP required): the client records it, /readyz shows it. */
+  readonly traktHealth = new TraktAppHealth();
   readonly #traktRetries: number | undefined;
   #secretStore: Promise<LocatingSecretStore> | undefined;
   #tokens: Promise<TokenManager> | undefined;
@@ -107,7 +110,7 @@ export class App {
         getAccessToken: async (account, signal) => (await this.tokens()).getAccessToken(account, signal),
         refreshAfterUnauthorized: async (account, rejected, signal) => (await this.tokens()).refreshAfterUnauthorized(account, rejected, signal),
       };
-      return new TraktClient({ apiUrl, authUrl, clientId, clientSecret, tokens, logger: this.log, timeoutMs, writeSpacingMs, retries: this.#traktRetries });
+      return new TraktClient({ apiUrl, authUrl, clientId, clientSecret, tokens, logger: this.log, timeoutMs, writeSpacingMs, retries: this.#traktRetries, appHealth: this.traktHealth });
     })();
     return this.#trakt;
   }

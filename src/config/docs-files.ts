@@ -20,6 +20,7 @@ export function docsTargets(repoRoot: string, extraMarked: string[] = []): DocsT
   return [
     { path: join(repoRoot, "config", "config.example.yaml"), mode: "whole" },
     { path: join(repoRoot, "docs", "config.md"), mode: "markers" },
+    { path: join(repoRoot, "README.md"), mode: "markers" },
     ...extraMarked.map((path) => ({ path, mode: "markers" as const })),
   ];
 }

@@ -2,6 +2,7 @@
 // and decides the state directory.
 import { readFileSync } from "node:fs";
 import type { Config } from "./schema.js";
+import { withCredentials } from "./credentials.js";
 import { ConfigError } from "./errors.js";
 import { registerConfigSecrets } from "./mask.js";
 import { locateConfigFile, resolveStateDir, systemPathContext, unreadableConfig, type PathContext, type StateDirInputs } from "./paths.js";
@@ -23,7 +24,7 @@ export interface ConfigSourceInfo {
   fileFrom: string;
   /** Files looked at when none was given explicitly. */
   searched: string[];
-  /** Environment variables that overrode a setting. */
+  /** Environment variables that overrode a setting (a secret read from $CREDENTIALS_DIRECTORY is marked so). */
   envVars: string[];
   /** Where the state directory choice came from. */
   stateDirFrom: string;
@@ -65,6 +66,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       break;
   }
 
+  const credentials = withCredentials(ctx.env, configKeys());
+  if (credentials.problems.length > 0) throw new ConfigError(credentials.problems);
+  const env = credentials.env;
   let result;
   if (file !== undefined) {
     let text: string;
@@ -73,9 +77,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     } catch (cause) {
       throw unreadableConfig(file, cause);
     }
-    result = validateConfigText(text, file, { env: ctx.env });
+    result = validateConfigText(text, file, { env });
   } else {
-    result = validateData({}, {}, ctx.env);
+    result = validateData({}, {}, env);
   }
   if (!result.ok) throw result.error;
   registerConfigSecrets(result.config);
@@ -88,7 +92,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   else if (file !== undefined && result.config.stateDir) inputs.fromFile = { file, value: result.config.stateDir };
   const choice = resolveStateDir(inputs, ctx);
 
-  const source: ConfigSourceInfo = { fileFrom, searched, envVars: result.envVars, stateDirFrom: choice.from };
+  const envVars = result.envVars.map((name) => (credentials.fromCredentials.includes(name) ? `${name} (credential in $CREDENTIALS_DIRECTORY)` : name));
+  const source: ConfigSourceInfo = { fileFrom, searched, envVars, stateDirFrom: choice.from };
   if (file !== undefined) source.file = file;
   const { stateDir: _fromFile, ...rest } = result.config;
   return { config: { stateDir: choice.dir, ...rest }, source, stateDir: choice.dir };

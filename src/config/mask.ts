@@ -1,17 +1,22 @@
 import { registerSecret } from "../util/log.js";
+import { maskUrlCredentials, urlCredential } from "../util/url-credentials.js";
 import { isRecord } from "./env.js";
 import { configKeys } from "./validate.js";
 import type { KeyInfo } from "./walk.js";
 
 export const MASK = "********";
 
-/** A copy of `config` with every set value of a key marked `.meta({ secret: true })` replaced by ********. */
+/**
+ * A copy of `config` with every set value of a key marked `.meta({ secret: true })` replaced by ********, and the
+ * password in any URL (`ws://kodi:pass@host`) masked too.
+ */
 export function maskSecrets<T>(config: T, root: KeyInfo = configKeys()): T {
   return mask(config, root) as T;
 }
 
 function mask(value: unknown, key: KeyInfo): unknown {
   if (key.secret && value !== undefined && value !== null) return MASK;
+  if (typeof value === "string") return maskUrlCredentials(value);
   if (key.kind === "object" && isRecord(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
@@ -28,12 +33,17 @@ function mask(value: unknown, key: KeyInfo): unknown {
   return value;
 }
 
-/** The values of every set secret key (for registering with the log scrubber). */
+/** The values of every set secret key and every password in a URL (for registering with the log scrubber). */
 export function secretValues(config: unknown, root: KeyInfo = configKeys()): string[] {
   const out: string[] = [];
   const visit = (value: unknown, key: KeyInfo): void => {
     if (key.secret) {
       if (typeof value === "string" && value !== "") out.push(value);
+      return;
+    }
+    if (typeof value === "string") {
+      const credential = urlCredential(value);
+      if (credential !== undefined) out.push(credential);
       return;
     }
     const element = key.children[0];

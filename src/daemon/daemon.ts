@@ -1,6 +1,5 @@
 // The daemon: the parts the composition root builds (src/compose/app.ts) put to work — adapters under a supervisor,
 // one HTTP server, periodic jobs, live reload and shutdown.
-import { mkdir } from "node:fs/promises";
 import cron, { type ScheduledTask } from "node-cron";
 import type { TokenManager } from "../accounts/tokens.js";
 import { App, CLIENT_ID_MISSING } from "../compose/app.js";
@@ -13,6 +12,7 @@ import type { AdapterContext, AdapterSpec } from "../players/adapter.js";
 import type { PlaybackEvent } from "../core/playback.js";
 import type { ScrobbleEngine } from "../scrobble/engine.js";
 import type { LocatingSecretStore } from "../secrets/select.js";
+import type { TraktAppHealth } from "../trakt/app-health.js";
 import type { Logger } from "../util/log.js";
 import { VERSION } from "../version.js";
 import { ConfigWatcher, type ReloadOutcome } from "./reload.js";
@@ -20,6 +20,7 @@ import { HttpServer, type Readiness } from "./http-server.js";
 import { Metrics } from "./metrics.js";
 import { Players } from "./players.js";
 import { createSdNotifier, type SdNotifier } from "./sd-notify.js";
+import { secureStateDir } from "./state-dir.js";
 import { Supervisor } from "./supervisor.js";
 
 export interface DaemonOptions extends LoadOptions {
@@ -48,6 +49,7 @@ export class Daemon {
   readonly stateDir: string;
   readonly log: Logger;
   private readonly configFile: string | undefined;
+  private readonly traktHealth: TraktAppHealth;
 
   private constructor(
     app: App,
@@ -63,8 +65,9 @@ export class Daemon {
     this.stateDir = app.stateDir;
     this.log = app.log;
     this.configFile = app.source?.file;
+    this.traktHealth = app.traktHealth;
     this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }));
-    this.players = new Players(this.supervisor, this.context(), this.log, options.extraAdapters);
+    this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters);
     this.http = new HttpServer(
       { readiness: () => this.readiness(), status: () => this.status(), metrics: () => this.renderMetrics(), webhook: (path) => this.players.webhookFor(path) },
       this.log.child({ component: "http" }),
@@ -77,7 +80,7 @@ export class Daemon {
     const { logger } = options;
     const app = await App.load(options, logger ? { logger: () => logger } : {});
     const { config, stateDir, log, source } = app;
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await secureStateDir(stateDir, log);
     log.info({ version: VERSION, config: source?.file ?? source?.fileFrom, stateDir, envVars: source?.envVars }, "starting trakt-scrobblerd");
     if (!config.trakt.clientId) log.warn(`${CLIENT_ID_MISSING}. Watches are kept in the outbox until then.`);
     const store = await app.secretStore();
@@ -188,6 +191,7 @@ export class Daemon {
       void this.tokens.statuses([this.config.accounts.default]).catch(() => undefined);
     }
     if (!this.config.trakt.clientId) reasons.push(CLIENT_ID_MISSING);
+    if (this.traktHealth.problem !== undefined) reasons.push(this.traktHealth.problem);
     if (this.stopping) reasons.push("shutting down");
     return { ready: reasons.length === 0, reasons };
   }

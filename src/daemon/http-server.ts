@@ -71,7 +71,13 @@ export class HttpServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? "/", "http://localhost").pathname;
+    } catch {
+      // A client can send a request target `new URL` cannot parse (`GET http://[ HTTP/1.1`).
+      return json(res, 400, { error: "the request URL cannot be parsed" });
+    }
     try {
       const webhook = this.routes.webhook?.(path);
       if (webhook) return webhook(req, res);

@@ -24,6 +24,7 @@ export class Players {
     private readonly supervisor: Supervisor,
     private readonly context: AdapterContext,
     private readonly log: Logger,
+    private readonly stateDir: string,
     /** Adapters beyond the configured players (the demo's simulated player): started once, kept across reloads. */
     private readonly extra: readonly AdapterSpec[] = [],
   ) {}
@@ -67,7 +68,7 @@ export class Players {
   async #wanted(config: Config): Promise<Wanted[]> {
     // The registry's sections are the config's: this assignment fails to compile if they ever differ.
     const sections: PlayerSections = config;
-    const shared: SharedPlayerSettings = { watchedThreshold: config.scrobble.watchedThreshold };
+    const shared: SharedPlayerSettings = { watchedThreshold: config.scrobble.watchedThreshold, stateDir: this.stateDir };
     const kinds = Object.keys(PLAYERS) as PlayerKind[];
     this.#disabled = new Set(kinds.filter((kind) => !sections[kind].enabled));
     const wanted: Wanted[] = [];

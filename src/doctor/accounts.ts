@@ -7,6 +7,7 @@ import { openSecretStore, type LocatingSecretStore } from "../secrets/select.js"
 import { silentLogger } from "../util/log.js";
 import { networkFailure, traktHeaders } from "./trakt.js";
 import { result, type CheckResult } from "./types.js";
+import { APP_REFUSED, VIP_REQUIRED } from "../trakt/explain.js";
 
 export async function checkSecretStore(config: Config, stateDir: string): Promise<{ result: CheckResult; store?: LocatingSecretStore }> {
   const check = "secret store";
@@ -96,6 +97,8 @@ async function accountResult(
       return result(check, "warn", `Trakt refused the access token (HTTP 401): revoked, or issued for another app`, `the daemon tries one refresh; if the account then says "needs login", ${loginHint(s.account)}`);
     }
     if (response.status === 423) return result(check, "fail", "Trakt says this account is locked (HTTP 423)", "contact Trakt support; nothing can be scrobbled meanwhile");
+    if (response.status === 403) return result(check, "fail", "Trakt refused the app (HTTP 403): deleted (free accounts' apps, 31 July 2026) or a wrong client id", APP_REFUSED);
+    if (response.status === 426) return result(check, "fail", "Trakt answered 426: this account needs Trakt VIP", VIP_REQUIRED);
     return result(check, "warn", `${base}; Trakt answered HTTP ${response.status} to a token check`, "see the 'trakt reachable' line");
   } catch (error) {
     const failure = networkFailure(check, "the Trakt API", trakt.apiUrl, error, timeoutMs);

@@ -1,5 +1,8 @@
 // Kodi: open its JSON-RPC WebSocket and ask JSONRPC.Ping, once, with a deadline.
 import WebSocket from "ws";
+import { KODI_MAX_MESSAGE_BYTES } from "../players/kodi/client.js";
+import { parseUntrustedJson } from "../util/json.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { networkFailure } from "./trakt.js";
 import { classifyNetworkError, result, type CheckResult } from "./types.js";
 
@@ -11,7 +14,7 @@ type Outcome = { ok: true } | { ok: false; kind: "network"; error: Error } | { o
 function ping(url: string, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     let settled = false;
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: KODI_MAX_MESSAGE_BYTES });
     const finish = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
@@ -27,9 +30,9 @@ function ping(url: string, timeoutMs: number): Promise<Outcome> {
     socket.on("message", (data: WebSocket.RawData) => {
       let reply: { id?: unknown; result?: unknown; error?: { message?: unknown } };
       try {
-        reply = JSON.parse(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(data as Buffer[]).toString("utf8")) as typeof reply;
+        reply = parseUntrustedJson(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(data as Buffer[]).toString("utf8")) as typeof reply;
       } catch {
-        return finish({ ok: false, kind: "protocol", detail: "it answered something that is not JSON" });
+        return finish({ ok: false, kind: "protocol", detail: "it answered something that is not JSON (or absurdly nested)" });
       }
       if (reply.id !== 1) return; // a notification; wait for our answer
       if (reply.result === "pong") return finish({ ok: true });
@@ -44,17 +47,18 @@ function ping(url: string, timeoutMs: number): Promise<Outcome> {
 export async function checkKodi(instance: { name: string; url: string }, timeoutMs = 5_000): Promise<CheckResult> {
   const check = `kodi ${instance.name}`;
   const outcome = await ping(instance.url, timeoutMs);
-  if (outcome.ok) return result(check, "pass", `${instance.url} answers JSONRPC.Ping`);
+  const url = maskUrlCredentials(instance.url); // shown: a password in the URL is masked
+  if (outcome.ok) return result(check, "pass", `${url} answers JSONRPC.Ping`);
   switch (outcome.kind) {
     case "network": {
-      const failure = networkFailure(check, "Kodi", instance.url, outcome.error, timeoutMs);
+      const failure = networkFailure(check, "Kodi", url, outcome.error, timeoutMs);
       return result(check, "fail", failure.message, classifyNetworkError(outcome.error) === "refused" ? `Is Kodi running? ${ENABLE_HINT}` : failure.hint);
     }
     case "http":
-      return result(check, "fail", `${instance.url} answers HTTP ${outcome.status}, not Kodi's WebSocket`, "use ws://<host>:9090/jsonrpc — 8080 is the web interface, not the JSON-RPC WebSocket");
+      return result(check, "fail", `${url} answers HTTP ${outcome.status}, not Kodi's WebSocket`, "use ws://<host>:9090/jsonrpc — 8080 is the web interface, not the JSON-RPC WebSocket");
     case "timeout":
-      return result(check, "fail", `no answer from ${instance.url} within ${timeoutMs} ms`, `a firewall may drop the connection, or Kodi is busy. ${ENABLE_HINT}`);
+      return result(check, "fail", `no answer from ${url} within ${timeoutMs} ms`, `a firewall may drop the connection, or Kodi is busy. ${ENABLE_HINT}`);
     case "protocol":
-      return result(check, "fail", `${instance.url} is not Kodi's JSON-RPC: ${outcome.detail}`, "check the URL: ws://<host>:9090/jsonrpc");
+      return result(check, "fail", `${url} is not Kodi's JSON-RPC: ${outcome.detail}`, "check the URL: ws://<host>:9090/jsonrpc");
   }
 }

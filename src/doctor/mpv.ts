@@ -1,11 +1,13 @@
 // mpv: the socket directory (exists, readable by this user), the sockets in it, and whether an mpv answers on each.
 import { constants } from "node:fs";
-import { access, lstat, readdir, stat } from "node:fs/promises";
+import { access, lstat, readdir } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import type { MpvSection } from "../config/sections/players.js";
-import { defaultSocketDir } from "../players/mpv/discovery.js";
+import { resolveSocketDir, SOCKET_DIR_FIX } from "../players/mpv/discovery.js";
 import { firstErrorCode } from "../util/error-causes.js";
+import { parseUntrustedJson } from "../util/json.js";
+import { whyUntrusted } from "../util/private-dir.js";
 import { result, type CheckResult } from "./types.js";
 
 const IPC_HINT = (dir: string): string => `start mpv with --input-ipc-server=${join(dir, "<name>")} (or put input-ipc-server=${join(dir, "mpv.sock")} in mpv.conf; one name per mpv instance)`;
@@ -34,7 +36,7 @@ export function probeMpvSocket(path: string, timeoutMs = 2_000): Promise<MpvProb
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         try {
-          const reply = JSON.parse(line) as { request_id?: unknown; data?: unknown; error?: unknown };
+          const reply = parseUntrustedJson(line) as { request_id?: unknown; data?: unknown; error?: unknown };
           if (reply.request_id === 1) return finish({ ok: true, version: typeof reply.data === "string" ? reply.data : "mpv" });
         } catch {
           return finish({ ok: false, code: "PROTOCOL", detail: "answered something that is not mpv's JSON IPC" });
@@ -61,25 +63,32 @@ function socketResult(check: string, path: string, probe: MpvProbe): CheckResult
   }
 }
 
-/** Where the daemon looks for mpv sockets, as the adapter decides it. */
-export function mpvSocketDir(mpv: MpvSection, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (mpv.socketDir) return mpv.socketDir;
-  return mpv.sockets.length > 0 ? undefined : defaultSocketDir(env);
+export interface CheckMpvOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** The state directory: the default socket directory without $XDG_RUNTIME_DIR is `<stateDir>/mpv`. */
+  stateDir: string;
 }
 
-export async function checkMpv(mpv: MpvSection, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CheckResult[]> {
+export async function checkMpv(mpv: MpvSection, options: CheckMpvOptions): Promise<CheckResult[]> {
   if (!mpv.enabled) return [result("mpv", "skip", "disabled (mpv.enabled: false)")];
   const timeoutMs = options.timeoutMs ?? 2_000;
   const out: CheckResult[] = [];
   for (const path of mpv.sockets) out.push(socketResult(`mpv ${path}`, path, await probeMpvSocket(path, timeoutMs)));
-  const dir = mpvSocketDir(mpv, options.env);
+  const dir = resolveSocketDir(mpv, options.env ?? process.env, options.stateDir);
   if (dir === undefined) return out;
 
   const check = "mpv socket dir";
   try {
-    const info = await stat(dir);
-    if (!info.isDirectory()) {
+    const info = await lstat(dir);
+    if (!info.isDirectory() && !info.isSymbolicLink()) {
       out.push(result(check, "fail", `${dir} is not a directory`, "set mpv.socketDir to a directory (mpv's input-ipc-server sockets go inside it)"));
+      return out;
+    }
+    // The same test the daemon applies before it watches the directory.
+    const untrusted = whyUntrusted(info);
+    if (untrusted !== undefined) {
+      out.push(result(check, "fail", `${dir} ${untrusted}: the daemon refuses it`, SOCKET_DIR_FIX));
       return out;
     }
   } catch (error) {

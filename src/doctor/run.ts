@@ -46,7 +46,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   } else {
     add({ check: "kodi", status: "skip", message: "disabled (kodi.enabled: false)" });
   }
-  add(...(await checkMpv(config.mpv, { env, timeoutMs: Math.min(timeoutMs, 2_000) })));
+  add(...(await checkMpv(config.mpv, { env, stateDir, timeoutMs: Math.min(timeoutMs, 2_000) })));
   add(...checkPlex(config));
   add(await checkDaemon(config.server, { timeoutMs: Math.min(timeoutMs, 3_000), ...(options.daemonUrl ? { baseUrl: options.daemonUrl } : {}) }));
   return results;

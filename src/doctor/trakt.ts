@@ -1,10 +1,12 @@
 // Trakt: is an app's client id configured, does the API answer, and does it accept that client id.
 import type { TraktSection } from "../config/sections/trakt.js";
+import { APP_REFUSED, APP_SETUP_HINT, VIP_REQUIRED } from "../trakt/explain.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { VERSION } from "../version.js";
 import { rootMessage } from "../util/error-causes.js";
 import { classifyNetworkError, result, type CheckResult } from "./types.js";
 
-const APP_HINT = "create an API app at https://app.trakt.tv/settings/apps/api (redirect uri urn:ietf:wg:oauth:2.0:oob) and set trakt.clientId / trakt.clientSecret (or TRAKT_CLIENT_ID / TRAKT_CLIENT_SECRET)";
+const APP_HINT = APP_SETUP_HINT;
 
 export function checkClientId(trakt: TraktSection): CheckResult {
   if (!trakt.clientId) return result("trakt client id", "fail", "no Trakt client id configured", APP_HINT);
@@ -56,22 +58,22 @@ function safeHost(url: string): string {
 /** A cheap unauthenticated GET (a one-result search): tells network trouble apart from a refused client id. */
 export async function checkTraktReachable(trakt: TraktSection, timeoutMs = 10_000): Promise<CheckResult> {
   const check = "trakt reachable";
+  const shown = maskUrlCredentials(trakt.apiUrl); // a password in the URL is not printed
   const url = new URL("/search/movie?query=trakt-scrobblerd&limit=1", trakt.apiUrl).toString();
   let response: Response;
   try {
     response = await fetch(url, { headers: traktHeaders(trakt.clientId), signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
   } catch (error) {
-    return networkFailure(check, "the Trakt API", trakt.apiUrl, error, timeoutMs);
+    return networkFailure(check, "the Trakt API", shown, error, timeoutMs);
   }
   const status = response.status;
-  if (response.ok) return result(check, "pass", `${trakt.apiUrl} answers (HTTP ${status})${trakt.clientId ? " and accepts the client id" : ""}`);
-  if (!trakt.clientId) return result(check, "warn", `${trakt.apiUrl} answers (HTTP ${status}), but the client id cannot be checked without one`, APP_HINT);
-  if (status === 403) {
-    return result(check, "fail", `${trakt.apiUrl} refused the client id (HTTP 403)`, "copy the Client ID of your app at https://app.trakt.tv/settings/apps/api exactly into trakt.clientId (TRAKT_CLIENT_ID); the app must not be revoked");
-  }
-  if (status === 412) return result(check, "fail", `${trakt.apiUrl} answered 412 (precondition failed)`, "trakt.apiUrl may not point at the Trakt API (https://api.trakt.tv)");
-  if (status === 429) return result(check, "warn", `${trakt.apiUrl} is rate limiting this address (HTTP 429)`, "wait a few minutes; the daemon obeys Retry-After and keeps watches in the outbox meanwhile");
+  if (response.ok) return result(check, "pass", `${shown} answers (HTTP ${status})${trakt.clientId ? " and accepts the client id" : ""}`);
+  if (!trakt.clientId) return result(check, "warn", `${shown} answers (HTTP ${status}), but the client id cannot be checked without one`, APP_HINT);
+  if (status === 403) return result(check, "fail", `${shown} refused the client id (HTTP 403): the app was deleted (free accounts' apps, 31 July 2026) or the id is wrong`, APP_REFUSED);
+  if (status === 426) return result(check, "fail", `${shown} answered 426: Trakt VIP required`, VIP_REQUIRED);
+  if (status === 412) return result(check, "fail", `${shown} answered 412 (precondition failed)`, "trakt.apiUrl may not point at the Trakt API (https://api.trakt.tv)");
+  if (status === 429) return result(check, "warn", `${shown} is rate limiting this address (HTTP 429)`, "wait a few minutes; the daemon obeys Retry-After and keeps watches in the outbox meanwhile");
   if (status >= 500) return result(check, "warn", `Trakt is having trouble (HTTP ${status})`, "nothing to fix here: watches wait in the outbox and go out when Trakt recovers (https://status.trakt.tv)");
-  return result(check, "fail", `${trakt.apiUrl} answered HTTP ${status}`, "check trakt.apiUrl (https://api.trakt.tv)");
+  return result(check, "fail", `${shown} answered HTTP ${status}`, "check trakt.apiUrl (https://api.trakt.tv)");
 }

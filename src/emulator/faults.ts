@@ -11,7 +11,14 @@ export type Fault =
   /** Delay the answer by `ms`, then answer normally. */
   | { type: "latency"; ms: number }
   /** Destroy the socket without answering (the client sees ECONNRESET / "socket hang up"). */
-  | { type: "drop" };
+  | { type: "drop" }
+  /**
+   * The app was deleted on Trakt (what happened to the API apps of accounts without VIP on 31 July 2026): answered
+   * exactly as for an unknown client id, 403 from the API and `invalid_client` from /oauth/*. Use `times` to keep it.
+   */
+  | { type: "app_deleted" }
+  /** 426 "VIP only", with the headers Trakt documents for it (X-Upgrade-URL, X-VIP-User) and an empty body. */
+  | { type: "vip_required" };
 
 export interface FaultRule {
   fault: Fault;

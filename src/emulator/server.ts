@@ -190,6 +190,12 @@ export class EmulatorServer {
           this.#send(res, record, { status: 429, body: { error: "rate_limit_exceeded" }, headers: h });
           return;
         }
+        case "app_deleted":
+          this.#send(res, record, this.#unknownClient(url.pathname));
+          return;
+        case "vip_required":
+          this.#send(res, record, { status: 426, headers: { "x-upgrade-url": "https://trakt.tv/vip", "x-vip-user": "false" } });
+          return;
         case "cloudflare": {
           const status = fault.status ?? 520;
           this.#send(res, record, { status, body: cloudflarePage(status), headers: { "content-type": "text/html; charset=UTF-8", server: "cloudflare", "cf-ray": "8d2f1e3c4b5a6978-AMS" } });
@@ -235,9 +241,7 @@ export class EmulatorServer {
     const isOauth = OAUTH_PATHS.has(path);
 
     // Header checks, as Trakt documents them.
-    if (!isOauth && apiKey !== this.options.clientId) {
-      return { status: 403, body: { error: "forbidden", error_description: "invalid or missing trakt-api-key (client id)" } };
-    }
+    if (!isOauth && apiKey !== this.options.clientId) return this.#unknownClient(path);
     if (!isOauth && ctx.headers["trakt-api-version"] !== "2") {
       return { status: 412, body: { error: "precondition_failed", error_description: "send the trakt-api-version: 2 header" } };
     }
@@ -382,11 +386,15 @@ export class EmulatorServer {
     };
   }
 
+  /** What a client id Trakt does not know (never created, or deleted) gets. */
+  #unknownClient(path: string): Reply {
+    if (OAUTH_PATHS.has(path)) return { status: 403, body: { error: "invalid_client", error_description: "unknown client_id" } };
+    return { status: 403, body: { error: "forbidden", error_description: "invalid or missing trakt-api-key (client id)" } };
+  }
+
   #oauth(ctx: Ctx): Reply {
     const b = ctx.body !== null && typeof ctx.body === "object" ? (ctx.body as Record<string, unknown>) : {};
-    if (b.client_id !== this.options.clientId) {
-      return { status: 403, body: { error: "invalid_client", error_description: "unknown client_id" } };
-    }
+    if (b.client_id !== this.options.clientId) return this.#unknownClient(ctx.path);
     const secretOk = b.client_secret === this.options.clientSecret;
     switch (ctx.path) {
       case "/oauth/device/code":

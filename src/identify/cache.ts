@@ -1,11 +1,13 @@
 // Remembers identifications (and misses, for less long) in a JSON file in the state dir, so a replayed or
 // resumed item costs no Trakt request. Bounded: least recently used entries go first. Written atomically
 // (temporary file + rename), one write at a time; a broken file is set aside and the cache starts empty.
-import { mkdir, readFile, rename } from "node:fs/promises";
+import { mkdir, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { parseUntrustedJson } from "../util/json.js";
 import type { Logger } from "../util/log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { readRegularFile } from "../util/safe-fs.js";
 import type { IdentificationSource } from "./types.js";
 import type { MediaItem } from "../core/media.js";
 
@@ -32,6 +34,9 @@ const entrySchema = z.object({
 });
 const fileSchema = z.object({ version: z.literal(1), entries: z.array(entrySchema) });
 type Entry = z.infer<typeof entrySchema>;
+
+/** Far above a full cache (entries are a few hundred bytes); a larger file is not ours. */
+const MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024;
 
 export class IdentificationCache {
   readonly #opts: CacheOptions;
@@ -60,7 +65,8 @@ export class IdentificationCache {
   async #read(): Promise<void> {
     let text: string;
     try {
-      text = await readFile(this.#opts.file, "utf8");
+      // Not through a symlink, never a FIFO or a device (util/safe-fs.ts).
+      text = await readRegularFile(this.#opts.file, MAX_CACHE_FILE_BYTES);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.#opts.log?.warn({ err: error }, "identification cache unreadable; starting empty");
       return;
@@ -128,7 +134,7 @@ export class IdentificationCache {
       if (!this.#dirty) return;
       this.#dirty = false;
       const body = JSON.stringify({ version: 1, entries: [...this.#entries.values()] });
-      await mkdir(dirname(this.#opts.file), { recursive: true });
+      await mkdir(dirname(this.#opts.file), { recursive: true, mode: 0o700 });
       await writeFileAtomic(this.#opts.file, body);
     });
     this.#writing = next.catch((error: unknown) => {
@@ -149,7 +155,7 @@ export class IdentificationCache {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseUntrustedJson(text);
   } catch {
     return undefined;
   }

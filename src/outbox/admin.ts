@@ -133,9 +133,8 @@ export class QueueAdmin {
     for (const file of await listControlFiles(this.options.dir)) {
       try {
         const request = await readControlFile(file);
-        if (request?.op === "retry") await this.retry(request.id);
-        else if (request?.op === "drop") await this.drop(request.id);
-        else log.warn({ file }, "ignored an unreadable queue control request");
+        if (request.op === "retry") await this.retry(request.id);
+        else await this.drop(request.id);
       } catch (error) {
         log.warn({ file, err: error }, "queue control request failed");
       }

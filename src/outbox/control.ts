@@ -1,11 +1,15 @@
 // Queue control files: how `queue retry|drop` hands a request to the daemon that holds the journal's lock. The CLI
 // writes `<dir>/control/<time>-<uuid>.json` (atomically: a hidden temp file renamed into place); the daemon lists
 // them in name order, reads each with `readControlFile` and removes it once applied.
-// Reading a control file happens only in `readControlFile`: how such a file may be opened is decided there.
+// Reading a control file happens only in `readControlFile`. The directory is the daemon's, but if it ever is writable
+// by others (a mistake doctor warns about) a planted file must not be a way to read other files: a symlink, a FIFO,
+// a device or a large file is refused, and no error message quotes what the file holds.
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
+import { mkdir, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { parseUntrustedJson } from "../util/json.js";
+import { readRegularFile } from "../util/safe-fs.js";
 
 export type ControlRequest = { op: "retry" | "drop"; id: string };
 
@@ -37,11 +41,23 @@ export async function listControlFiles(outboxDir: string): Promise<string[]> {
     .map((n) => path.join(control, n));
 }
 
-/** Reads one request. Undefined when it is not a request we know; throws when the file cannot be read or parsed. */
-export async function readControlFile(file: string): Promise<ControlRequest | undefined> {
-  const request = JSON.parse(await readFile(file, "utf8")) as Partial<ControlRequest>;
-  if ((request.op === "retry" || request.op === "drop") && typeof request.id === "string") return { op: request.op, id: request.id };
-  return undefined;
+/** A request is ~80 bytes; anything much larger is not one. */
+export const MAX_CONTROL_FILE_BYTES = 4096;
+
+/** Reads and checks one request; throws an Error that names the file and the problem, never its content. */
+export async function readControlFile(file: string): Promise<ControlRequest> {
+  const text = await readRegularFile(file, MAX_CONTROL_FILE_BYTES);
+  let value: unknown;
+  try {
+    value = parseUntrustedJson(text, 4);
+  } catch {
+    throw new Error(`${file} is not a queue control request (not JSON)`);
+  }
+  const request = value as Partial<Record<keyof ControlRequest, unknown>> | null;
+  if (typeof request !== "object" || request === null || (request.op !== "retry" && request.op !== "drop") || typeof request.id !== "string") {
+    throw new Error(`${file} is not a queue control request (expected {"op":"retry"|"drop","id":"…"})`);
+  }
+  return { op: request.op, id: request.id };
 }
 
 export async function removeControlFile(file: string): Promise<void> {

@@ -7,14 +7,18 @@
 //
 // Line format: `<crc32 of the JSON, 8 hex digits> <JSON>\n`.
 // Appends are group-committed: every record queued while a write+fdatasync is in flight goes out in the next one.
-// Compaction replaces the journal with the live set through util/atomic-write.ts (temp file, fsync, rename, fsync
-// of the directory).
-import { createReadStream } from "node:fs";
-import { mkdir, open, truncate, type FileHandle } from "node:fs/promises";
+// Compaction replaces the journal with the live set through util/atomic-write.ts (temp file with a random name
+// created exclusively, fsync, rename, fsync of the directory). Files are opened without following symlinks
+// (util/safe-fs.ts): a symlink planted in a writable outbox/ is refused, never written through.
+import { constants, createReadStream } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { crc32 } from "node:zlib";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { parseUntrustedJson } from "../util/json.js";
+import { securePrivateDir } from "../util/private-dir.js";
+import { openNoFollow } from "../util/safe-fs.js";
 import { recordSchema, type JournalRecord } from "./records.js";
 
 export function encodeRecord(record: JournalRecord): string {
@@ -37,7 +41,7 @@ export function decodeLine(line: string): DecodeResult {
   if (crc32(json).toString(16).padStart(8, "0") !== sum) return { ok: false, why: "checksum mismatch" };
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = parseUntrustedJson(json);
   } catch {
     return { ok: false, why: "invalid JSON" };
   }
@@ -62,7 +66,7 @@ export async function readJournal(file: string, onRecord: (record: JournalRecord
   const report: ReadReport = { records: 0, tornTail: false, damaged: [], goodBytes: 0, totalBytes: 0 };
   let stream;
   try {
-    const fh = await open(file, "r");
+    const fh = await openNoFollow(file, constants.O_RDONLY);
     stream = createReadStream("", { fd: fh, encoding: "utf8" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return report;
@@ -103,16 +107,19 @@ export class Journal {
 
   private constructor(readonly file: string) {}
 
-  /** Opens for appending; cuts a torn tail off first so new records never follow garbage. */
+  /**
+   * Opens for appending; cuts a torn tail off first so new records never follow garbage. The directory is created
+   * private, or tightened / refused when others can write to it (see util/private-dir.ts).
+   */
   static async open(file: string, goodBytes?: number): Promise<Journal> {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await securePrivateDir(path.dirname(file));
     const journal = new Journal(file);
-    const fh = await open(file, "a+", 0o600);
+    const fh = await openNoFollow(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
     journal.fh = fh;
     const { size } = await fh.stat();
     // readline counts a newline after the last line even when the file has none, so clamp to the real size.
     const keep = Math.min(goodBytes ?? size, size);
-    if (keep < size) await truncate(file, keep);
+    if (keep < size) await fh.truncate(keep);
     if (keep > 0) {
       const last = Buffer.alloc(1);
       await fh.read(last, 0, 1, keep - 1);
@@ -172,7 +179,7 @@ export class Journal {
       // The old handle points at the replaced file now: append to the new one.
       await this.fh?.close();
       this.fh = undefined;
-      this.fh = await open(this.file, "a", 0o600);
+      this.fh = await openNoFollow(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
       this.appended = records.length;
     } finally {
       this.compacting = false;

@@ -2,7 +2,9 @@
 // then hands its request to the daemon through `<dir>/control/` instead of writing the journal itself.
 // A lock whose pid is gone (kill -9, power cut) or is our own pid (a container restarted as pid 1 again) is stale.
 import { hostname } from "node:os";
-import { open, readFile, unlink } from "node:fs/promises";
+import { open, unlink } from "node:fs/promises";
+import { parseUntrustedJson } from "../util/json.js";
+import { readRegularFile } from "../util/safe-fs.js";
 
 export interface LockInfo {
   pid: number;
@@ -35,7 +37,8 @@ function alive(pid: number, lockFile: string): boolean {
 
 export async function readLock(lockFile: string): Promise<LockInfo | undefined> {
   try {
-    const info = JSON.parse(await readFile(lockFile, "utf8")) as Partial<LockInfo>;
+    // Not followed if it is a symlink, never a FIFO, never large: anything odd counts as a stale lock.
+    const info = parseUntrustedJson(await readRegularFile(lockFile, 4096), 4) as Partial<LockInfo>;
     if (typeof info.pid !== "number") return undefined;
     return { pid: info.pid, host: String(info.host ?? "?"), since: String(info.since ?? "?") };
   } catch {

@@ -2,6 +2,7 @@
 import { isTraktError } from "../trakt/errors.js";
 import type { Backoff } from "../util/backoff.js";
 import { errorCodes } from "../util/error-causes.js";
+import { appProblemOf } from "../trakt/app-health.js";
 import type { DeadReason } from "./records.js";
 
 export type FailureAction =
@@ -25,7 +26,10 @@ export function classifyFailure(error: unknown): FailureAction {
     case "locked":
       return { action: "hold", problem: "the Trakt account is locked (423): contact Trakt support" };
     case "config":
-      return { action: "hold", problem: `Trakt refused the app (${error.status ?? "?"}): check trakt.clientId / clientSecret` };
+      return { action: "hold", problem: appProblemOf(error) ?? `Trakt refused the request (${error.status ?? "?"}): check trakt.apiUrl, trakt.clientId / clientSecret` };
+    case "vip_required":
+      // Every watch of the account would get it: keep the queue instead of filling the dead letters.
+      return { action: "hold", problem: appProblemOf(error) ?? "VIP required" };
     case "not_found":
       return { action: "dead", reason: "not_found" };
     case "invalid":

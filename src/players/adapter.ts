@@ -48,6 +48,8 @@ export function receivesWebhooks(adapter: PlayerAdapter): adapter is PlayerAdapt
 export interface SharedPlayerSettings {
   /** `scrobble.watchedThreshold` (%): a player that polls (Kodi) polls closer as playback nears it. */
   watchedThreshold: number;
+  /** The daemon's private state directory (mpv's default socket directory lives there when $XDG_RUNTIME_DIR is unset). */
+  stateDir: string;
 }
 
 /** One adapter the config asks for. */

@@ -6,6 +6,7 @@ import { backoffMs } from "../util/backoff.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import type { IntentKind, IntentSink, ScrobbleIntent } from "./intent.js";
 import { describeItem } from "./item.js";
+import { boundEvent } from "./bounds.js";
 import {
   isDisposable,
   newSession,
@@ -131,8 +132,10 @@ export class ScrobbleEngine {
   readonly listener: PlaybackEventListener = (event) => this.handle(event);
 
   /** Takes one playback event. Never throws; intents are handed to the sink in the background (see `idle`). */
-  handle(event: PlaybackEvent): void {
+  handle(received: PlaybackEvent): void {
     this.#metrics.events += 1;
+    // Whatever a peer sent, only bounded hints go on towards the journal.
+    const event = boundEvent(received);
     if (this.#stopping) {
       this.#metrics.droppedEvents += 1;
       // Expected while the daemon stops: adapters report their final states after the engine has paused everything.

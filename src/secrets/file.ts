@@ -2,12 +2,16 @@
 // `<stateDir>/secrets/<account>.json`: a refresh of one account rewrites only that account's file, so the daemon
 // refreshing account A and a `login --account B` running beside it can never lose each other's update (a shared
 // file would need a cross-process lock for its read-modify-write).
-import { readFile, readdir, unlink } from "node:fs/promises";
+import { readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../util/log.js";
 import { removeStaleTempFiles, writeFileAtomic } from "../util/atomic-write.js";
 import { ensurePrivateDir, isNotFound, tightenFile } from "./fsutil.js";
+import { readRegularFile } from "../util/safe-fs.js";
 import { assertAccountName, parseStoredAccount, type SecretStore, type StoredAccount } from "./store.js";
+
+/** A token file is well under 4 KB; the bound is only there so that no file, however it got here, is read whole. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024 * 1024;
 
 export class FileSecretStore implements SecretStore {
   readonly kind = "file" as const;
@@ -32,7 +36,8 @@ export class FileSecretStore implements SecretStore {
     await tightenFile(file, this.logger);
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      // Never through a symlink swapped in after tightenFile's lstat (util/safe-fs.ts).
+      text = await readRegularFile(file, MAX_TOKEN_FILE_BYTES);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

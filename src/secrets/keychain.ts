@@ -8,13 +8,13 @@
 //  - findCredentials on a locked keyring crashes the process (libsecret assertion, then SIGSEGV, seen with
 //    gnome-keyring 46): it is never called; the marker file is the list.
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import type { Logger } from "../util/log.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { ensurePrivateDir, isNotFound } from "./fsutil.js";
+import { readRegularFile } from "../util/safe-fs.js";
 import { assertAccountName, parseStoredAccount, SecretStoreError, type SecretStore, type StoredAccount } from "./store.js";
 
 export const KEYCHAIN_SERVICE = "trakt-scrobblerd";
@@ -58,7 +58,7 @@ export async function readKeychainMarker(stateDir: string): Promise<string[]> {
   const file = keychainMarkerFile(stateDir);
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readRegularFile(file, 256 * 1024);
   } catch (error) {
     if (isNotFound(error)) return [];
     throw error;

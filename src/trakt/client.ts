@@ -24,6 +24,7 @@ import {
 import { DEFAULT_RETRY_POLICY, realSleep, withRetry, type RetryPolicy, type Sleep } from "./retry.js";
 import type { CheckinBody, DeviceCode, HistoryAddResult, HistoryBody, HistoryEntry, IdType, ScrobbleAction, ScrobbleBody, ScrobbleResponse, SearchResult, SearchType, ShowSeason } from "./types.js";
 import type { TokenSet } from "../core/tokens.js";
+import { TraktAppHealth } from "./app-health.js";
 import { WriteScheduler } from "./write-scheduler.js";
 import { registerSecret, silentLogger, type Logger } from "../util/log.js";
 import { USER_AGENT } from "../version.js";
@@ -62,6 +63,8 @@ export interface TraktClientOptions {
   sleep?: Sleep | undefined;
   random?: (() => number) | undefined;
   fetch?: typeof fetch | undefined;
+  /** Shared record of whether Trakt accepts the app (403 / 426), for /readyz; clients of one app share one. */
+  appHealth?: TraktAppHealth | undefined;
 }
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -109,6 +112,7 @@ export class TraktClient implements TraktApi {
   readonly #random: () => number;
   readonly #fetch: typeof fetch;
   readonly #writes: WriteScheduler;
+  readonly #appHealth: TraktAppHealth;
   /**
    * After a 429, its rate bucket (an account, or the app for token-less calls) is closed until Retry-After has
    * passed: calls in that time fail fast (or wait, if short) instead of hitting Trakt and prolonging the block.
@@ -135,6 +139,12 @@ export class TraktClient implements TraktApi {
     this.#random = options.random ?? Math.random;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#writes = new WriteScheduler(options.writeSpacingMs ?? 1_000, this.#now, this.#sleep);
+    this.#appHealth = options.appHealth ?? new TraktAppHealth();
+  }
+
+  /** Why Trakt refuses this app or account right now (deleted app, VIP required), until its next 2xx. */
+  get appProblem(): string | undefined {
+    return this.#appHealth.problem;
   }
 
   // ---- OAuth -------------------------------------------------------------------------------------------------
@@ -432,9 +442,12 @@ export class TraktClient implements TraktApi {
           cause: new Error(`content-type ${responseHeaders.get("content-type") ?? "none"}`),
         });
       }
+      if (status >= 200 && status < 300 && this.#appHealth.succeeded()) this.#log.info("Trakt accepts the app again");
       return { status, headers: responseHeaders, body };
     }
     const error = errorFromResponse({ method: spec.method, path: url.pathname, status, statusText, headers: responseHeaders, bodyText: text, nowMs: this.#wallNow() });
+    const appProblem = this.#appHealth.failed(error);
+    if (appProblem !== undefined) this.#log.error({ method: spec.method, path: url.pathname, status }, appProblem);
     if (error.kind === "rate_limited" && error.retryAfterMs !== undefined) {
       this.#blocked.set(bucket, { until: this.#now() + error.retryAfterMs, error });
     }

@@ -6,10 +6,11 @@ import type { ConflictInfo } from "./types.js";
  */
 export type TraktErrorKind =
   | "auth_expired" // 401
-  | "config" // 403 bad client id / unapproved app, 412 missing header or content type, 405
+  | "config" // 403 bad client id / deleted or unapproved app, 412 missing header or content type, 405
   | "not_found" // 404
   | "conflict" // 409 — for scrobble/stop this means "already scrobbled": success, not an error
-  | "account_limit" // 420, 426
+  | "account_limit" // 420
+  | "vip_required" // 426: the account needs Trakt VIP for this
   | "invalid" // 400 (other than device-flow polling codes), 422
   | "locked" // 423
   | "rate_limited" // 429

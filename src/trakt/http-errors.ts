@@ -1,7 +1,9 @@
 // Maps an HTTP outcome (status + headers + body text) or a thrown fetch error to the TraktError taxonomy.
 // Pure: no I/O, so every branch is unit-tested directly.
 import { firstErrorCode } from "../util/error-causes.js";
+import { parseUntrustedJson } from "../util/json.js";
 import { TraktError, type TraktErrorKind } from "./errors.js";
+import { APP_REFUSED, VIP_REQUIRED } from "./explain.js";
 import type { ConflictInfo } from "./types.js";
 
 /**
@@ -65,11 +67,11 @@ export function parseConflict(body: unknown): ConflictInfo {
   return info;
 }
 
-/** JSON body if the text is JSON, else undefined (Cloudflare and nginx send HTML error pages). */
+/** JSON body if the text is JSON (and not absurdly nested), else undefined (Cloudflare and nginx send HTML error pages). */
 export function tryParseJson(text: string): unknown {
   if (text.trim() === "") return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return parseUntrustedJson(text);
   } catch {
     return undefined;
   }
@@ -99,8 +101,9 @@ function kindForStatus(status: number): TraktErrorKind {
     case 409:
       return "conflict";
     case 420:
-    case 426:
       return "account_limit";
+    case 426:
+      return "vip_required";
     case 400:
     case 422:
       return "invalid";
@@ -120,7 +123,7 @@ function hintFor(kind: TraktErrorKind, status: number): string {
     case "auth_expired":
       return "the access token was rejected; log in again if a refresh does not help";
     case "config":
-      if (status === 403) return "Trakt rejected the app: check trakt.clientId (TRAKT_CLIENT_ID) and that the app is approved";
+      if (status === 403) return APP_REFUSED;
       if (status === 412) return "a required header or the JSON content type was missing";
       return "the API method does not exist: check trakt.apiUrl (TRAKT_API_URL)";
     case "not_found":
@@ -128,7 +131,9 @@ function hintFor(kind: TraktErrorKind, status: number): string {
     case "conflict":
       return "already done (duplicate scrobble or active checkin)";
     case "account_limit":
-      return status === 426 ? "this needs Trakt VIP" : "the Trakt account hit a limit (see /users/settings limits)";
+      return "the Trakt account hit a limit (see /users/settings limits)";
+    case "vip_required":
+      return VIP_REQUIRED;
     case "invalid":
       return "Trakt rejected the request as invalid";
     case "locked":
@@ -173,8 +178,8 @@ export function errorFromResponse(failure: HttpFailure): TraktError {
     const ra = parseRetryAfter(failure.headers.get("retry-after"), failure.nowMs);
     if (ra !== undefined) options.retryAfterMs = ra;
   }
-  const hint =
-    oauthError === "invalid_client" ? "Trakt rejected the app credentials: check trakt.clientId and trakt.clientSecret (TRAKT_CLIENT_ID, TRAKT_CLIENT_SECRET)" : hintFor(kind, status);
+  // invalid_client: a wrong client secret, or (most often since 31 July 2026) an app Trakt deleted.
+  const hint = oauthError === "invalid_client" ? `${APP_REFUSED}; also check trakt.clientSecret (TRAKT_CLIENT_SECRET)` : hintFor(kind, status);
   const detail = oauthError !== undefined ? ` (${oauthError})` : json === undefined && failure.bodyText.trim() !== "" ? " (non-JSON body)" : "";
   const statusText = failure.statusText ? ` ${failure.statusText}` : "";
   const message = `Trakt ${method} ${path} failed: HTTP ${status}${statusText}${detail}: ${hint}`;

@@ -84,6 +84,22 @@ describe("device login against the emulator", () => {
     expect(stored.tokens.created_at).toBe(Math.floor(emu.now() / 1000));
   });
 
+  it("login with an app Trakt deleted says why and what to do, and stores nothing", async () => {
+    await setup();
+    emu.injectFault({ type: "app_deleted" }, { times: 10 });
+    const error = await loginAccount({ ...io(), account: "default", api: client, store, tokens }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain("Trakt does not accept this app's client id: the app was deleted or the id is wrong");
+    expect((error as Error).message).toContain("with a VIP account, create an app at https://app.trakt.tv/settings/apps/api");
+    expect(await store.get("default")).toBeNull();
+  });
+
+  it("a 426 while polling (VIP required) ends the login with that reason", async () => {
+    await setup();
+    emu.injectFault({ type: "vip_required" }, { path: "/oauth/device/token" });
+    const error = await runDeviceFlow(client, io()).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('426 "VIP required"');
+  });
+
   it("slows down after a 429 (polled too fast) and still logs in", async () => {
     await setup();
     await runDeviceFlow(client, io((n, ms) => {
@@ -109,6 +125,7 @@ describe("device login against the emulator", () => {
       if (n === 2) emu.denyDevice(emu.lastUserCode()!);
     })).catch((e: unknown) => e);
     expect((error as DeviceLoginError).reason).toBe("denied");
+    expect((error as Error).message).toContain("A free Trakt account may connect only one community app at a time");
     expect(polls()).toEqual([400, 418]);
   });
 

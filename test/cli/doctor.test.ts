@@ -162,6 +162,17 @@ describe("config, client id and Trakt reachability", () => {
     expect(wrong).toMatchObject({ status: "fail", message: expect.stringContaining("refused the client id (HTTP 403)") as unknown });
   });
 
+  it("an app Trakt deleted (free accounts, 31 July 2026) and a 426 are named in plain words", async () => {
+    emulator.injectFault({ type: "app_deleted" });
+    const deleted = await checkTraktReachable({ ...config({}).trakt, ...traktAt(emulator) });
+    expect(deleted).toMatchObject({ status: "fail", message: expect.stringContaining("the app was deleted (free accounts' apps, 31 July 2026) or the id is wrong") as unknown });
+    expect(deleted.hint).toContain("Since 31 July 2026 creating a Trakt API app needs VIP");
+    emulator.injectFault({ type: "vip_required" });
+    const vip = await checkTraktReachable({ ...config({}).trakt, ...traktAt(emulator) });
+    expect(vip).toMatchObject({ status: "fail", message: expect.stringContaining("426: Trakt VIP required") as unknown });
+    expect(checkClientId(config({}).trakt).hint).toContain("this needs Trakt VIP since 31 July 2026");
+  });
+
   it("a closed port fails as connection refused, an unresolvable host as DNS", async () => {
     const port = await closedPort();
     const refused = await checkTraktReachable({ ...config({}).trakt, apiUrl: `http://127.0.0.1:${port}`, clientId: "x" });
@@ -261,19 +272,19 @@ describe("players", () => {
 
   it("mpv: a missing socket dir warns with the input-ipc-server hint; an empty one warns; a stale socket warns", async () => {
     const missing = join(root, "no-mpv-dir");
-    const [dirResult] = await checkMpv({ ...config({}).mpv, socketDir: missing });
+    const [dirResult] = await checkMpv({ ...config({}).mpv, socketDir: missing }, { stateDir: root });
     expect(dirResult).toMatchObject({ check: "mpv socket dir", status: "warn", message: `${missing} does not exist` });
     expect(dirResult?.hint).toContain(`--input-ipc-server=${join(missing, "<name>")}`);
 
     const empty = join(root, "empty-mpv-dir");
     await mkdir(empty);
-    expect((await checkMpv({ ...config({}).mpv, socketDir: empty }))[0]).toMatchObject({ status: "warn", message: expect.stringContaining("holds no mpv socket") as unknown });
+    expect((await checkMpv({ ...config({}).mpv, socketDir: empty }, { stateDir: root }))[0]).toMatchObject({ status: "warn", message: expect.stringContaining("holds no mpv socket") as unknown });
 
-    const disabled = await checkMpv({ ...config({}).mpv, enabled: false });
+    const disabled = await checkMpv({ ...config({}).mpv, enabled: false }, { stateDir: root });
     expect(disabled).toEqual([expect.objectContaining({ status: "skip" })]);
 
     // The default directory follows $XDG_RUNTIME_DIR, as the adapter's does.
-    const [fromEnv] = await checkMpv(config({}).mpv, { env: { XDG_RUNTIME_DIR: missing } });
+    const [fromEnv] = await checkMpv(config({}).mpv, { env: { XDG_RUNTIME_DIR: missing }, stateDir: root });
     expect(fromEnv?.message).toBe(`${join(missing, "mpv")} does not exist`);
   });
 
@@ -286,7 +297,7 @@ describe("players", () => {
     (await MpvController.connect(socket, exited)).close();
     mpv.kill("SIGKILL");
     await exited;
-    const results = byCheck(await checkMpv({ ...config({}).mpv, socketDir: dir }));
+    const results = byCheck(await checkMpv({ ...config({}).mpv, socketDir: dir }, { stateDir: root }));
     expect(results["mpv socket dir"]?.status).toBe("pass");
     expect(results[`mpv ${socket}`]).toMatchObject({ status: "warn", message: `${socket}: stale socket, no mpv behind it` });
   });
@@ -300,7 +311,7 @@ describe("players", () => {
     const dir = join(root, "locked-mpv");
     await mkdir(dir);
     await chmod(dir, 0o000);
-    const [r] = await checkMpv({ ...config({}).mpv, socketDir: dir });
+    const [r] = await checkMpv({ ...config({}).mpv, socketDir: dir }, { stateDir: root });
     await chmod(dir, 0o700);
     expect(r).toMatchObject({ status: "fail", message: expect.stringContaining("not readable by this user") as unknown });
   });

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { describeLoaded } from "../../src/cli/actions/config.js";
+import { loadConfig } from "../../src/config/load.js";
 import { diffConfigs, liveConfig } from "../../src/config/diff.js";
 import { MASK, maskSecrets, registerConfigSecrets, secretValues } from "../../src/config/mask.js";
 import { scrubString } from "../../src/util/log.js";
@@ -99,5 +104,32 @@ describe("secrets and the log scrubber", () => {
     config.trakt.clientSecret = "scrub-me-please-42";
     registerConfigSecrets(config);
     expect(scrubString("request failed with secret scrub-me-please-42 in it")).not.toContain("scrub-me-please-42");
+  });
+});
+
+describe("passwords inside URLs", () => {
+  it("`config check` masks the password of a Kodi URL (it used to print it) and the log scrubs it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mask-url-"));
+    try {
+      const file = join(dir, "config.yaml");
+      writeFileSync(file, "kodi:\n  instances:\n    - name: tv\n      url: ws://kodi:hunter2-kodi-pass@192.168.1.20:9090/jsonrpc\n");
+      const loaded = loadConfig({ configFile: file, stateDir: join(dir, "state"), context: { env: {}, cwd: dir, home: dir, isFile: () => true, containerConfigDir: () => undefined } });
+      const shown = describeLoaded(loaded);
+      expect(shown).not.toContain("hunter2-kodi-pass");
+      expect(shown).toContain("url: ws://kodi:********@192.168.1.20:9090/jsonrpc");
+      expect(scrubString("connect ws://kodi:hunter2-kodi-pass@192.168.1.20 failed")).not.toContain("hunter2-kodi-pass");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("masks a lone user name in a URL (it may be a token) and leaves other strings alone", () => {
+    const config = defaultConfig();
+    config.trakt.apiUrl = "https://tok3n-in-the-user-name@api.example";
+    config.kodi.instances[0]!.url = "ws://127.0.0.1:9090/jsonrpc";
+    const masked = maskSecrets(config);
+    expect(masked.trakt.apiUrl).toBe("https://********@api.example/");
+    expect(masked.kodi.instances[0]!.url).toBe("ws://127.0.0.1:9090/jsonrpc");
+    expect(secretValues(config)).toContain("tok3n-in-the-user-name");
   });
 });

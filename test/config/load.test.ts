@@ -119,3 +119,34 @@ describe("tryLoadConfig (live reload)", () => {
     expect(diffConfigs(first.loaded.config, fixed.loaded.config)).toEqual({ changed: ["server.port"], restartRequired: ["server.port"], sections: ["server"] });
   });
 });
+
+describe("loadConfig: secrets from systemd credentials ($CREDENTIALS_DIRECTORY)", () => {
+  it("reads a secret from a credential file named like its environment variable", () => {
+    const creds = join(dir, "creds");
+    mkdirSync(creds);
+    writeFileSync(join(creds, "TRAKT_CLIENT_SECRET"), "from-a-credential-file\n");
+    writeFileSync(join(creds, "PLEX_WEBHOOK_SECRET"), "0123456789abcdef0123");
+    const loaded = loadConfig({ context: context({ CREDENTIALS_DIRECTORY: creds }) });
+    expect(loaded.config.trakt.clientSecret).toBe("from-a-credential-file");
+    expect(loaded.config.plex.webhookSecret).toBe("0123456789abcdef0123");
+    expect(loaded.source.envVars).toEqual(expect.arrayContaining(["TRAKT_CLIENT_SECRET (credential in $CREDENTIALS_DIRECTORY)"]));
+  });
+
+  it("lets the environment variable win, ignores credentials for non-secret keys, and needs the variable set", () => {
+    const creds = join(dir, "creds");
+    mkdirSync(creds);
+    writeFileSync(join(creds, "TRAKT_CLIENT_SECRET"), "from-file");
+    writeFileSync(join(creds, "TRAKT_CLIENT_ID"), "not-read");
+    expect(loadConfig({ context: context({ CREDENTIALS_DIRECTORY: creds, TRAKT_CLIENT_SECRET: "from-env" }) }).config.trakt.clientSecret).toBe("from-env");
+    expect(loadConfig({ context: context({ CREDENTIALS_DIRECTORY: creds }) }).config.trakt.clientId).toBeUndefined();
+    expect(loadConfig({ context: context({}) }).config.trakt.clientSecret).toBeUndefined();
+  });
+
+  it("says which credential cannot be read", () => {
+    const creds = join(dir, "creds");
+    mkdirSync(join(creds, "TRAKT_CLIENT_SECRET"), { recursive: true }); // a directory where the file should be
+    expect(() => loadConfig({ context: context({ CREDENTIALS_DIRECTORY: creds }) })).toThrow(
+      `environment variable TRAKT_CLIENT_SECRET: trakt.clientSecret: credential ${join(creds, "TRAKT_CLIENT_SECRET")} cannot be read (EISDIR)`,
+    );
+  });
+});

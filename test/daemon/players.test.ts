@@ -1,5 +1,6 @@
 // The configured players, run by the daemon through the registry: which adapters start, restart or keep running on
 // a reload, the webhook routing of a receiving player, and the registry's tie to the config schema.
+import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpServer } from "../../src/daemon/http-server.js";
 import { Players } from "../../src/daemon/players.js";
@@ -39,7 +40,7 @@ function config(edit: (c: Config) => void = () => undefined): Config {
 async function setUp(log = silentLogger()): Promise<{ players: Players; events: PlaybackEvent[]; url: string }> {
   supervisor = new Supervisor(log, { initialDelayMs: 60_000 });
   const events: PlaybackEvent[] = [];
-  const players = new Players(supervisor, { emit: (e) => events.push(e), now: Date.now }, log);
+  const players = new Players(supervisor, { emit: (e) => events.push(e), now: Date.now }, log, tmpdir());
   server = new HttpServer({ readiness: () => ({ ready: true, reasons: [] }), status: () => ({}), metrics: () => "", webhook: (path) => players.webhookFor(path) }, log);
   const { port } = await server.listen("127.0.0.1", 0);
   return { players, events, url: `http://127.0.0.1:${port}` };

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlaybackEvent } from "../../src/core/playback.js";
 import { KodiAdapter } from "../../src/players/kodi/adapter.js";
+import { KODI_MAX_MESSAGE_BYTES } from "../../src/players/kodi/client.js";
 import { FakeKodi, Scenario, type ScenarioName } from "../players/kodi/fake-kodi.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -51,12 +52,28 @@ function mutate(value: unknown, picks: readonly { at: number; to: unknown }[]): 
 
 const picks = fc.array(fc.record({ at: fc.nat(), to: leafValue }), { maxLength: 3 });
 
+/** Objects or arrays nested `depth` levels around a leaf, as text (building them as values would overflow the test's own stack). */
+function nestedText(depth: number, arrays: boolean): string {
+  return arrays ? `${"[".repeat(depth)}1${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+}
+
+/** A message nested from just under the client's limit (64) to far beyond it, where a value goes in a real message. */
+const deepFrame: fc.Arbitrary<string> = fc
+  .record({ depth: fc.oneof(fc.integer({ min: 40, max: 70 }), fc.integer({ min: 1_000, max: 30_000 })), arrays: fc.boolean(), where: fc.constantFrom("error", "answer", "notification"), id: fc.nat({ max: 50 }) })
+  .map(({ depth, arrays, where, id }) => {
+    const deep = nestedText(depth, arrays);
+    if (where === "error") return `{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error","data":${deep}}}`;
+    if (where === "answer") return `{"jsonrpc":"2.0","id":${id},"result":${deep}}`;
+    return `{"jsonrpc":"2.0","method":"Player.OnPlay","params":{"sender":"xbmc","data":${deep}}}`;
+  });
+
 const frame: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...NOTIFICATIONS), picks).map(([n, p]) => JSON.stringify(mutate(n, p))) },
   { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.record({ jsonrpc: fc.constant("2.0"), id: fc.oneof(fc.nat({ max: 50 }), fc.string()), error: fc.record({ code: fc.integer(), message: fc.string() }) }).map((m) => JSON.stringify(m)) },
   { weight: 1, arbitrary: fc.record({ jsonrpc: fc.constant("2.0"), method: fc.constantFrom("Player.OnPlay", "Player.OnStop", "Player.OnPause", "Player.OnResume", "Player.OnSeek", "System.OnQuit"), params: leafValue }).map((m) => JSON.stringify(m)) },
+  { weight: 1, arbitrary: deepFrame },
 );
 
 const caseArb = fc.record({
@@ -154,4 +171,47 @@ describe("Kodi JSON-RPC fuzzing through the real adapter", () => {
     console.log(`kodi fuzz: ${emitted} playback events from ${RUNS} cases`);
     expect(emitted).toBeGreaterThan(0);
   }, Math.max(120_000, RUNS * 300));
+
+  it("frames over the 4 MiB cap and absurdly nested ones: the adapter reconnects, keeps following, stops on time", async () => {
+    const s = new Scenario("library-movie-by-id");
+    // The first moment of the real transcript where a movie plays.
+    const playing = [0, 1, 2, 3, 4].find((i) => (s.result("Player.GetActivePlayers", i) as unknown[]).length > 0) ?? 0;
+    fake.playback = { activePlayers: s.result("Player.GetActivePlayers", playing), item: s.result("Player.GetItem", playing), properties: s.result("Player.GetProperties", playing) };
+    const events: PlaybackEvent[] = [];
+    let onEvent = (): void => undefined;
+    const adapter = new KodiAdapter(
+      { name: "fuzz", url: fake.url, avStartGraceMs: 10, pollMinMs: 20, pollMaxMs: 50, timing: { requestTimeoutMs: 300, reconnectMinMs: 10, reconnectMaxMs: 20 } },
+      {
+        emit: (e) => {
+          events.push(e);
+          onEvent();
+        },
+        now: Date.now,
+      },
+    );
+    const nextEvent = (): Promise<void> => new Promise((resolve) => (onEvent = resolve));
+    try {
+      const connections = fake.connections;
+      await adapter.start(new AbortController().signal);
+      await fake.waitForConnections(connections + 1);
+      const oversized = [
+        JSON.stringify({ jsonrpc: "2.0", method: "Player.OnPlay", params: { data: { item: { title: "x".repeat(KODI_MAX_MESSAGE_BYTES) } } } }),
+        `{"jsonrpc":"2.0","id":1,"result":${nestedText(KODI_MAX_MESSAGE_BYTES / 2, true)}}`,
+      ];
+      for (const [i, text] of oversized.entries()) {
+        fake.send(nestedText(50_000, i % 2 === 0));
+        fake.send(text);
+        await fake.waitForConnections(connections + 2 + i);
+      }
+      // Still following: a position poll after all that is reported.
+      const seen = events.length;
+      while (events.length === seen) await nextEvent();
+      for (const e of events) validEvent(e);
+      expect(events.at(-1)?.state, JSON.stringify(events.map((e) => e.state))).toBe("playing");
+    } finally {
+      await adapter.stop();
+      fake.setIdle();
+      fake.removeAllListeners("request");
+    }
+  }, 60_000);
 });

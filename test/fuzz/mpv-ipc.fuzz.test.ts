@@ -11,7 +11,7 @@ import { mpvSection } from "../../src/config/sections/players.js";
 import type { PlaybackEvent } from "../../src/core/playback.js";
 import { MpvAdapter } from "../../src/players/mpv/adapter.js";
 import { OBSERVED_PROPERTIES } from "../../src/players/mpv/tracker.js";
-import { silentLogger } from "../../src/util/log.js";
+import { createLogger, silentLogger } from "../../src/util/log.js";
 import { readFixture } from "../support/fixtures.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
@@ -49,6 +49,16 @@ const value = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
+/** Arrays nested `depth` levels deep around a leaf, as text (2 bytes a level, so it fits under the line limit). */
+const nested = (depth: number): string => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
+
+/** A message nested from just under the parser's limit (64 levels) to far past it, where mpv puts values. */
+const deepLine: fc.Arbitrary<string> = fc
+  .record({ depth: fc.oneof(fc.integer({ min: 40, max: 70 }), fc.integer({ min: 500, max: 2_000 })), name: fc.constantFrom(...PROPS), reply: fc.boolean(), id: fc.nat({ max: 30 }) })
+  .map(({ depth, name, reply, id }) =>
+    reply ? `{"request_id":${id},"error":"success","data":${nested(depth)}}` : `{"event":"property-change","id":${PROPS.indexOf(name) + 1},"name":"${name}","data":${nested(depth)}}`,
+  );
+
 /** One line from the fake mpv. */
 const line: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ name: fc.constantFrom(...PROPS), data: fc.option(value, { nil: undefined }) }).map((p) => change(p.name, p.data)) },
@@ -63,6 +73,7 @@ const line: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...REAL), fc.nat(), fc.string({ maxLength: 3 })).map(([l, at, s]) => l.slice(0, at % (l.length + 1)) + s + l.slice(at % (l.length + 1))) },
   { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 60 }), fc.jsonValue().map((v) => JSON.stringify(v) ?? "null"), fc.constant("{}"), fc.constant("[]"), fc.constant("")) },
   { weight: 1, arbitrary: fc.record({ request_id: fc.oneof(fc.nat({ max: 30 }), fc.string()), error: fc.oneof(fc.constantFrom("success", "property unavailable", "error running command"), fc.string()), data: value }).map((r) => JSON.stringify(r)) },
+  { weight: 1, arbitrary: deepLine },
 );
 
 /** A plausible playback (start, metadata, progress, maybe pause, an end) with random values in it. */
@@ -121,6 +132,8 @@ const scriptArb: fc.Arbitrary<Script> = fc.record({
 });
 
 let root: string | undefined;
+/** Every level logged and thrown away: what peers send goes through the log redaction as in the daemon. */
+const discardingLogger = createLogger({ level: "trace", destination: { write: () => undefined } });
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
@@ -218,7 +231,7 @@ describe("mpv IPC fuzzing through the real adapter", () => {
         const adapter = new MpvAdapter({
           config: mpvSection.parse({ sockets: [socketPath], reconnectSeconds: 3600, requestTimeoutSeconds: 1, progressIntervalSeconds: 1 }),
           context: { emit: (e) => events.push(e), now: Date.now },
-          log: silentLogger(),
+          log: discardingLogger,
           maxLineBytes: MAX_LINE,
         });
         try {
@@ -343,6 +356,32 @@ describe("mpv IPC fuzzing through the real adapter", () => {
       await closed;
       // Dropped soon after the limit, not after reading hundreds of MB.
       expect(sent).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await adapter.stop();
+      server.close();
+    }
+  });
+
+  it("a line nested 100,000 levels deep (200 KB, under the 1 MiB line limit) is refused, not a crash; the peer is dropped", async () => {
+    root ??= mkdtempSync(join(tmpdir(), "tsd-fuzz-mpv-"));
+    const socketPath = join(root, "deep.sock");
+    let peerClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (peerClosed = resolve));
+    const server = createServer((socket) => {
+      socket.on("error", () => undefined);
+      socket.on("close", () => peerClosed());
+      socket.write(`{"event":"property-change","id":1,"name":"path","data":${nested(100_000)}}\n{"request_id":1,"error":"success","data":${nested(100_000)}}\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    const adapter = new MpvAdapter({
+      config: mpvSection.parse({ sockets: [socketPath], reconnectSeconds: 3600 }),
+      context: { emit: () => undefined, now: Date.now },
+      log: discardingLogger,
+    });
+    try {
+      await adapter.start(new AbortController().signal);
+      await closed;
+      expect(adapter.status().find((s) => s.name === `mpv:${socketPath}`)?.state).not.toBe("connected");
     } finally {
       await adapter.stop();
       server.close();

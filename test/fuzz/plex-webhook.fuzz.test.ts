@@ -94,4 +94,52 @@ describe("Plex webhook fuzzing", () => {
     form.set("payload", JSON.stringify(fixture("movie.media.scrobble.plexagent-guidarray.json")));
     expect((await fetch(harness.url, { method: "POST", body: form })).status).toBe(200);
   });
+
+  it(`answers random URLs after /plex (bad %-escapes, garbage, long) with 400/401/403 before reading anything (${RUNS} runs)`, async () => {
+    const char = fc.oneof(fc.constantFrom("%", "%Z", "%E0%A4", "%00", "%2F", "/", "?", "#", "..", "secret=", "&"), fc.string({ minLength: 1, maxLength: 3 }));
+    const tail = fc.oneof(fc.array(char, { maxLength: 30 }).map((parts) => parts.join("")), fc.integer({ min: 1, max: 16_000 }).map((n) => "%".repeat(n)));
+    await fc.assert(
+      fc.asyncProperty(tail, async (rest) => {
+        const url = `${harness.url.slice(0, harness.url.indexOf("/plex") + "/plex".length)}/${encodeURI(rest).replace(/%25/g, "%")}`;
+        const res = await fetch(url, { method: "POST", body: "x", headers: { "content-type": "text/plain" } }).catch(() => undefined);
+        if (res === undefined) return; // a URL fetch itself refuses to send
+        await res.text();
+        expect([400, 401, 403, 431], `${res.status} for ${url}`).toContain(res.status); // 431: a request line over Node's header limit
+      }),
+      { numRuns: RUNS },
+    );
+    const form = new FormData();
+    form.set("payload", JSON.stringify(fixture("movie.media.scrobble.plexagent-guidarray.json")));
+    expect((await fetch(harness.url, { method: "POST", body: form })).status).toBe(200);
+  });
+
+  it(`payloads nested from 40 to 50,000 levels deep, huge Guid arrays and oversized fields get 200/204/400/413 (${Math.ceil(RUNS / 5)} runs)`, async () => {
+    const nested = (depth: number, arrays: boolean): string => (arrays ? `${"[".repeat(depth)}1${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`);
+    const hostile = fc.oneof(
+      fc.record({ depth: fc.oneof(fc.integer({ min: 40, max: 70 }), fc.integer({ min: 1_000, max: 50_000 })), arrays: fc.boolean(), field: fc.constantFrom("Guid", "title", "Account", "extra") }).map(({ depth, arrays, field }) => {
+        const base = JSON.stringify(fixture("movie.media.scrobble.plexagent-guidarray.json"));
+        const deep = nested(depth, arrays);
+        return field === "extra" ? `${base.slice(0, -1)},"extra":${deep}}` : base.replace(`"${field}":`, `"${field}":${deep},"was${field}":`);
+      }),
+      fc.integer({ min: 1_000, max: 20_000 }).map((n) => {
+        const p = fixture("movie.media.scrobble.plexagent-guidarray.json");
+        (p.Metadata as Record<string, unknown>).Guid = Array.from({ length: n }, (_, i) => ({ id: `tmdb://${i}` }));
+        return JSON.stringify(p);
+      }),
+      fc.integer({ min: 255 * 1024, max: 1_100_000 }).map((n) => JSON.stringify({ ...fixture("movie.media.scrobble.plexagent-guidarray.json"), padding: "x".repeat(n) })),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostile, async (text) => {
+        const form = new FormData();
+        form.set("payload", text);
+        const res = await fetch(harness.url, { method: "POST", body: form });
+        await res.text();
+        expect(ALLOWED.has(res.status), String(res.status)).toBe(true);
+      }),
+      { numRuns: Math.ceil(RUNS / 5) },
+    );
+    const form = new FormData();
+    form.set("payload", JSON.stringify(fixture("movie.media.scrobble.plexagent-guidarray.json")));
+    expect((await fetch(harness.url, { method: "POST", body: form })).status).toBe(200);
+  });
 });

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IdentificationCache, type CachedIdentification } from "../../src/identify/cache.js";
 import { TraktIdentifier } from "../../src/identify/identifier.js";
 import { TraktError } from "../../src/trakt/errors.js";
+import type { Logger } from "../../src/util/log.js";
 import { FakeSearchApi } from "./fake-trakt.js";
 
 const HOUR = 3_600_000;
@@ -124,5 +125,25 @@ describe("identification with the cache", () => {
     expect(c.size).toBe(0);
     a.failWith = undefined;
     expect(await id.identify(hints)).toMatchObject({ ok: true, items: [{ movie: { ids: { trakt: 900001 } } }] });
+  });
+
+  it("never writes through a symlink planted under a temp file name (it used to be the predictable <file>.<pid>.tmp)", async () => {
+    const victim = join(dir, "victim");
+    await writeFile(victim, "root-only content\n", { mode: 0o600 });
+    await symlink(victim, join(dir, `identify-cache.json.${process.pid}.tmp`));
+    await cache().set("a", hit(1));
+    expect(await readFile(victim, "utf8")).toBe("root-only content\n");
+    expect(await cache().get("a")).toEqual(hit(1));
+  });
+
+  it("does not read a cache file that is a symlink: starts empty and says why", async () => {
+    const victim = join(dir, "victim");
+    await writeFile(victim, JSON.stringify({ version: 1, entries: [{ key: "a", value: hit(9), storedAt: clock, expiresAt: clock + HOUR }] }));
+    await symlink(victim, join(dir, "identify-cache.json"));
+    const warnings: unknown[] = [];
+    const log = { warn: (obj: unknown) => warnings.push(obj) } as unknown as Logger;
+    const c = new IdentificationCache({ file: join(dir, "identify-cache.json"), maxEntries: 10, hitTtlMs: HOUR, missTtlMs: HOUR, now: () => clock, log });
+    expect(await c.get("a")).toBeUndefined();
+    expect(String((warnings[0] as { err: Error }).err.message)).toContain("is a symbolic link");
   });
 });

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Journal, decodeLine, encodeRecord, readJournal } from "../../src/outbox/journal.js";
 import type { JournalRecord } from "../../src/outbox/records.js";
+import { UnsafeFileError } from "../../src/util/safe-fs.js";
 
 let dir: string;
 let file: string;
@@ -85,5 +86,58 @@ describe("journal file", () => {
     await Promise.all([late, appended]);
     await j.close();
     expect((await readAll()).ids).toEqual(["live", "after"]);
+  });
+});
+
+describe("planted symlinks (a writable outbox/ must not let anyone write through the daemon)", () => {
+  // A file the daemon's user can write but must never touch: stands for a root-only file under a root daemon.
+  let victim: string;
+  beforeEach(async () => {
+    victim = path.join(dir, "..", `${path.basename(dir)}-victim`);
+    await writeFile(victim, "root-only content\n", { mode: 0o600 });
+  });
+  afterEach(async () => {
+    await rm(victim, { force: true });
+  });
+
+  it("compaction does not follow a journal.jsonl.tmp symlink (it used to truncate and fill the target)", async () => {
+    await symlink(victim, `${file}.tmp`);
+    const journal = await Journal.open(file);
+    await journal.append([rec("a"), rec("b")]);
+    await journal.compact(() => [rec("b")]);
+    await journal.append([rec("c")]);
+    await journal.close();
+    expect(await readFile(victim, "utf8")).toBe("root-only content\n");
+    expect((await readAll()).ids).toEqual(["b", "c"]);
+    expect((await lstat(file)).isFile()).toBe(true);
+  });
+
+  it("refuses a journal that is a symlink, for reading and for appending", async () => {
+    await symlink(victim, file);
+    await expect(readAll()).rejects.toThrow(`${file} is a symbolic link; refusing to use it`);
+    await expect(Journal.open(file)).rejects.toBeInstanceOf(UnsafeFileError);
+    expect(await readFile(victim, "utf8")).toBe("root-only content\n");
+  });
+
+  it("cleans up the temp file of a compaction a crash cut short, and nothing else", async () => {
+    const leftover = path.join(dir, ".journal.jsonl.0123456789abcdef.tmp");
+    const other = path.join(dir, "notes.tmp");
+    await writeFile(leftover, "half a compaction");
+    await writeFile(other, "not ours");
+    const journal = await Journal.open(file);
+    await journal.close();
+    await expect(lstat(leftover)).rejects.toThrow(/ENOENT/);
+    expect(await readFile(other, "utf8")).toBe("not ours");
+  });
+
+  it("takes group and world write permission away from its directory, and refuses another user's", async () => {
+    const outbox = path.join(dir, "outbox");
+    await mkdir(outbox);
+    await chmod(outbox, 0o777);
+    await (await Journal.open(path.join(outbox, "journal.jsonl"))).close();
+    expect((await stat(outbox)).mode & 0o777).toBe(0o755);
+    if (process.geteuid?.() !== 0) return console.log("SKIPPED: the 'another user' case needs root (chown)");
+    await chown(outbox, 4242, 4242);
+    await expect(Journal.open(path.join(outbox, "journal.jsonl"))).rejects.toThrow(`${outbox} belongs to uid 4242`);
   });
 });

@@ -54,7 +54,7 @@ describe("status → error kind", () => {
     [404, "not_found"],
     [409, "conflict"],
     [420, "account_limit"],
-    [426, "account_limit"],
+    [426, "vip_required"],
     [400, "invalid"],
     [422, "invalid"],
     [423, "locked"],
@@ -76,6 +76,40 @@ describe("status → error kind", () => {
     const error = await rejection(h.client.searchById("imdb", "tt2015381", "movie"));
     expect(error.kind).toBe("bad_response");
     expect(error.message).toContain("GET /search/imdb");
+  });
+});
+
+describe("Trakt in 2026: an app Trakt deleted, VIP required", () => {
+  it("an app Trakt deleted (403) names the cause and the fix, and stays a problem until the next 2xx", async () => {
+    await harness({ login: false });
+    h.emulator.injectFault({ type: "app_deleted" });
+    const error = await rejection(h.client.searchById("imdb", "tt2015381", "movie"));
+    expect(error).toMatchObject({ kind: "config", status: 403, retryable: false });
+    expect(error.message).toContain("the app was deleted or the id is wrong");
+    expect(error.message).toContain("Since 31 July 2026 creating a Trakt API app needs VIP, and Trakt deleted the API apps of accounts without VIP");
+    expect(error.message).toContain("https://app.trakt.tv/settings/apps/api");
+    expect(h.client.appProblem).toMatch(/^Trakt refused the app \(HTTP 403\): /);
+    await h.client.searchById("imdb", "tt2015381", "movie");
+    expect(h.client.appProblem).toBeUndefined();
+  });
+
+  it("OAuth with a deleted app (invalid_client) says the same", async () => {
+    await harness({ login: false });
+    h.emulator.injectFault({ type: "app_deleted" }, { path: "/oauth/device/code" });
+    const error = await rejection(h.client.deviceCode());
+    expect(error.oauthError).toBe("invalid_client");
+    expect(error.message).toContain("Since 31 July 2026 creating a Trakt API app needs VIP");
+    expect(h.client.appProblem).toContain("the app was deleted");
+  });
+
+  it("426 is 'VIP required', with Trakt's headers, said in plain words, not retried", async () => {
+    await harness();
+    h.emulator.injectFault({ type: "vip_required" });
+    const error = await rejection(h.client.scrobble(h.account, "start", movie));
+    expect(error).toMatchObject({ kind: "vip_required", status: 426, retryable: false });
+    expect(error.message).toContain('Trakt answered 426 "VIP required": this needs a Trakt VIP account');
+    expect(h.client.appProblem).toContain("VIP required");
+    expect(h.emulator.requests).toHaveLength(1);
   });
 });
 

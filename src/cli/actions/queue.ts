@@ -39,7 +39,7 @@ function age(ms: number): string {
 const FIX: Record<string, string> = {
   not_found: "Trakt does not know this item: check the ids/title your player sends, add an identify override, then `queue retry ID`",
   invalid: "Trakt refused the request (422/400): usually progress or ids are wrong; `queue retry ID` after fixing, or `queue drop ID`",
-  account_limit: "your Trakt account hit a limit (420/426): free space or upgrade, then `queue retry ID`",
+  account_limit: "your Trakt account hit a limit (420): free space or upgrade, then `queue retry ID`",
   unknown_media: "could not identify the media: add an identify override (see `trakt-scrobblerd match`), then `queue retry ID`",
 };
 

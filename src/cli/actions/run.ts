@@ -1,6 +1,7 @@
 // `run`: the daemon in the foreground until SIGTERM/SIGINT; SIGHUP reloads the config.
 import { ConfigError } from "../../config/errors.js";
 import { Daemon } from "../../daemon/daemon.js";
+import { installFatalHandlers } from "../../daemon/fatal.js";
 import { installSignalHandlers } from "../../daemon/signals.js";
 import { createLogger } from "../../util/log.js";
 import type { GlobalOptions } from "../options.js";
@@ -19,6 +20,7 @@ export async function run(globals: GlobalOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  installFatalHandlers(daemon.log);
   installSignalHandlers(
     {
       shutdown: () => daemon.stop(),

@@ -7,7 +7,7 @@ export const mpvSection = z
       .string()
       .optional()
       .describe(
-        "Directory watched for mpv IPC sockets, one per mpv instance (mpv.conf: input-ipc-server=<dir>/<name>). Created (mode 700) if missing. Default when neither socketDir nor sockets is set: $XDG_RUNTIME_DIR/mpv, else /tmp/mpv-sockets.",
+        "Directory watched for mpv IPC sockets, one per mpv instance (mpv.conf: input-ipc-server=<dir>/<name>). Created (mode 700) if missing; refused when it is a symlink, belongs to another user or others can write to it. Default when neither socketDir nor sockets is set: $XDG_RUNTIME_DIR/mpv, else <stateDir>/mpv (never a shared directory such as /tmp).",
       ),
     sockets: z
       .array(z.string().min(1))

@@ -5,7 +5,18 @@
 // handshake timeouts and `terminate()` for a peer that stops answering.
 import WebSocket from "ws";
 import { backoffMs } from "../../util/backoff.js";
+import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
+import { maskUrlCredentials } from "../../util/url-credentials.js";
 import type { Logger } from "../../util/log.js";
+
+/**
+ * Largest WebSocket message accepted from Kodi; a bigger one closes the socket (1009) before it is buffered, and the
+ * client reconnects. Measured against a real Kodi 20 library (scripts/measure-kodi-answers.ts, docs/kodi.md): what
+ * the daemon asks for is under 0.5 KB, the largest single item with every property Kodi knows ~6.7 KB; 4 MiB leaves
+ * a margin of several hundred times. Whole-library listings with every property (~6.5 KB per item) are never asked
+ * for and could not be a yardstick: 20,000 episodes make ~140 MB.
+ */
+export const KODI_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export class KodiRpcError extends Error {
   override readonly name = "KodiRpcError";
@@ -79,14 +90,7 @@ interface Pending {
 
 /** The URL for logs and status: a password in it (ws://user:pass@host) is never shown. */
 export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
+  return maskUrlCredentials(url);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -204,7 +208,7 @@ export class KodiClient {
 
   private open(signal: AbortSignal): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url, { perMessageDeflate: false });
+      const socket = new WebSocket(this.url, { perMessageDeflate: false, maxPayload: KODI_MAX_MESSAGE_BYTES });
       this.socket = socket;
       const onAbort = (): void => socket.terminate();
       signal.addEventListener("abort", onAbort, { once: true });
@@ -216,6 +220,14 @@ export class KodiClient {
       // Always listen for errors: Kodi 20 answers our close with a malformed close frame (WS_ERR_INVALID_UTF8),
       // and an unhandled 'error' would crash the process.
       socket.on("error", (error: Error & { code?: string }) => {
+        if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+          this.lastError = `Kodi sent a message larger than ${KODI_MAX_MESSAGE_BYTES / 1024 / 1024} MiB`;
+          this.log.warn({ url: this.shownUrl }, `${this.lastError}; dropped it with the connection`);
+          // ws would go on reading (and discarding) the rest of the frame while it waits for a close handshake that
+          // Kodi never completes properly; cut the socket now.
+          socket.terminate();
+          return;
+        }
         this.lastError = error.message;
         this.log.debug({ err: error, errorCode: error.code }, "Kodi socket error");
       });
@@ -302,8 +314,12 @@ export class KodiClient {
     const text = Array.isArray(raw) ? Buffer.concat(raw).toString("utf8") : Buffer.from(raw as ArrayBuffer).toString("utf8");
     let message: unknown;
     try {
-      message = JSON.parse(text);
-    } catch {
+      message = parseUntrustedJson(text);
+    } catch (error) {
+      if (error instanceof JsonTooDeepError) {
+        this.log.warn({ url: this.shownUrl, bytes: text.length }, `Kodi sent a message nested deeper than ${error.limit} levels; ignored`);
+        return;
+      }
       this.log.warn({ url: this.shownUrl, binary: isBinary, text: text.slice(0, 200) }, "Kodi sent a message that is not JSON; ignored");
       return;
     }

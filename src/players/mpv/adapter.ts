@@ -16,6 +16,8 @@ export interface MpvAdapterOptions {
   log: Logger;
   /** For the default socket directory ($XDG_RUNTIME_DIR). Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The state directory: the default socket directory is `<stateDir>/mpv` when $XDG_RUNTIME_DIR is not set. */
+  stateDir?: string;
   /** Longest line accepted from a socket before it is dropped as broken. Default 1 MiB. */
   maxLineBytes?: number;
 }
@@ -62,16 +64,25 @@ export class MpvAdapter implements PlayerAdapter {
     this.config = config;
   }
 
+  private socketDir(): string | undefined {
+    const { config } = this;
+    if (config.socketDir) return config.socketDir;
+    if (config.sockets.length > 0) return undefined;
+    const dir = defaultSocketDir(this.options.env ?? process.env, this.options.stateDir);
+    if (dir === undefined) throw new Error("no mpv socket directory: set mpv.socketDir ($XDG_RUNTIME_DIR is not set)");
+    return dir;
+  }
+
   async start(signal: AbortSignal): Promise<void> {
     if (this.running) return;
     if (signal.aborted) return;
     const { config } = this;
     const { log } = this.options;
+    const dir = this.socketDir();
     this.running = true;
     this.state = "starting";
     this.detail = undefined;
     signal.addEventListener("abort", () => void this.stop(), { once: true });
-    const dir = config.socketDir ?? (config.sockets.length === 0 ? defaultSocketDir(this.options.env) : undefined);
     if (dir !== undefined) {
       const watcher = new SocketDirWatcher({ dir, log, onSocket: (path) => this.trigger(this.endpoint(path, "dir")) });
       this.watcher = watcher;

@@ -1,6 +1,7 @@
 // The shapes of mpv's JSON IPC messages (see test/fixtures/mpv/NOTES.md) and their parsing. Hand-narrowed
 // rather than a zod schema: this runs for every time-pos change (tens of lines a second per player) and the
 // checks are three fields deep.
+import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
 
 /** `{"request_id": 7, "error": "success", "data": …}`; `data` is absent when a property could not be read. */
 export interface MpvReply {
@@ -32,8 +33,9 @@ export function parseMessage(line: string): MpvMessage | undefined {
   if (text === "") return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseUntrustedJson(text);
   } catch (cause) {
+    if (cause instanceof JsonTooDeepError) throw new MpvProtocolError(`a message nested deeper than ${cause.limit} levels`, { cause });
     throw new MpvProtocolError(`not JSON: ${preview(text)}`, { cause });
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {

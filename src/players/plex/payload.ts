@@ -1,6 +1,7 @@
 // The JSON document Plex Media Server posts in the `payload` field of a webhook. Only the fields a scrobbler needs
 // are typed; everything else (Genre, Role, … arrays that can be large) passes through untouched and unused.
 import { z } from "zod";
+import { parseUntrustedJson } from "../../util/json.js";
 
 const plexId = z.union([z.string(), z.number()]).transform(String);
 
@@ -48,7 +49,7 @@ export type PayloadParseResult = { ok: true; payload: PlexPayload } | { ok: fals
 export function parsePlexPayload(text: string): PayloadParseResult {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseUntrustedJson(text);
   } catch (error) {
     return { ok: false, reason: `payload is not valid JSON (${(error as Error).message})` };
   }

@@ -3,7 +3,11 @@
 //
 // busboy parses multipart/form-data as a stream with per-part limits, so a 10 MB thumbnail is counted and
 // discarded without ever being buffered; it is the parser behind multer and has no native code.
-import { timingSafeEqual } from "node:crypto";
+//
+// The endpoint may face the LAN: everything before authentication is cheap and cannot throw (a bad URL is a 400),
+// the secret is compared by SHA-256 digest (the time taken says nothing about its length or content), and a refused
+// request gets `Connection: close` and is not read any further.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import busboy from "busboy";
 import { parsePlexPayload, type PlexPayload } from "./payload.js";
@@ -22,25 +26,47 @@ export const PLEX_WEBHOOK_PATH = "/plex";
 
 const MAX_PAYLOAD_FIELD_BYTES = 1024 * 1024;
 
+/** Answers; an error status also closes the connection (Node then stops reading the request once it is sent). */
 function reply(res: ServerResponse, status: number, message?: string): void {
   if (res.headersSent) return;
+  const headers: Record<string, string> = status >= 400 ? { connection: "close" } : {};
   if (message === undefined) {
-    res.writeHead(status).end();
+    res.writeHead(status, headers).end();
     return;
   }
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ error: message }));
+  res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify({ error: message }));
 }
 
-function secretFrom(url: URL): string | undefined {
+type GivenSecret = { kind: "none" } | { kind: "malformed" } | { kind: "given"; value: string };
+
+function secretFrom(url: URL): GivenSecret {
   const rest = url.pathname.slice(PLEX_WEBHOOK_PATH.length).replace(/^\/+/, "").replace(/\/+$/, "");
-  if (rest.length > 0) return decodeURIComponent(rest);
-  return url.searchParams.get("secret") ?? undefined;
+  if (rest.length > 0) {
+    try {
+      return { kind: "given", value: decodeURIComponent(rest) };
+    } catch {
+      return { kind: "malformed" }; // URIError: a lone or bad %-escape
+    }
+  }
+  const query = url.searchParams.get("secret");
+  return query === null ? { kind: "none" } : { kind: "given", value: query };
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
 }
 
 function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+/** The request's URL, or undefined when the request target cannot be parsed (e.g. `GET http://[ HTTP/1.1`). */
+function parseRequestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? "/", "http://localhost");
+  } catch {
+    return undefined;
+  }
 }
 
 function normaliseAddress(address: string | undefined): string | undefined {
@@ -54,13 +80,10 @@ export function isPlexWebhookPath(pathname: string): boolean {
 
 export function createPlexWebhookHandler(options: PlexWebhookOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
     const remote = normaliseAddress(req.socket.remoteAddress);
-    const refuse = (status: number, message: string): void => {
-      reply(res, status, message);
-      // Stop reading a body we refuse; `Connection: close` keeps a client from pipelining more into it.
-      req.resume();
-    };
+    const refuse = (status: number, message: string): void => reply(res, status, message);
+    const url = parseRequestUrl(req);
+    if (url === undefined) return refuse(400, "the request URL cannot be parsed");
 
     if (req.method !== "POST") return refuse(405, "Plex webhooks are POST requests");
     if (options.allowFrom.length > 0 && (remote === undefined || !options.allowFrom.includes(remote))) {
@@ -68,8 +91,9 @@ export function createPlexWebhookHandler(options: PlexWebhookOptions): (req: Inc
     }
     if (options.secret === undefined) return refuse(403, "the Plex webhook is disabled until plex.webhookSecret is set");
     const given = secretFrom(url);
-    if (given === undefined) return refuse(401, "the webhook URL must carry the secret: /plex/<secret>");
-    if (!sameSecret(given, options.secret)) return refuse(403, "wrong webhook secret");
+    if (given.kind === "malformed") return refuse(400, "the webhook URL has a malformed %-escape");
+    if (given.kind === "none") return refuse(401, "the webhook URL must carry the secret: /plex/<secret>");
+    if (!sameSecret(given.value, options.secret)) return refuse(403, "wrong webhook secret");
 
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
@@ -98,7 +122,9 @@ export function createPlexWebhookHandler(options: PlexWebhookOptions): (req: Inc
       if (finished) return;
       finished = true;
       req.unpipe(parser);
-      req.resume();
+      // A refusal closes the connection (reply), so the rest of a body we refuse is not read; an accepted body has
+      // been read to its end already.
+      if (status < 400) req.resume();
       reply(res, status, message);
     };
 

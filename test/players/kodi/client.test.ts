@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { KodiClient, KodiDisconnectedError, KodiRpcError, KodiTimeoutError, type KodiNotification } from "../../../src/players/kodi/client.js";
+import { KODI_MAX_MESSAGE_BYTES, KodiClient, KodiDisconnectedError, KodiRpcError, KodiTimeoutError, type KodiNotification } from "../../../src/players/kodi/client.js";
 import { FakeKodi, Scenario, startSilentTcpServer } from "./fake-kodi.js";
 import { captureLog, ioUntil } from "./support.js";
 
@@ -133,6 +133,35 @@ describe("KodiClient", () => {
       "Kodi sent a JSON value that is not an object; ignored",
       "Kodi sent a message that is neither an answer nor a notification; ignored",
     ]);
+  });
+
+  it("ignores an unsolicited error nested 20,000 levels deep (once a stack overflow in the log redaction)", async () => {
+    const h = makeClient();
+    h.client.start();
+    await h.until(() => h.stats().connected === 1);
+    const depth = 20_000;
+    fake.send(`{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error","data":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}}`);
+    // Just under the limit: parsed and logged, the log line cut at its own depth bound.
+    fake.send(`{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error","data":${"[".repeat(60)}1${"]".repeat(60)}}}`);
+    await expect(h.client.request("JSONRPC.Ping")).resolves.toBe("pong");
+    const warnings = h.log.lines().filter((l) => l.level === 40);
+    expect(warnings.map((l) => l.msg)).toEqual([
+      "Kodi sent a message nested deeper than 64 levels; ignored",
+      "Kodi reported an error for a message it could not read",
+    ]);
+    expect(JSON.stringify(warnings[1])).toContain("[nested deeper than 16 levels]");
+    expect(h.client.state).toBe("connected");
+  });
+
+  it("drops a message over KODI_MAX_MESSAGE_BYTES with the connection, says so, and reconnects", async () => {
+    const h = makeClient();
+    h.client.start();
+    await h.until(() => h.stats().connected === 1);
+    fake.send(JSON.stringify({ jsonrpc: "2.0", method: "Player.OnPlay", params: { data: { padding: "x".repeat(KODI_MAX_MESSAGE_BYTES) } } }));
+    await h.until(() => h.stats().connected === 2);
+    expect(h.notifications).toEqual([]);
+    expect(h.log.lines().filter((l) => l.level === 40).map((l) => l.msg)).toContain("Kodi sent a message larger than 4 MiB; dropped it with the connection");
+    await expect(h.client.request("JSONRPC.Ping")).resolves.toBe("pong");
   });
 
   it("a Kodi that accepts the socket but never answers: the heartbeat fails, the socket is dropped and re-opened", async () => {

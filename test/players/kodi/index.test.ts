@@ -10,7 +10,7 @@ describe("kodi config section and adapter factory", () => {
   it("defaults to one local Kodi", () => {
     const section = kodiSection.parse(undefined);
     expect(section).toEqual({ enabled: true, instances: [{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }], ignoreLiveTv: true, excludePaths: [], pollMaxSeconds: 15 });
-    const adapters = kodiAdapters(section, { watchedThreshold: 80 }).map((spec) => spec.create(ctx, silentLogger()));
+    const adapters = kodiAdapters(section, { watchedThreshold: 80, stateDir: "/nonexistent" }).map((spec) => spec.create(ctx, silentLogger()));
     expect(adapters.map((a) => a.status()[0])).toEqual([{ name: "kodi", kind: "kodi", state: "starting", detail: "ws://127.0.0.1:9090/jsonrpc" }]);
   });
 
@@ -21,12 +21,12 @@ describe("kodi config section and adapter factory", () => {
         { name: "bedroom", url: "ws://192.168.1.21:9090/jsonrpc" },
       ],
     });
-    const specs = kodiAdapters(section, { watchedThreshold: 80 });
+    const specs = kodiAdapters(section, { watchedThreshold: 80, stateDir: "/nonexistent" });
     expect(specs.map((s) => s.name)).toEqual(["living-room", "bedroom"]);
-    const moved = kodiAdapters({ ...section, instances: [section.instances[0]!, { ...section.instances[1]!, url: "ws://192.168.1.22:9090/jsonrpc" }] }, { watchedThreshold: 80 });
+    const moved = kodiAdapters({ ...section, instances: [section.instances[0]!, { ...section.instances[1]!, url: "ws://192.168.1.22:9090/jsonrpc" }] }, { watchedThreshold: 80, stateDir: "/nonexistent" });
     expect(moved[0]!.fingerprint).toBe(specs[0]!.fingerprint);
     expect(moved[1]!.fingerprint).not.toBe(specs[1]!.fingerprint);
-    const stricter = kodiAdapters(section, { watchedThreshold: 90 });
+    const stricter = kodiAdapters(section, { watchedThreshold: 90, stateDir: "/nonexistent" });
     expect(stricter.map((s) => s.fingerprint)).not.toContain(specs[0]!.fingerprint);
   });
 
@@ -40,7 +40,7 @@ describe("kodi config section and adapter factory", () => {
   });
 
   it("never shows a password from the URL", () => {
-    expect(displayUrl("ws://kodi:s3cret-pass@192.168.1.20:9090/jsonrpc")).toBe("ws://kodi:***@192.168.1.20:9090/jsonrpc");
+    expect(displayUrl("ws://kodi:s3cret-pass@192.168.1.20:9090/jsonrpc")).toBe("ws://kodi:********@192.168.1.20:9090/jsonrpc");
     expect(displayUrl("ws://127.0.0.1:9090/jsonrpc")).toBe("ws://127.0.0.1:9090/jsonrpc");
   });
 });

@@ -1,6 +1,6 @@
 // Plex webhooks through the whole daemon (HTTP server → adapter → engine → outbox → identification → client) to the
 // Trakt emulator: what reaches "Trakt" for each real payload, full sessions, and routing of household users.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -136,5 +136,22 @@ describe("Plex webhooks → daemon → Trakt emulator", () => {
     expect(emulator.history("bob").map((h) => h.title)).toEqual(["Big Trouble in Little China"]);
     // The guest's play never became a request.
     expect(scrobbles().filter((r) => r.path === "/scrobble/start")).toHaveLength(2);
+  });
+
+  it("a webhook with a huge Guid array and long strings becomes a small journal record (it used to be 475 KB)", async () => {
+    const url = await startDaemon({ defaultAccount: "alice" });
+    const movie = session("movie.media.scrobble.plexagent-guidarray.json", "media.play", 0);
+    const metadata = movie.Metadata as Record<string, unknown>;
+    const real = metadata.Guid as { id: string }[];
+    metadata.Guid = [...real, ...Array.from({ length: 20_000 }, (_, i) => ({ id: `tmdb://${i}${"9".repeat(16)}` }))];
+    metadata.title = `${String(metadata.title)}${" (remastered)".repeat(5_000)}`;
+    movie.Player = { ...(movie.Player as object), uuid: "u".repeat(100_000) };
+    expect(await post(url, movie)).toBe(200);
+    await settled();
+    const journal = await readFile(join(root, "state", "outbox", "journal.jsonl"), "utf8");
+    const longest = Math.max(...journal.split("\n").map((line) => line.length));
+    expect(longest).toBeLessThan(16 * 1024);
+    // The guids Plex really sends are kept, first.
+    expect(journal).toContain(real[0]!.id);
   });
 });
