@@ -4,7 +4,9 @@ import path from "node:path";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Journal, decodeLine, encodeRecord, readJournal } from "../../src/outbox/journal.js";
+import { Outbox } from "../../src/outbox/outbox.js";
 import type { JournalRecord } from "../../src/outbox/records.js";
+import { FakeIdentifier, FakeTrakt } from "./fakes.js";
 import { UnsafeFileError } from "../../src/util/safe-fs.js";
 
 let dir: string;
@@ -120,12 +122,12 @@ describe("planted symlinks (a writable outbox/ must not let anyone write through
   });
 
   it("cleans up the temp file of a compaction a crash cut short, and nothing else", async () => {
-    const leftover = path.join(dir, ".journal.jsonl.0123456789abcdef.tmp");
+    const leftover = path.join(dir, ".journal.jsonl.4242.0123456789ab.tmp");
     const other = path.join(dir, "notes.tmp");
     await writeFile(leftover, "half a compaction");
     await writeFile(other, "not ours");
-    const journal = await Journal.open(file);
-    await journal.close();
+    const outbox = await Outbox.open({ dir, api: new FakeTrakt(() => Date.now()), identifier: new FakeIdentifier() });
+    await outbox.close();
     await expect(lstat(leftover)).rejects.toThrow(/ENOENT/);
     expect(await readFile(other, "utf8")).toBe("not ours");
   });
