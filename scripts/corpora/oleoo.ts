@@ -1,0 +1,46 @@
+// thcolin/oleoo (JavaScript scene-release parser, MIT): tests/fixtures/accepted.json, real release names (mostly
+// French movies) whose parse a person checked and accepted one by one (the test script asks "Correct parsing?" for
+// each name of releases.txt; refused.json holds the ones found wrong, left out here). The whole parse is kept, so an
+// absent year, season or episode means none. oleoo writes titles without accents or apostrophes ("L Academie"); an
+// apostrophe the name has between two of the title's words is put back ("L'Academie"), since normalised titles
+// keep "l'academie" one word. Names already in another corpus are left out.
+//   npx tsx scripts/corpora/oleoo.ts <git dir> <commit>
+import { EARLIER_CORPORA, args, gitShow, namesIn, single, writeCorpus, type Entry } from "./common.js";
+
+const { gitDir, commit } = args();
+const SOURCE = "tests/fixtures/accepted.json";
+
+interface Parse {
+  type: "movie" | "tvshow";
+  title: string;
+  year: string | null;
+  season: number | null;
+  episodes: number[];
+}
+
+const bare = (s: string): string => s.normalize("NFKD").replace(/\p{M}/gu, "");
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** oleoo's title with the apostrophes the name has between its words. */
+function withApostrophes(title: string, name: string): string {
+  const words = title.split(" ").filter((w) => w.length > 0);
+  const re = new RegExp(words.map(escape).join("([\\s._'’-]+)"), "iu");
+  const m = re.exec(bare(name));
+  if (!m) return title;
+  return words.reduce((out, word, i) => (i === 0 ? word : `${out}${/['’]/.test(m[i] ?? "") ? "'" : " "}${word}`), "");
+}
+
+const accepted = JSON.parse(gitShow(gitDir, commit, SOURCE)) as Record<string, Parse>;
+const known = namesIn([...EARLIER_CORPORA, "release-corpus.json", "tmm-corpus.json", "scene-corpus.json"]);
+const entries: Entry[] = [];
+for (const [name, p] of Object.entries(accepted)) {
+  if (known.has(name) || !p.title) continue;
+  const e: Entry = { name, source: SOURCE, type: p.type === "tvshow" ? "episode" : "movie", title: withApostrophes(p.title, name) };
+  if (p.year) e.year = Number(p.year);
+  const season = single(p.season === null ? [] : [p.season]);
+  if (season !== undefined) e.season = season;
+  const episode = single(p.episodes);
+  if (episode !== undefined) e.episode = episode;
+  entries.push(e);
+}
+writeCorpus("oleoo-corpus.json", entries);
