@@ -1,9 +1,9 @@
 // thcolin/oleoo (JavaScript scene-release parser, MIT): tests/fixtures/accepted.json, real release names (mostly
 // French movies) whose parse a person checked and accepted one by one (the test script asks "Correct parsing?" for
 // each name of releases.txt; refused.json holds the ones found wrong, left out here). The whole parse is kept, so an
-// absent year, season or episode means none. oleoo writes titles without accents or apostrophes ("L Academie"); an
-// apostrophe the name has between two of the title's words is put back ("L'Academie"), since normalised titles
-// keep "l'academie" one word. Names already in another corpus are left out.
+// absent year, season or episode means none. oleoo writes titles without accents and mostly without apostrophes
+// ("L Academie", but "Smokin'Aces"); the title's words are joined as the name joins them, by an apostrophe where the
+// name has one between two words ("L'Academie"), else by a space, since normalised titles keep "l'academie" one word. Names already in another corpus are left out.
 //   npx tsx scripts/corpora/oleoo.ts <git dir> <commit>
 import { EARLIER_CORPORA, args, gitShow, namesIn, single, writeCorpus, type Entry } from "./common.js";
 
@@ -21,13 +21,16 @@ interface Parse {
 const bare = (s: string): string => s.normalize("NFKD").replace(/\p{M}/gu, "");
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** oleoo's title with the apostrophes the name has between its words. */
+/**
+ * oleoo's title, its words joined as the name joins them: by an apostrophe where the name has one between them
+ * ("Maman, j'ai rate l'avion" → "Maman J'Ai Rate L'Avion"), else by a space ("Smokin' Aces" → "Smokin Aces").
+ */
 function withApostrophes(title: string, name: string): string {
-  const words = title.split(" ").filter((w) => w.length > 0);
-  const re = new RegExp(words.map(escape).join("([\\s._'’-]+)"), "iu");
+  const words = title.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+  const re = new RegExp(words.map(escape).join("([^\\p{L}\\p{N}]+)"), "iu");
   const m = re.exec(bare(name));
   if (!m) return title;
-  return words.reduce((out, word, i) => (i === 0 ? word : `${out}${/['’]/.test(m[i] ?? "") ? "'" : " "}${word}`), "");
+  return words.reduce((out, word, i) => (i === 0 ? word : `${out}${/^['’]$/.test(m[i] ?? "") ? "'" : " "}${word}`), "");
 }
 
 const accepted = JSON.parse(gitShow(gitDir, commit, SOURCE)) as Record<string, Parse>;

@@ -12,7 +12,7 @@ const FLOORS: Record<string, Partial<Record<Field, number>>> = {
   PTT: { title: 87.2, year: 94.6, "s+e": 82.4, season: 91.6, episode: 86.9 },
   anitomy: { title: 85.8, "s+e": 91.2, episode: 92.9 },
   Jellyfin: { title: 94, "s+e": 97.5, episode: 97.4, "mov t+y": 97 },
-  oleoo: { title: 97.3, year: 98.8, "mov t+y": 97.2 },
+  oleoo: { title: 97.3, year: 98.8, "mov t+y": 97.1 },
   release: { title: 99, "mov t+y": 99 },
   TMM: { title: 91, "mov t+y": 91 },
   scene: { title: 91, "s+e": 89 },
