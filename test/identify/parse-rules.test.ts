@@ -263,3 +263,48 @@ describe("more anime and release conventions", () => {
     expect(parseMediaName("[SubGrp][Some Show][07][Big5][720p]").title).toBe("Some Show");
   });
 });
+
+describe("movie titles: release words that are also title words", () => {
+  it("reads a name written with decomposed accents like the composed one", () => {
+    const composed = "Une Soirée Étrange 2019 MULTi 1080p.mkv";
+    expect(core(parseMediaName(composed.normalize("NFD")))).toEqual(core(parseMediaName(composed)));
+    expect(parseMediaName(composed.normalize("NFD")).year).toBe(2019);
+  });
+  it("a flag that is also a word starts a title, or stays in it before the year in the title's case", () => {
+    expect(parseMediaName("Uncut.Diamonds.2019.1080p.WEB.x264-GRP").title).toBe("Uncut Diamonds");
+    expect(parseMediaName("xXx.Some.Words.2005.1080p.BluRay.x264").title).toBe("xXx Some Words");
+    expect(parseMediaName("The.Blue.Limited.2007.720p.BluRay.x264").title).toBe("The Blue Limited");
+    expect(parseMediaName("the.blue.limited.2007.french.720p.mkv").title).toBe("the blue limited");
+    // written as a flag, or after the year, it is one
+    expect(parseMediaName("Some.Film.LIMITED.2007.720p.BluRay.x264").title).toBe("Some Film");
+    expect(parseMediaName("Some.Film.2007.Limited.720p.BluRay.x264").title).toBe("Some Film");
+    expect(parseMediaName("UNRATED Some Film 2008 DTS.mkv").title).toBe("Some Film");
+  });
+  it("technical words before the title are dropped, whatever separates them", () => {
+    expect(parseMediaName("h265 - HEVC Some Film Unrated French 1080p DTS.mkv").title).toBe("Some Film");
+  });
+  it("in a title written in capitals, capitals say nothing: only context makes a word technical", () => {
+    expect(parseMediaName("SOME FILM DE LA NUIT 1986 REMASTERED MULTI 720p x264.mkv").title).toBe("SOME FILM DE LA NUIT");
+    expect(parseMediaName("Some.Film.De.La.Nuit.GERMAN.1986.720p.x264").title).toBe("Some Film De La Nuit");
+  });
+  it("mixed capitals mark a release word: MULTi, not Multi in a title", () => {
+    expect(parseMediaName("Some.Film.MULTi.2019.1080p.WEB.H264-GRP").title).toBe("Some Film");
+    expect(parseMediaName("Some Film Multi-VF2 1080p BluRay x264.mkv").title).toBe("Some Film");
+  });
+  it("All, Full and Season are title words; only a release's description is dropped", () => {
+    expect(parseMediaName("Heads.and.All.2022.1080p.WEB.H264-GRP").title).toBe("Heads and All");
+    expect(parseMediaName("Bought.In.Full.2002.1080p.BluRay.x264").title).toBe("Bought In Full");
+    expect(parseMediaName("Gloomiest.Season.2020.1080p.WEB-DL.x264").title).toBe("Gloomiest Season");
+    expect(parseMediaName("Show Name Season S01-S07 COMPLETE 720p").title).toBe("Show Name");
+    expect(parseMediaName("Show Name - The Complete Series 720p").title).toBe("Show Name");
+  });
+  it("a language word before a year in brackets is the title's; before a bare year it is the release's", () => {
+    expect(parseMediaName("Bobby English (2003) MULTi 1080p.mkv").title).toBe("Bobby English");
+    expect(parseMediaName("Ein.Langer.Film.German.2014.1080p.BluRay.x264").title).toBe("Ein Langer Film");
+  });
+  it("French and scene edition words end a title: Version Longue, CUSTOM, BR1080P", () => {
+    expect(parseMediaName("Some.Film.Version.Longue.2005.MULTI.1080p").title).toBe("Some Film");
+    expect(parseMediaName("Some.Film.CUSTOM.H265.AC3.mkv").title).toBe("Some Film");
+    expect(parseMediaName("SOME FILM PART II BR1080P").title).toBe("SOME FILM PART II");
+  });
+});

@@ -60,6 +60,8 @@ function trimWithLibrary(segment: string, title: string): string {
 }
 
 export function parseMediaName(input: string): ParsedName {
+  // macOS and some tools write "é" as "e" + a combining accent; the rules read letters composed
+  input = input.normalize("NFC");
   // " / " between spaces separates names of one thing ("Черное зеркало / Black Mirror"), not folders
   const parts = input.split(/(?<! )[\\/]+|[\\/]+(?! )/).map((p) => p.trim()).filter((p) => p.length > 0);
   const fileName = (parts.pop() ?? "").replace(EXTENSION, "");

@@ -3,7 +3,7 @@
 // number), then the title is the text before the first marker. Markers are found by our own rules because the
 // library we measured (@viren070/parse-torrent-title) misses multi-episode lists, 3-digit numbering, anime
 // numbering and folder context; the library is still used to trim technical words we do not list (see name.ts).
-import { JUNK_TOKEN, LANGUAGE_WORDS, NUMBER_WORDS, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
+import { FLAG_WORDS, JUNK_TOKEN, LANGUAGE_WORDS, NUMBER_WORDS, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
 
 type MarkerKind = "se" | "season" | "episode" | "year" | "date" | "junk" | "bare" | "bonus";
 
@@ -280,12 +280,41 @@ function isJunk(token: Token, s: string): boolean {
   const next = s.slice(token.end, token.end + 4).toLowerCase();
   if ((lower === "web" && next.startsWith("-dl")) || (lower === "blu" && next.startsWith("-ray")) || (lower === "dts" && next.startsWith("-hd")))
     return true;
-  if (WEAK_JUNK.has(lower) && t.length > 1) {
-    const allCaps = t === t.toUpperCase();
-    const mixed = /[a-z]/.test(t.slice(0, 1)) ? /[A-Z]/.test(t) : /[A-Z].*[a-z].*[A-Z]|[a-z][A-Z]/.test(t);
-    return allCaps || mixed;
-  }
+  if (WEAK_JUNK.has(lower) && t.length > 1) return releaseCase(t, s);
   return false;
+}
+
+let shoutingMemo: { s: string; shouting: boolean } | undefined;
+
+/**
+ * The name's title is written in capitals ("LE NOM DE LA ROSE 1986 REMASTERED"): then a word in capitals says nothing
+ * about being technical. Read from the words before the first technical word or year.
+ */
+function shouting(s: string): boolean {
+  if (shoutingMemo?.s === s) return shoutingMemo.shouting;
+  const words: string[] = [];
+  for (const token of tokens(s)) {
+    const lower = token.text.toLowerCase();
+    if (STRONG_JUNK.has(lower) || JUNK_TOKEN.some((re) => re.test(token.text)) || isYear(token.text)) break;
+    if (/\p{L}.*\p{L}/u.test(token.text)) words.push(token.text);
+  }
+  const result = words.length >= 2 && words.every((w) => w === w.toUpperCase());
+  shoutingMemo = { s, shouting: result };
+  return result;
+}
+
+/**
+ * Written the way release groups write technical words: all capitals ("GERMAN", unless the whole title is in
+ * capitals), or mixed ("MULTi", "iNTERNAL", "FanSub"), never a word's own case ("German", "german").
+ */
+function releaseCase(t: string, s: string): boolean {
+  const mixed = /^[a-z]/.test(t) ? /[A-Z]/.test(t) : t !== t.toUpperCase() && (t.match(/[A-Z]/g)?.length ?? 0) >= 2;
+  return mixed || capitals(t, s);
+}
+
+/** All capitals in a name whose title is not all capitals. */
+function capitals(t: string, s: string): boolean {
+  return t === t.toUpperCase() && /\p{Lu}/u.test(t) && !shouting(s);
 }
 
 function findJunk(s: string, markers: Markers): Token[] {
@@ -297,8 +326,18 @@ function findJunk(s: string, markers: Markers): Token[] {
     // weak word does ("Director.Cut", "Edition.Collector"), or, for a language, when a year does ("French.2011")
     if (junk[i] || !weak(i)) continue;
     const lower = all[i]!.text.toLowerCase();
-    if (junk[i + 1] || weak(i + 1) || (LANGUAGE_WORDS.has(lower) && isYear(all[i + 1]!.text))) junk[i] = true;
+    // (not before a year in brackets: "Johnny English (2003)" is a title written the library way)
+    const next = all[i + 1]!;
+    const languageBeforeYear = LANGUAGE_WORDS.has(lower) && isYear(next.text) && !/[[(]\s*$/.test(s.slice(0, next.start));
+    if (junk[i + 1] || weak(i + 1) || languageBeforeYear) junk[i] = true;
   }
+  // "The.Darjeeling.Limited.2007", "Internal.Affairs.1990": a flag that is also a word, in the title's own case
+  // and before the year, is the title's (not "Movie.LIMITED.2007", "Movie.2007.Limited", "Movie.Extended.Edition")
+  const firstYear = all.findIndex((t) => isYear(t.text));
+  all.forEach((token, i) => {
+    if (!junk[i] || i >= firstYear || !FLAG_WORDS.has(token.text.toLowerCase()) || releaseCase(token.text, s)) return;
+    if (!junk[i + 1] && !weak(i + 1)) junk[i] = false;
+  });
   // "Some Title 3D Paradise": 3D with more title after it is the title's (not "Title.3D.1080p", "Title.3D.2010")
   all.forEach((token, i) => {
     const next = all[i + 1];
@@ -437,12 +476,19 @@ export interface CleanTitle {
 const LATIN = /\p{Script=Latin}/u;
 const OTHER_SCRIPT = /(?!\p{Script=Latin})\p{L}/u;
 
-/** "Skins Season", "The Sopranos: The Complete Series": words that describe the release, not the title. */
-const RELEASE_TAIL = /(?:[\s:,-]+(?:the\s+)?(?:complete|full|all)(?:\s+(?:series|seasons?|collection))?|\s+(?:all\s+)?seasons?)$/i;
+/**
+ * "Skins Season", "The Sopranos: The Complete Series": words that describe the release, not the title ("All" or
+ * "Full" alone are the title's: "Bones and All", "Paid in Full").
+ */
+const RELEASE_TAIL = /[\s:,-]+(?:the\s+)?(?:complete(?:\s+(?:series|seasons?|collection))?|(?:full|all)\s+(?:series|seasons?|collection))$/i;
+/** "Skins Season S01-S07": the word before a season marker; before a year it is the title's ("Happiest Season 2020"). */
+const SEASON_WORD_TAIL = /\s+(?:all\s+)?seasons?$/i;
 
-function tidy(part: string): string {
+function tidy(part: string, keepSeasonWord = false): string {
   let title = part.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
-  title = title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, "").trim();
+  title = title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, "");
+  if (!keepSeasonWord) title = title.replace(SEASON_WORD_TAIL, "");
+  title = title.trim();
   const article = ARTICLE_SUFFIX.exec(title);
   if (article) title = `${article[2]} ${article[1]}`;
   return title;
@@ -453,7 +499,7 @@ function tidy(part: string): string {
  * names of one thing ("Черное зеркало / Black Mirror", "超能警探.Memorist") the one in Latin script is the title:
  * that is the one Trakt's search knows best; the others are kept as alternatives.
  */
-export function cleanTitle(raw: string): CleanTitle {
+export function cleanTitle(raw: string, { beforeYear = false }: { beforeYear?: boolean } = {}): CleanTitle {
   const alternatives: string[] = [];
   let text = raw;
   // dots and underscores are separators, except inside acronyms (S.W.A.T., kept as written: that is how Trakt
@@ -484,7 +530,7 @@ export function cleanTitle(raw: string): CleanTitle {
   }
   const parts = main.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
   const result: CleanTitle = { alternatives };
-  const first = parts[0] === undefined ? "" : tidy(parts[0]);
+  const first = parts[0] === undefined ? "" : tidy(parts[0], beforeYear);
   // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
   const latinBracket = first && !LATIN.test(first) ? bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b)) : undefined;
   if (latinBracket !== undefined) {
@@ -494,7 +540,7 @@ export function cleanTitle(raw: string): CleanTitle {
     result.title = first;
   }
   if (parts.length > 1) {
-    const whole = tidy(parts.join(" - "));
+    const whole = tidy(parts.join(" - "), beforeYear);
     result.whole = whole;
     // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
     alternatives.unshift(whole);
@@ -555,10 +601,11 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
   s = s.replace(/[[(]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|ru|to|tv|info|me|cc|fr)\s*[\])]/gi, " ").trim();
-  // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…"
+  // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…" (a flag that is
+  // also a word starts a title: "Uncut.Gems.2019", "xXx.State.of.the.Union")
   for (;;) {
-    const lead = /^([^\s._:-]+)(?:[ ._]+|\s*[-:]\s*)/.exec(s);
-    if (!lead || !isJunk({ text: lead[1]!, start: 0, end: lead[1]!.length }, s) || lead[0].length >= s.length) break;
+    const lead = /^([^\s._:-]+)(?:\s*[-:]\s*|[ ._]+)/.exec(s);
+    if (!lead || (FLAG_WORDS.has(lead[1]!.toLowerCase()) && !capitals(lead[1]!, s)) || !isJunk({ text: lead[1]!, start: 0, end: lead[1]!.length }, s) || lead[0].length >= s.length) break;
     s = s.slice(lead[0].length);
   }
   s = s.replace(/^video_ts[-_. ]+/i, "");
@@ -596,7 +643,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   const bare = markers.list.filter((m) => m.kind === "bare");
   const enders = [...titleEnders, ...yearMarkers, ...bare.filter((m) => m.start > 0)];
   const titleEnd = Math.min(s.length, ...enders.map((m) => m.start));
-  const cleaned = cleanTitle(s.slice(titleStart, titleEnd));
+  const cleaned = cleanTitle(s.slice(titleStart, titleEnd), { beforeYear: yearMarkers.some((y) => y.start === titleEnd) });
 
   const seasons: number[] = [];
   const episodes: number[] = [];
