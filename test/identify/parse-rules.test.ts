@@ -308,3 +308,63 @@ describe("movie titles: release words that are also title words", () => {
     expect(parseMediaName("SOME FILM PART II BR1080P").title).toBe("SOME FILM PART II");
   });
 });
+
+describe("movie titles: numbers, acronyms, other names and sets of films", () => {
+  it("a number and a space before words starts a title; a padded number is an episode's", () => {
+    for (const name of ["47 Samurai - 1080p x264.mkv", "12 Angry Cats 1080p x264.mkv", "17 girls.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.episodes, p.title?.split(" ")[0]], name).toEqual(["movie", undefined, name.split(" ")[0]]);
+    }
+    expect(parseMediaName("02 The Second Visit.mp4").episodes).toEqual([2]);
+  });
+  it("a number inside a bracket of words belongs to that other title", () => {
+    for (const name of ["Some Film (2013) (Short Term 12).mkv", "128 Days (2010) (128 Hours) 1080p x264.mkv", "Guess 10 Words (Starter for 10).2006.1080p.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.seasons, p.episodes], name).toEqual(["movie", undefined, undefined]);
+    }
+    // an episode word inside the bracket says it is one
+    expect(parseMediaName("Some Show (05 сер.) - webrip1080p.mkv").episodes).toEqual([5]);
+  });
+  it("the last letter of a dotted acronym before a year is not an episode marker", () => {
+    for (const [name, title] of [["Titan.B.E.2000.720p.WEB-DL.mkv", "Titan B.E."], ["The.Man.from.A.B.C.L.E.2015.1080p.mkv", "The Man from A.B.C.L.E."]] as const) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.year, p.episodes], name).toEqual(["movie", title, name.includes("2000") ? 2000 : 2015, undefined]);
+    }
+    expect(parseMediaName("Some.Show.E05.720p.mkv").episodes).toEqual([5]);
+  });
+  it("Special makes an episode, not a special edition or a word of another title in brackets", () => {
+    expect(parseMediaName("Some.Show.Special.720p.HDTV.x264").type).toBe("episode");
+    expect(parseMediaName("Some.Film.SPECIAL.EXTENDED.EDITION.2001.1080p.BluRay").type).toBe("movie");
+    expect(parseMediaName("Some Film 3 (1992) Special Assembly Cut 1080p.mkv").type).toBe("movie");
+    expect(parseMediaName("Some Film 2016 1080p x265 (Agent Trop Special) - GRP.mkv").type).toBe("movie");
+  });
+  it("'aka' separates names of one thing", () => {
+    const p = parseMediaName("First.Name.AKA.Second.Name.2006.1080p.BluRay.x264.mkv");
+    expect([p.title, p.year]).toEqual(["First Name", 2006]);
+    expect(p.alternatives).toContain("Second Name");
+  });
+  it("a leading year, a dash and a title: the year is the film's", () => {
+    for (const name of ["1966 - Some Old Film.mkv", "1990-Some Old Film - 1080p.mkv", "2012 - Some Old Film (MULTi.1080p.BluRay).mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.title, p.year], name).toEqual(["Some Old Film", Number(name.slice(0, 4))]);
+    }
+    // another year after it: the first number is the title's
+    expect(parseMediaName("1984 - Some Film (2020).mkv").year).toBe(2020);
+  });
+  it("a set of films is named by the films, with no one year", () => {
+    for (const name of [
+      "Some Films Collection (1982-2019) MULTi 1080p BluRay x264",
+      "Some Films Trilogie (2005-2012) 1080p x264",
+      "Trilogie Some Films BluRay 1080p x264",
+      "Some Films Ultimate Fan Collection",
+      "Some Films l'Integrale 1989-2012",
+      "Some.Films.QUADRILOGY.2012-2015.1080p.BluRay",
+    ]) {
+      const p = parseMediaName(name);
+      expect([p.title, p.year], name).toEqual(["Some Films", undefined]);
+    }
+    expect(parseMediaName("The Collection (2012) 1080p.mkv").title).toBe("The Collection");
+    // a run of years in an episode's name is the show's first year
+    expect(parseMediaName("Some Show (1993-2004) S02E03.mkv").year).toBe(1993);
+  });
+});

@@ -17,6 +17,8 @@ interface Marker {
   absolute?: boolean;
   /** A bare number read as season and episode ("312" = S03E12): the number as written. */
   split?: number;
+  /** A run of years ("1993-2004"). */
+  run?: boolean;
 }
 
 export interface SegmentParse {
@@ -196,6 +198,8 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   for (const m of s.matchAll(
     /(?<![\p{L}\p{N}])(E|EP\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
   )) {
+    // "Titan.A.E.2000", "U.N.C.L.E.2015": the last letter of a dotted acronym
+    if (/^e$/i.test(m[1]!) && /(?:^|[^\p{L}\p{N}])\p{L}\.$/u.test(s.slice(0, m.index))) continue;
     let n = Number(m[2]);
     let seasons: number[] | undefined;
     const isCap = /^cap/i.test(m[1]!);
@@ -248,10 +252,10 @@ function findDates(s: string, markers: Markers): void {
 
 function findYears(s: string, markers: Markers): void {
   // a run of years, "1993-2004", "(1988 - 89)": the show's first year
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|[-.]\d)/gu)) {
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|[-.]\d{1,2}(?!\d))/gu)) {
     const from = Number(m[1]);
     const to = m[2]!.length === 2 ? Math.floor(from / 100) * 100 + Number(m[2]) : Number(m[2]);
-    if (isYear(m[1]!) && to > from && to - from < 100) markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: from });
+    if (isYear(m[1]!) && to > from && to - from < 100) markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: from, run: true });
   }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{4})(?![\p{L}\p{N}])/gu)) {
     if (/bt[.]?$/i.test(s.slice(0, m.index))) continue;
@@ -350,6 +354,8 @@ function findJunk(s: string, markers: Markers): Token[] {
 }
 
 const RESOLUTION_NUMBER = /^(?:480|576|720|1080|2160)$/;
+/** Words and abbreviations for "episode" or "season" that say a bracket's number is one ("(05 сер.)", "(8 sez 21 ser)"). */
+const EPISODE_WORD = /(?<![\p{L}])(?:ep|eps|episodes?|ser|seri[aijy]a?|sez|sezon|сер|сери[яи]|сезон|folge|cap|capitulo)(?![\p{L}])/iu;
 
 interface BareCandidate {
   token: Token;
@@ -379,7 +385,9 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     return { leadingEnd: seasonEpisode[0].length + rest };
   }
   const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/iu.exec(s);
-  if (leading && !seasonMarker && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
+  // "47 Ronin", "12 Angry Men": a number and a space before words is a title, not an episode (but "[Grp] 05 Title",
+  // "02 Title": an episode's number is padded)
+  if (leading && !seasonMarker && (anime || !/^[1-9]\d*\s+\p{L}/u.test(s) || /\s-\s/.test(leading[0]))) {
     const rest = s.slice(leading[0].length);
     // "300 (2006)", "300 - 2 (2006)": a number at the start of a name with a year is the title
     const withYear = markers.list.some((m) => m.kind === "year" && m.start >= leading[0].length);
@@ -416,6 +424,14 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     if (/(?<![\d.])\d\.$/.test(before)) continue;
     // "4.20.Some.Title.2018": more title, then the year: the number is the title's
     const inBrackets = (before.match(/[([]/g)?.length ?? 0) > (before.match(/[)\]]/g)?.length ?? 0);
+    // "(Short Term 12)", "(127 Hours)": a number inside a bracket of words is another title's (not "(05 сер.)")
+    if (inBrackets) {
+      const open = Math.max(before.lastIndexOf("("), before.lastIndexOf("["));
+      const close = after.search(/[)\]]/);
+      const inside = `${before.slice(open + 1)} ${close >= 0 ? after.slice(0, close) : ""}`;
+      const amongWords = /\p{L}{2,}/u.test(before.slice(open + 1)) || /^\s+\p{L}{2,}/u.test(after);
+      if (amongWords && !EPISODE_WORD.test(inside)) continue;
+    }
     if (!afterDash && !inBrackets && years.some((y) => y.start > token.end && /\p{L}/u.test(s.slice(token.end, y.start)) && !/\s-\s/.test(s.slice(token.end, y.start)))) continue;
     candidates.push({ token, index: i, afterDash, boundaryAfter });
   }
@@ -484,9 +500,20 @@ const RELEASE_TAIL = /[\s:,-]+(?:the\s+)?(?:complete(?:\s+(?:series|seasons?|col
 /** "Skins Season S01-S07": the word before a season marker; before a year it is the title's ("Happiest Season 2020"). */
 const SEASON_WORD_TAIL = /\s+(?:all\s+)?seasons?$/i;
 
+/** "Rambo Collection", "Trilogie Robocop", "Batman l'Integrale": a set of films; the title is the films' name. */
+const COLLECTION_WORD = String.raw`(?:l['’]\s?)?(?:collection|colletion|trilog(?:y|ie)|duolog(?:y|ie)|quadrilog(?:y|ie)|tetralogy|pentalogy|hexalogy|heptalogy|octalog(?:y|ie)|int[eé]grale|coffret|box\s?set)`;
+const COLLECTION_TAIL = new RegExp(String.raw`\s+(?:(?:the|complete|ultimate|fan|(?:all|\d+)\s+(?:movies?|films?))\s+)*${COLLECTION_WORD}$`, "i");
+const COLLECTION_HEAD = new RegExp(String.raw`^${COLLECTION_WORD}\s+(?=\S)`, "i");
+const ONLY_ARTICLE = /^(?:the|a|an|le|la|les|l['’]|der|die|das|el)?$/i;
+
+function dropCollection(title: string): string {
+  const cut = title.replace(COLLECTION_TAIL, "").replace(COLLECTION_HEAD, "").trim();
+  return ONLY_ARTICLE.test(cut) ? title : cut;
+}
+
 function tidy(part: string, keepSeasonWord = false): string {
   let title = part.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
-  title = title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, "");
+  title = dropCollection(title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, ""));
   if (!keepSeasonWord) title = title.replace(SEASON_WORD_TAIL, "");
   title = title.trim();
   const article = ARTICLE_SUFFIX.exec(title);
@@ -516,8 +543,8 @@ export function cleanTitle(raw: string, { beforeYear = false }: { beforeYear?: b
   for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) bracketed.push(m[1]!.trim());
   text = text.replace(/[[(][^\])]*[\])]/g, " ");
   text = text.replace(/[[(].*$/, " ").replaceAll(OPEN_KEPT, "(").replaceAll(CLOSE_KEPT, ")");
-  // names of one thing, "A / B": the first in Latin script leads
-  const names = text.split(/\s+\/\s+|\s+\/$|^\/\s+/).map((n) => n.trim()).filter((n) => ALNUM.test(n));
+  // names of one thing, "A / B", "A aka B": the first in Latin script leads
+  const names = text.split(/\s+\/\s+|\s+\/$|^\/\s+|\s+(?:aka|AKA|a\.k\.a\.?)\s+/).map((n) => n.trim()).filter((n) => ALNUM.test(n));
   const lead = names.find((n) => LATIN.test(n)) ?? names[0] ?? "";
   alternatives.push(...names.filter((n) => n !== lead));
   let main = lead;
@@ -572,6 +599,21 @@ function titleFromBrackets(groups: string[], rest: string): string | undefined {
   return `${later.join(" ")} ${rest}`;
 }
 
+/**
+ * "Show.Special.720p", "[Grp] Show - OVA": an episode outside the numbering. Not a special edition of a film
+ * ("SPECIAL.EXTENDED.EDITION", "Special Assembly Cut"), nor a word of another title in brackets ("(Agent Trop Special)").
+ */
+function specialMarked(rest: string): boolean {
+  for (const m of rest.matchAll(/(?<![\p{L}])(special|OVA|ONA|OAD)(?![\p{L}])/giu)) {
+    if (/^special$/i.test(m[1]!) && /^[ ._-]*(?:edition|ed|extended|assembly|cut|version|features?)(?![\p{L}])/iu.test(rest.slice(m.index + m[0].length))) continue;
+    const open = Math.max(rest.lastIndexOf("(", m.index), rest.lastIndexOf("[", m.index));
+    const inBracket = open > Math.max(rest.lastIndexOf(")", m.index), rest.lastIndexOf("]", m.index));
+    if (inBracket && /\p{L}{2,}[ ._]+\p{L}{2,}/u.test(rest.slice(open + 1, m.index))) continue;
+    return true;
+  }
+  return false;
+}
+
 export function parseSegment(input: string): SegmentParse {
   return parseText(input.trim().slice(0, 300), false);
 }
@@ -612,8 +654,9 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // "Title+Episode+3": some tools write spaces as "+"
   if (!/\s/.test(s) && /\p{L}\+\p{L}/u.test(s)) s = s.replace(/\+/g, " ");
   // "(2000) Title - Other Title (…)": a leading year in brackets is the year, not the title
-  const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})/u.exec(s);
-  if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1]})`;
+  // "1966 - Title", "1990-Title": a year, then a dash and a title, with no other year: the year the library sorts by
+  const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})|^((?:19|20)\d\d)\s*-\s*(?=\p{L})(?!.*(?<!\d)(?:19|20)\d\d(?!\d))/u.exec(s);
+  if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1] ?? leadingYear[2]})`;
   // leading dd.mm.yy date (a download date, not part of the title)
   s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
 
@@ -668,7 +711,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
       inBrackets(y),
   );
   const bracketed = usable.find(inBrackets);
-  const year = (bracketed ?? usable[0])?.year;
+  const yearMarker = bracketed ?? usable[0];
+  const year = yearMarker?.year;
   const parsed: SegmentParse = {
     alternatives: cleaned.alternatives,
     seasons,
@@ -676,7 +720,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     absolute,
     episodic:
       markers.has("se", "season", "episode", "bare") ||
-      /(?<![\p{L}])(?:special(?![ ._-]*(?:edition|ed\b))|OVA|ONA|OAD)(?![\p{L}])/iu.test(s.slice(titleEnd)),
+      specialMarked(s.slice(titleEnd)),
     releaseLike: markers.has("junk"),
     dated: markers.has("date"),
   };
@@ -690,7 +734,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
   // "Title - 2 (2013)": a sequel's number after the dash belongs to the title
   if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /\s-\s(?:\d{1,2}|[IVX]{1,4})$/.test(cleaned.whole)) parsed.title = cleaned.whole;
-  if (year !== undefined) parsed.year = year;
+  // a film's name with a run of years ("Some Films (1984-1994)") names several films: no one year
+  if (year !== undefined && !(yearMarker?.run && !parsed.episodic && !parsed.dated)) parsed.year = year;
   // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
   // sequel's "[REC] 2 (2009)"): the title is in one of them
   if (!fromBrackets && groups.length > 0 && (parsed.title === undefined || !/[\p{L}\p{N}]/u.test(parsed.title) || /^\d{2,}$/.test(parsed.title) || (/^\d$/.test(parsed.title) && year !== undefined))) {
