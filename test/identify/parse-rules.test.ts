@@ -368,3 +368,23 @@ describe("movie titles: numbers, acronyms, other names and sets of films", () =>
     expect(parseMediaName("Some Show (1993-2004) S02E03.mkv").year).toBe(1993);
   });
 });
+
+describe("movie titles: film series and bare titles", () => {
+  it("a film series' 'Episode N', its title and a year name a film", () => {
+    const p = parseMediaName("Saga Wars Episode 4 A New Dawn 1977 Truefrench BDrip x264-GRP");
+    expect([p.type, p.title, p.year, p.episodes]).toEqual(["movie", "Saga Wars Episode 4 A New Dawn", 1977, undefined]);
+    // without a year after the episode's title, it is an episode
+    expect(parseMediaName("Some Show Episode 4 A New Dawn 720p.mkv").episodes).toEqual([4]);
+    expect(parseMediaName("Some Show (2010) Episode 4 A New Dawn.mkv").episodes).toEqual([4]);
+  });
+  it("a title that is a technical word is kept when nothing else could be the title", () => {
+    expect(parseMediaName("VHS - [1080p-BrRip] [MULTI] [x264].mkv").title).toBe("VHS");
+    expect(parseMediaName("HEVC - Some Film 1080p.mkv").title).toBe("Some Film");
+  });
+  it("a run of years followed by more words is still a run", () => {
+    const p = parseMediaName("Some.Films.1984-2019.6.Film.Collection.MULTi.1080p.BluRay");
+    expect([p.title, p.year]).toEqual(["Some Films", undefined]);
+    // a date is not a run of years
+    expect(parseMediaName("Some.Show.2010-11-12.720p.HDTV").type).toBe("episode");
+  });
+});

@@ -200,6 +200,8 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   )) {
     // "Titan.A.E.2000", "U.N.C.L.E.2015": the last letter of a dotted acronym
     if (/^e$/i.test(m[1]!) && /(?:^|[^\p{L}\p{N}])\p{L}\.$/u.test(s.slice(0, m.index))) continue;
+    // "Saga Wars Episode 4 A New Dawn 1977": a film series' episode, its title and the year name a film
+    if (/^episode$/i.test(m[1]!) && m[2]!.length === 1 && /\p{L}{2,}/u.test(s.slice(0, m.index)) && /^[ ._-]+(?:[\p{L}'’-]+[ ._]+)+(?:19|20)\d\d(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
     let n = Number(m[2]);
     let seasons: number[] | undefined;
     const isCap = /^cap/i.test(m[1]!);
@@ -252,7 +254,7 @@ function findDates(s: string, markers: Markers): void {
 
 function findYears(s: string, markers: Markers): void {
   // a run of years, "1993-2004", "(1988 - 89)": the show's first year
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|[-.]\d{1,2}(?!\d))/gu)) {
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|-\d)/gu)) {
     const from = Number(m[1]);
     const to = m[2]!.length === 2 ? Math.floor(from / 100) * 100 + Number(m[2]) : Number(m[2]);
     if (isYear(m[1]!) && to > from && to - from < 100) markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: from, run: true });
@@ -645,11 +647,15 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   s = s.replace(/[[(]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|ru|to|tv|info|me|cc|fr)\s*[\])]/gi, " ").trim();
   // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…" (a flag that is
   // also a word starts a title: "Uncut.Gems.2019", "xXx.State.of.the.Union")
+  const beforeLead = s;
   for (;;) {
     const lead = /^([^\s._:-]+)(?:\s*[-:]\s*|[ ._]+)/.exec(s);
     if (!lead || (FLAG_WORDS.has(lead[1]!.toLowerCase()) && !capitals(lead[1]!, s)) || !isJunk({ text: lead[1]!, start: 0, end: lead[1]!.length }, s) || lead[0].length >= s.length) break;
     s = s.slice(lead[0].length);
   }
+  // "VHS - [1080p-BrRip] [MULTI]": when only technical words would be left, the first word was the title
+  const leftBeforeBrackets = s.split(/[[(]/)[0]!;
+  if (s !== beforeLead && tokens(leftBeforeBrackets).every((t) => isJunk(t, leftBeforeBrackets))) s = beforeLead;
   s = s.replace(/^video_ts[-_. ]+/i, "");
   // "Title+Episode+3": some tools write spaces as "+"
   if (!/\s/.test(s) && /\p{L}\+\p{L}/u.test(s)) s = s.replace(/\+/g, " ");
