@@ -42,8 +42,13 @@ function isSeasonFolder(p: SegmentParse): boolean {
   return p.title === undefined && p.seasons.length > 0 && p.episodes.length === 0;
 }
 
+/** A word written the release-group way (THEATRICAL, BRMux, SE), not "Italian" or "e". */
+const releaseStyle = (word: string): boolean => word.length > 1 && (word === word.toUpperCase() || /[a-z][A-Z]/.test(word)) && /\p{L}/u.test(word);
+
 /** The library cuts titles at technical words we do not list; use its cut when it is a clean prefix of ours. */
 function trimWithLibrary(segment: string, title: string): string {
+  // its cut is used only at a release-style word after the first; without one, the (costly) library is not asked
+  if (!title.split(/\s+/).slice(1).some(releaseStyle)) return title;
   const lib = parseTorrentTitle(segment).title?.trim();
   if (!lib) return title;
   const a = normalizeTitle(lib);
@@ -51,10 +56,8 @@ function trimWithLibrary(segment: string, title: string): string {
   if (a.length > 0 && a.length < b.length && b.startsWith(`${a} `)) {
     const words = a.split(" ").length;
     const all = title.split(/\s+/);
-    // only where it cut at a word written the release-group way (THEATRICAL, BRMux, SE), not at "Italian" or "e"
-    const cutAt = all[words] ?? "";
-    const releaseStyle = cutAt.length > 1 && (cutAt === cutAt.toUpperCase() || /[a-z][A-Z]/.test(cutAt)) && /\p{L}/u.test(cutAt);
-    if (releaseStyle) return all.slice(0, words).join(" ");
+    // only where it cut at a word written the release-group way
+    if (releaseStyle(all[words] ?? "")) return all.slice(0, words).join(" ");
   }
   return title;
 }

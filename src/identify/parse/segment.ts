@@ -141,6 +141,17 @@ function readSeasonTail(s: string, from: number, first: number, firstWidth: numb
   return { seasons, end: pos };
 }
 
+/** "2nd Season", "3ª Temporada", "5-й сезон", "Second Season", "00 Season": a number before the word. */
+const ORDINAL_SEASON = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)|(\\d{1,2})|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
+  "giu",
+);
+/** "Season 2", "Saison sept", "Temporada1", "Season IV": the word, then a number. */
+const SEASON_WORD_NUMBER = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${SEASON_WORDS}|tem|temp|series)[ ._:№-]*(\\d{1,2}|${Object.keys(NUMBER_WORDS).join("|")}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
+  "giu",
+);
+
 function findEpisodeMarkers(s: string, markers: Markers): void {
   // S01E02, S01 E02, S01.E02, S01EP02 (+ lists and ranges)
   // S01E02, S01 E02, S01.E02, S01EP02, S01x02, T01E02 / T01xE02 (Temporada), 01E02 (+ lists and ranges)
@@ -161,23 +172,14 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   }
   // "2nd Season", "3ª Temporada", "5-й сезон", "Second Season": the number before the word
   // (a plain number only when no number follows: in "Show 00 Season 2" the season is 2)
-  const ordinal = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)|(\\d{1,2})|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
-    "giu",
-  );
-  for (const m of s.matchAll(ordinal)) {
+  for (const m of s.matchAll(ORDINAL_SEASON)) {
     // "Show 00 Season 2": English, French and German put the season's number after the word
     if (m[2] !== undefined && /(?:season|saison|staffel)s?$/i.test(m[0]) && /^[ ._:№-]*\d{1,2}(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
     const season = m[3] !== undefined ? ORDINAL_WORDS[m[3].toLowerCase()]! : Number(m[1] ?? m[2]);
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [season] });
   }
   // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
-  const words = Object.keys(NUMBER_WORDS).join("|");
-  const seasonWord = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:${SEASON_WORDS}|tem|temp|series)[ ._:№-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
-    "giu",
-  );
-  for (const m of s.matchAll(seasonWord)) {
+  for (const m of s.matchAll(SEASON_WORD_NUMBER)) {
     const token = m[1]!.toLowerCase();
     const first = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
     if (first === undefined) continue;
