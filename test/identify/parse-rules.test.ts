@@ -387,4 +387,10 @@ describe("movie titles: film series and bare titles", () => {
     // a date is not a run of years
     expect(parseMediaName("Some.Show.2010-11-12.720p.HDTV").type).toBe("episode");
   });
+  it("a 'Film (Year)' folder names the file's film when the file names it among other names", () => {
+    const p = parseMediaName("/films/Some Old Film (1989)/A Director - Some Old Film (Fr Rip).avi");
+    expect([p.type, p.title, p.year]).toEqual(["movie", "Some Old Film", 1989]);
+    // a file about something else in the folder keeps its own name
+    expect(parseMediaName("/films/Some Old Film (1989)/A Director - Interview (Fr Rip).avi").title).toBe("A Director");
+  });
 });

@@ -85,6 +85,10 @@ export function parseMediaName(input: string): ParsedName {
   let result: SegmentParse = base;
   let titleFrom: ParsedName["titleFrom"] = base.title !== undefined ? "file" : undefined;
   const sameTitle = folder?.title !== undefined && base.title !== undefined && normalizeTitle(folder.title) === normalizeTitle(base.title);
+  // "Film (1989)/Director - Film (Rip).avi": the file names the folder's film among its other names
+  const namesFolderFilm =
+    folder?.title !== undefined && folder.year !== undefined && base.year === undefined && !base.episodic &&
+    base.alternatives.some((a) => normalizeTitle(a) === normalizeTitle(folder.title!));
   // a release folder ("Show.S02E05.1080p.WEB-DL-GRP") names the file better than a file that says less than it
   const releaseFolder =
     folder !== undefined &&
@@ -105,7 +109,7 @@ export function parseMediaName(input: string): ParsedName {
     folder?.title !== undefined &&
     (base.title === undefined ||
       // "Show/03 - Episode Title.mkv": after a leading episode number comes the episode's title
-      (base.leadingNumber === true && !folder.releaseLike) || looksObfuscated(fileName) || meaningless(base) || (sameTitle && folder.year !== undefined && !folder.releaseLike))
+      (base.leadingNumber === true && !folder.releaseLike) || looksObfuscated(fileName) || meaningless(base) || ((sameTitle || namesFolderFilm) && folder.year !== undefined && !folder.releaseLike))
   ) {
     // the file says nothing ("E13 - Name.mkv", "movie.mkv", a hash), or repeats a "Title (Year)" folder: the
     // folder's spelling is the one a person wrote
