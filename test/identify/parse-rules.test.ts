@@ -302,10 +302,11 @@ describe("movie titles: release words that are also title words", () => {
     expect(parseMediaName("Bobby English (2003) MULTi 1080p.mkv").title).toBe("Bobby English");
     expect(parseMediaName("Ein.Langer.Film.German.2014.1080p.BluRay.x264").title).toBe("Ein Langer Film");
   });
-  it("French and scene edition words end a title: Version Longue, CUSTOM, BR1080P", () => {
+  it("French and scene edition words end a title: Version Longue, CUSTOM, BR1080P, UltraHD", () => {
     expect(parseMediaName("Some.Film.Version.Longue.2005.MULTI.1080p").title).toBe("Some Film");
     expect(parseMediaName("Some.Film.CUSTOM.H265.AC3.mkv").title).toBe("Some Film");
     expect(parseMediaName("SOME FILM PART II BR1080P").title).toBe("SOME FILM PART II");
+    expect(parseMediaName("Some.Film.UltraHD.mkv").title).toBe("Some Film");
   });
 });
 

@@ -6,7 +6,7 @@ const STRONG = [
   // sources
   "hdtv", "pdtv", "sdtv", "dsr", "dsrip", "satrip", "dvbrip", "tvrip", "hdtvrip", "webrip", "web-dl", "webdl", "webcap",
   "bluray", "blu-ray", "bdrip", "brrip", "bdremux", "remux", "dvdrip", "dvdr", "dvd5", "dvd9", "dvdscr", "hddvd",
-  "hdrip", "hdlight", "vhsrip", "ppvrip", "r5", "telesync", "hdcam", "brripmux", "dvdivx", "ntsc", "pal", "secam",
+  "hdrip", "hdlight", "ultrahd", "vhsrip", "ppvrip", "r5", "telesync", "hdcam", "brripmux", "dvdivx", "ntsc", "pal", "secam",
   "amzn", "nf", "hulu", "dsnp", "hmax", "atvp",
   // video
   "x264", "x265", "h264", "h265", "hevc", "avc", "xvid", "divx", "hi10p", "10bit", "8bit", "hdr", "hdr10", "sbs",
