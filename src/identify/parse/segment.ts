@@ -505,7 +505,7 @@ const RELEASE_TAIL = /[\s:,-]+(?:the\s+)?(?:complete(?:\s+(?:series|seasons?|col
 const SEASON_WORD_TAIL = /\s+(?:all\s+)?seasons?$/i;
 
 /** "Rambo Collection", "Trilogie Robocop", "Batman l'Integrale": a set of films; the title is the films' name. */
-const COLLECTION_WORD = String.raw`(?:l['’]\s?)?(?:collection|colletion|trilog(?:y|ie)|duolog(?:y|ie)|quadrilog(?:y|ie)|tetralogy|pentalogy|hexalogy|heptalogy|octalog(?:y|ie)|int[eé]grale|coffret|box\s?set)`;
+const COLLECTION_WORD = String.raw`(?:l['’]\s?)?(?:collection|trilog(?:y|ie)|duolog(?:y|ie)|quadrilog(?:y|ie)|tetralogy|pentalogy|hexalogy|heptalogy|octalog(?:y|ie)|int[eé]grale|coffret|box\s?set)`;
 const COLLECTION_TAIL = new RegExp(String.raw`\s+(?:(?:the|complete|ultimate|fan|(?:all|\d+)\s+(?:movies?|films?))\s+)*${COLLECTION_WORD}$`, "i");
 const COLLECTION_HEAD = new RegExp(String.raw`^${COLLECTION_WORD}\s+(?=\S)`, "i");
 const ONLY_ARTICLE = /^(?:the|a|an|le|la|les|l['’]|der|die|das|el)?$/i;
@@ -528,7 +528,8 @@ function tidy(part: string, keepSeasonWord = false): string {
 /**
  * Turns raw title text into a title: separators to spaces, brackets and "- subtitle" parts set aside. Of several
  * names of one thing ("Черное зеркало / Black Mirror", "超能警探.Memorist") the one in Latin script is the title:
- * that is the one Trakt's search knows best; the others are kept as alternatives.
+ * that is the one Trakt's search knows best; the others are kept as alternatives. `beforeYear`: the year follows the
+ * title, so a last "Season" is the title's ("Happiest Season 2020"), not a release's description.
  */
 export function cleanTitle(raw: string, { beforeYear = false }: { beforeYear?: boolean } = {}): CleanTitle {
   const alternatives: string[] = [];
