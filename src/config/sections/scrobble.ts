@@ -39,6 +39,12 @@ export const scrobbleSection = z
       .positive()
       .default(10)
       .describe("A position jump larger than this (beyond what elapsed time explains) is treated as a seek."),
+    trustPlayerVerdict: z
+      .boolean()
+      .default(true)
+      .describe(
+        "When the player itself marks the item watched (Kodi raises its play count, Plex sends media.scrobble), that playthrough counts, whatever watchedThreshold and previewSeconds say. false: only the daemon's own rules decide.",
+      ),
   })
   .default({
     watchedThreshold: 80,
@@ -49,6 +55,7 @@ export const scrobbleSection = z
     pauseDebounceSeconds: 5,
     seekDebounceSeconds: 3,
     seekToleranceSeconds: 10,
+    trustPlayerVerdict: true,
   })
   .describe("When a playback counts as a watch.");
 
