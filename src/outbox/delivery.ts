@@ -8,6 +8,7 @@ import { hintsLabel } from "./labels.js";
 import { itemKey, itemLabel } from "./items.js";
 import { MINUTE, type OutboxApi, type OutboxSettings } from "./options.js";
 import { backoffMs } from "../util/backoff.js";
+import { PauseFallback } from "./pause-fallback.js";
 import { certainlyNotReceived, classifyFailure, describeError, retryBackoff } from "./policy.js";
 import type { DeadReason, DoneOutcome, JournalRecord } from "./records.js";
 import type { AccountScheduler } from "./scheduler.js";
@@ -49,6 +50,8 @@ export function goesThroughHistory(entry: Entry, now: number, replayAfterMinutes
 
 export class Delivery {
   private readonly loggedUnknown = new Set<string>();
+  /** Whether pauses currently go as stops (Trakt refusing /scrobble/pause itself). */
+  readonly pauseFallback = new PauseFallback();
 
   constructor(readonly deps: DeliveryDeps) {}
 
