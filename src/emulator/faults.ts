@@ -11,7 +11,10 @@ export type Fault =
   /** Delay the answer by `ms`, then answer normally. */
   | { type: "latency"; ms: number }
   /** Destroy the socket without answering (the client sees ECONNRESET / "socket hang up"). */
-  | { type: "drop" };
+  | { type: "drop" }
+  /** 200 with an empty list (and pagination headers saying so): a lookup that found nothing, as Trakt's episode
+   *  lookups by IMDb id answered for a while in 2026. */
+  | { type: "empty" };
 
 export interface FaultRule {
   fault: Fault;
@@ -22,6 +25,7 @@ export interface FaultRule {
 }
 
 export interface InjectOptions {
+  /** How many matching requests get it (default 1); `Infinity` = every one until `clearFaults()`. */
   times?: number;
   /** Only requests with this method (e.g. "POST"). */
   method?: string;

@@ -190,6 +190,13 @@ export class EmulatorServer {
           this.#send(res, record, { status: 429, body: { error: "rate_limit_exceeded" }, headers: h });
           return;
         }
+        case "empty":
+          this.#send(res, record, {
+            status: 200,
+            body: [],
+            headers: { "x-pagination-page": "1", "x-pagination-limit": "10", "x-pagination-page-count": "0", "x-pagination-item-count": "0" },
+          });
+          return;
         case "cloudflare": {
           const status = fault.status ?? 520;
           this.#send(res, record, { status, body: cloudflarePage(status), headers: { "content-type": "text/html; charset=UTF-8", server: "cloudflare", "cf-ray": "8d2f1e3c4b5a6978-AMS" } });

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Outbox } from "../../src/outbox/outbox.js";
 import { PAUSE_AS_STOP_MAX_PROGRESS, PAUSE_FALLBACK_HOLD_MS, PauseFallback, pauseAsStopProgress } from "../../src/outbox/pause-fallback.js";
 import { TraktError, type TraktErrorKind } from "../../src/trakt/errors.js";
+import type { ScrobbleBody } from "../../src/trakt/types.js";
 import { captureLogger } from "../support/emulator.js";
 import { FakeIdentifier, FakeTrakt, intent } from "./fakes.js";
 
@@ -87,7 +88,7 @@ describe("the outbox while Trakt refuses /scrobble/pause", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const sent = (): string[] => trakt.calls.filter((c) => c.call === "scrobble").map((c) => `${c.action} ${c.body?.progress}`);
+  const sent = (): string[] => trakt.calls.filter((c) => c.call === "scrobble").map((c) => `${c.action} ${(c.body as ScrobbleBody).progress}`);
   const warnings = (): string[] => log.lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40 && l.msg.includes("/scrobble/pause")).map((l) => l.msg);
 
   it("a pause refused with 400 goes as a stop below 80 %; pauses go as stops for an hour, then pause is tried again", async () => {
