@@ -61,7 +61,13 @@ export const scrobbleSection = z
 
 export const outboxSection = z
   .object({
-    replayAfterMinutes: z.number().positive().default(10).describe("A watch not delivered live within this time is sent through /sync/history with its real time."),
+    replayAfterMinutes: z
+      .number()
+      .positive()
+      .default(10)
+      .describe(
+        "A watch not delivered live within this time is sent through /sync/history with its real time. One that missed its first delivery (Trakt failing or unreachable) goes there already 45 s after playback ended.",
+      ),
     deadLetterExpiryDays: z.number().positive().default(30).describe("Dead letters (not found, invalid, account limit, unknown media) are kept this long for `queue list|retry|drop`."),
     historyBatchSize: z.number().int().min(1).max(1000).default(100).describe("Most watches sent in one /sync/history request when replaying."),
     retryMaxDelaySeconds: z.number().positive().default(300).describe("Upper bound of the backoff between retries when Trakt is unreachable or failing (Retry-After is always obeyed)."),
