@@ -187,15 +187,22 @@ export function nextDeadline(st: SessionState, settings: SessionSettings): numbe
       times.push(closeAt(st, settings));
       break;
     case "idle":
-      times.push(st.lastSeenAt + closeAfterMs(settings)); // forgotten
+      times.push(st.lastSeenAt + forgetAfterMs(st, settings)); // forgotten
       break;
   }
   return Math.min(...times);
 }
 
-/** An idle session nobody has heard from for the close time: the engine may forget it. */
+/** How long an idle session is kept: the close time, and never less than a late verdict may still upgrade its last playthrough. */
+function forgetAfterMs(st: SessionState, s: SessionSettings): number {
+  const f = st.lastFinished;
+  const verdictOpenMs = f && !f.watched ? f.finishedAt + VERDICT_WINDOW_MS - st.lastSeenAt : 0;
+  return Math.max(closeAfterMs(s), verdictOpenMs);
+}
+
+/** An idle session nobody has heard from for the close time (or a late verdict's window): the engine may forget it. */
 export function isDisposable(st: SessionState, now: number, settings: SessionSettings): boolean {
-  return st.phase === "idle" && now - st.lastSeenAt >= closeAfterMs(settings);
+  return st.phase === "idle" && now - st.lastSeenAt >= forgetAfterMs(st, settings);
 }
 
 function finite(v: number | undefined): number | undefined {

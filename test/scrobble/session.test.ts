@@ -149,6 +149,18 @@ describe("session state machine", () => {
     expect(new Set(intents.map((i) => i.id)).size).toBe(intents.length);
   });
 
+  it("keeps an idle session for a late verdict even when the close time is shorter", () => {
+    const settings = { ...baseSettings, staleAfterSeconds: 60, closeAfterSeconds: 120 };
+    const { state } = runSteps([[0, "playing", 95], [30, "stopped", 95.5]], settings);
+    expect(isDisposable(state, T0 + 30_000 + 120_000, settings)).toBe(false);
+    expect(nextDeadline(state, settings)).toBe(T0 + 30_000 + 300_000);
+    expect(isDisposable(state, T0 + 30_000 + 300_000, settings)).toBe(true);
+    const late = step(state, { kind: "event", event: event(250, "stopped", 95.5, "A", "watched") }, T0 + 250_000, settings);
+    expect(show(late.intents)).toEqual(["watched 95.5"]);
+    // Counted: nothing more to wait for, the close time applies again.
+    expect(isDisposable(late.state, T0 + 30_000 + 120_000, settings)).toBe(true);
+  });
+
   it("keeps enriching one item's hints instead of starting a new playthrough", () => {
     let state = newSession("mpv:test", "s1", T0);
     const first = event(0, "playing", 10);
