@@ -18,7 +18,7 @@ const MIN = 60_000;
 function entry(partial: Partial<Entry> & { kind?: "stop" | "watched" | "pause"; progress?: number; endedAt?: number } = {}): Entry {
   const { kind = "stop", progress, endedAt = T0, ...rest } = partial;
   const i = intent({ kind, endedAt, ...(progress !== undefined ? { progress } : {}) }, T0);
-  return { intent: i, account: "default", queuedAt: T0, attempts: 0, lastError: undefined, ambiguous: false, sentUnresolved: false, replayed: false, dead: undefined, notBefore: 0, inFlight: false, solo: false, ...rest };
+  return { intent: i, account: "default", queuedAt: T0, attempts: 0, lastError: undefined, ambiguous: false, sentUnresolved: false, unresolvedVia: undefined, replayed: false, maybeLive: false, dead: undefined, notBefore: 0, inFlight: false, solo: false, ...rest };
 }
 
 describe("goesThroughHistory (pure)", () => {
@@ -81,6 +81,56 @@ describe("the outbox: a watch that missed its first delivery keeps its real time
     await outbox.idle();
     expect(trakt.count("history")).toBe(1);
     expect(watchedAt(2)).toEqual([T0]);
+    expect(outbox.depth()).toBe(0);
+  });
+
+  // Another play of the same item a little earlier is in the history (items come back a minute apart in the long
+  // chaos run). A watch only ever sent through /sync/history is found only at its own end time.
+  it.each([
+    ["the add arrived, its answer was lost: found at its end time, not added twice", true, 1],
+    ["the add never arrived: the neighbouring play is not taken for it; it is added", false, 2],
+  ])("a history add with no answer — %s", async (_name, arrived, entries) => {
+    trakt.historyOf("default").push({ id: 999, watched_at: new Date(T0 - 50 * S).toISOString(), action: "scrobble", type: "movie", movie: { ids: { trakt: 5 } } });
+    trakt.down = true;
+    await outbox.submit(intent({ kind: "stop", movie: 5, endedAt: t }, t));
+    await outbox.idle();
+    trakt.down = false;
+    trakt.failures.push({ error: new TraktError("retryable", "502", { status: 502 }), call: "history", after: arrived });
+    t += 2 * MIN;
+    await outbox.retryNow();
+    await outbox.idle();
+    // Reopened (the journal compacted): the entry still knows it was never sent live.
+    await outbox.close();
+    outbox = await Outbox.open({ dir, api: trakt, identifier: new FakeIdentifier(), now: () => t, autoWake: false });
+    t += 2 * MIN;
+    await outbox.retryNow();
+    await outbox.idle();
+    expect(trakt.count("getHistory")).toBe(1);
+    expect(watchedAt(5).sort()).toEqual([T0 - 50 * S, T0]);
+    expect(trakt.count("history")).toBe(entries);
+    expect(outbox.depth()).toBe(0);
+  });
+
+  it("a live stop cut before Trakt got it: earlier plays of the same item that we delivered are not taken for it", async () => {
+    // Every play counts here (as in the chaos run): no dedupe window.
+    await outbox.close();
+    outbox = await Outbox.open({ dir, api: trakt, identifier: new FakeIdentifier(), now: () => t, autoWake: false, settings: { dedupeWindowMinutes: 0 } });
+    const reset = (): TraktError => new TraktError("retryable", "socket hang up", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+    for (const [n, ago] of [[1, 100], [2, 50]] as const) {
+      await outbox.submit(intent({ kind: "watched", movie: 6, playthroughId: `earlier-${n}`, sessionKey: `e${n}`, endedAt: T0 - ago * S, createdAt: T0 - ago * S }, t));
+      await outbox.idle();
+    }
+    // Reopened: the journal is compacted, and still remembers both plays.
+    await outbox.close();
+    outbox = await Outbox.open({ dir, api: trakt, identifier: new FakeIdentifier(), now: () => t, autoWake: false, settings: { dedupeWindowMinutes: 0 } });
+    trakt.failures.push({ error: reset(), call: "scrobble" });
+    await outbox.submit(intent({ kind: "stop", movie: 6, playthroughId: "now", endedAt: t }, t));
+    await outbox.idle();
+    t += 10 * S;
+    await outbox.retryNow();
+    await outbox.idle();
+    // Looked up, not found (both entries are the earlier plays'), so sent again.
+    expect(trakt.calls.map((c) => `${c.call}${c.action ? ` ${c.action}` : ""} ${(c.at - T0) / S}`)).toEqual(["history 0", "history 0", "scrobble stop 0", "getHistory 10", "scrobble stop 10"]);
     expect(outbox.depth()).toBe(0);
   });
 
