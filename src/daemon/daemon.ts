@@ -164,6 +164,9 @@ export class Daemon {
     );
     this.metrics.counterFrom("scrobblerd_trakt_retries_total", "Retries of Trakt requests", () => this.outbox.status().counters.retries);
     this.metrics.counterFrom("scrobblerd_delivered_total", "Intents delivered to Trakt", () => this.outbox.status().counters.delivered);
+    this.metrics.counterFrom("scrobblerd_identify_empty_id_lookups_total", "Trakt id lookups that found nothing, by id kind (identification fell through to the next)", () =>
+      Object.entries(this.identify.identifier.emptyIdLookups()).map(([idType, value]) => ({ labels: { id_type: idType }, value })),
+    );
     this.metrics.gauge("scrobblerd_adapter_up", "1 when the adapter is connected", () =>
       this.supervisor.status().map((s) => ({ labels: { adapter: s.name }, value: s.state === "connected" ? 1 : 0 })),
     );

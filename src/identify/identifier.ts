@@ -82,6 +82,17 @@ export class TraktIdentifier implements Identifier {
     this.#log = options.log;
   }
 
+  /**
+   * Id lookups that found nothing, by id kind. Each one should have found something (the player had that id), so
+   * identification falls through to the next id kind, then to the title; a count that grows for one kind shows
+   * Trakt's lookups by that id failing (as its IMDb episode lookups did for a while in 2026). /metrics shows it.
+   */
+  readonly #emptyIdLookups: Record<(typeof LOOKUP_ORDER)[number], number> = { imdb: 0, tmdb: 0, tvdb: 0 };
+
+  emptyIdLookups(): Readonly<Record<(typeof LOOKUP_ORDER)[number], number>> {
+    return { ...this.#emptyIdLookups };
+  }
+
   /** Identifications under way, by cache key: the same item asked twice at once costs one set of requests. */
   readonly #inFlight = new Map<string, Promise<Identification>>();
 
@@ -238,6 +249,10 @@ export class TraktIdentifier implements Identifier {
           const id = ids[idType];
           if (id === undefined) continue;
           const results = await this.#lookup(idType, String(id), kind === "episode" ? "episode" : undefined, signal);
+          if (results.length === 0) {
+            this.#emptyIdLookups[idType] += 1;
+            this.#log?.debug({ idType, id }, "Trakt id lookup found nothing; trying the next id kind");
+          }
           const hit = results.find((r) => r.type === "episode" && r.episode && r.show) ?? (kind === "unknown" ? results.find((r) => r.type === "movie" && r.movie) : undefined);
           if (hit?.type === "episode" && hit.episode && hit.show) {
             return found([{ type: "episode", episode: hit.episode, show: hit.show }], source, 1, `${idType} id ${id} → episode S${hit.episode.season ?? "?"}E${hit.episode.number ?? "?"} of "${hit.show.title ?? "?"}"`);

@@ -8,6 +8,7 @@ import { hintsLabel } from "./labels.js";
 import { itemKey, itemLabel } from "./items.js";
 import { MINUTE, type OutboxApi, type OutboxSettings } from "./options.js";
 import { backoffMs } from "../util/backoff.js";
+import { PauseFallback } from "./pause-fallback.js";
 import { certainlyNotReceived, classifyFailure, describeError, retryBackoff } from "./policy.js";
 import type { DeadReason, DoneOutcome, JournalRecord } from "./records.js";
 import type { AccountScheduler } from "./scheduler.js";
@@ -40,15 +41,38 @@ export function endOf(intent: ScrobbleIntent): number {
   return intent.endedAt ?? intent.createdAt;
 }
 
-/** Does this entry go through /sync/history (a watch not delivered live in time, or one that never goes live)? */
+/**
+ * How long after playback ended a live /scrobble/stop is still timely. Trakt stamps a stop with the time it arrives,
+ * so a watch that missed its first delivery goes through /sync/history with its real end time once it is older
+ * than this: 45 s, so that even a stop sent just before, with a slow answer, is stamped within the minute.
+ */
+export const LIVE_STOP_TIMELY_MS = 45_000;
+
+/**
+ * Did this watch miss its first delivery? A send failed or its answer was lost, or it has waited in the queue past
+ * the timely window (the account was backing off, the daemon was down).
+ */
+function missedFirstDelivery(entry: Entry, now: number): boolean {
+  return entry.attempts > 0 || entry.ambiguous || now - entry.queuedAt >= LIVE_STOP_TIMELY_MS;
+}
+
+/**
+ * Does this entry go through /sync/history? Watches that never go live (`watched`: a threshold below 80 %, a late
+ * verdict), those already switched, those that missed their first delivery and are no longer timely, and any not
+ * delivered live within `replayAfterMinutes`.
+ */
 export function goesThroughHistory(entry: Entry, now: number, replayAfterMinutes: number): boolean {
   if (!isWatch(entry.intent)) return false;
   if (entry.replayed || entry.intent.kind === "watched") return true;
-  return now - endOf(entry.intent) >= replayAfterMinutes * MINUTE;
+  const age = now - endOf(entry.intent);
+  if (age >= replayAfterMinutes * MINUTE) return true;
+  return age >= LIVE_STOP_TIMELY_MS && missedFirstDelivery(entry, now);
 }
 
 export class Delivery {
   private readonly loggedUnknown = new Set<string>();
+  /** Whether pauses currently go as stops (Trakt refusing /scrobble/pause itself). */
+  readonly pauseFallback = new PauseFallback();
 
   constructor(readonly deps: DeliveryDeps) {}
 

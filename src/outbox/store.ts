@@ -104,7 +104,7 @@ export class OutboxStore {
   private maybeCompact(): void {
     const j = this.journal;
     if (!j || this.compacting || this.options.signal.aborted) return;
-    const live = this.state.byId.size + this.state.watches.size;
+    const live = this.state.byId.size + this.state.deliveredCount();
     if (j.appended < COMPACT_AFTER || j.appended < 4 * live) return;
     const { now, keepWatchesMs, log } = this.options;
     this.compacting = j
