@@ -1,6 +1,8 @@
 // Player hints → Trakt items. Sources are tried from the most to the least trusted; the first that gives an
 // answer wins. Ids that Trakt accepts as they are cost no request; lookups and searches are cached. Anything
 // doubtful is refused with a reason that lists what was tried (never a silent wrong guess).
+import { createHash } from "node:crypto";
+import { noActivity, type ActivitySink } from "../core/activity.js";
 import type { MediaHints } from "../core/playback.js";
 import type { IdType, SearchResult } from "../trakt/types.js";
 import type { MediaItem, TraktShow } from "../core/media.js";
@@ -28,6 +30,17 @@ export interface TraktIdentifierOptions {
   config: Pick<IdentifySection, "overrides" | "minSearchScore" | "minTitleSimilarity">;
   cache?: IdentificationCache;
   log?: Logger;
+  /** Told (`not_identified`) of every miss, with a key stable per item; readers say it once per item. */
+  activity?: ActivitySink;
+}
+
+/** An item that could not be identified, for status and the dashboard. */
+export interface Miss {
+  at: number;
+  /** Stable per item (the same hints give the same key): a short hash of what identification depends on. */
+  key: string;
+  what: string;
+  reason: string;
 }
 
 type Found = Extract<Identification, { ok: true }>;
@@ -64,6 +77,15 @@ export function cacheKey(h: CleanHints): string {
   return JSON.stringify([h.kind, h.ids, h.showIds, [...h.guids].sort(), h.title, h.showTitle, h.year, h.season, h.episode, h.path, h.mediaTitle]);
 }
 
+/** The item's key in misses and activity: short, and the same for the same hints. */
+export function missKey(h: CleanHints): string {
+  return createHash("sha256").update(cacheKey(h)).digest("base64url").slice(0, 16);
+}
+
+function missWhat(h: CleanHints): string {
+  return h.path ?? h.mediaTitle ?? h.showTitle ?? h.title ?? "(no title, path or id)";
+}
+
 export class TraktIdentifier implements Identifier {
   readonly #api: SearchApi | undefined;
   readonly #overrides: CompiledOverride[];
@@ -71,6 +93,7 @@ export class TraktIdentifier implements Identifier {
   readonly #cache: IdentificationCache | undefined;
   readonly #log: Logger | undefined;
   readonly #absolute: AbsoluteEpisodeResolver | undefined;
+  readonly #activity: ActivitySink;
 
   constructor(options: TraktIdentifierOptions) {
     this.#api = options.api;
@@ -80,6 +103,7 @@ export class TraktIdentifier implements Identifier {
     this.#pick = { minSimilarity: options.config.minTitleSimilarity, minScore: options.config.minSearchScore };
     this.#cache = options.cache;
     this.#log = options.log;
+    this.#activity = options.activity ?? noActivity;
   }
 
   /**
@@ -121,14 +145,17 @@ export class TraktIdentifier implements Identifier {
     const tried: string[] = [];
 
     const offline = this.#withoutRequests(h, parsed, tried);
-    if (offline) return offline;
+    if (offline) {
+      if (!offline.ok && !offline.retryable) this.#missed(h, offline.reason);
+      return offline;
+    }
 
     const key = cacheKey(h);
     const cached = await this.#cache?.get(key);
     if (cached) {
-      return cached.ok
-        ? { ...cached, source: "cache", reason: `cached (${cached.source}): ${cached.reason}` }
-        : { ok: false, retryable: false, reason: `cached miss: ${cached.reason}` };
+      if (cached.ok) return { ...cached, source: "cache", reason: `cached (${cached.source}): ${cached.reason}` };
+      this.#missed(h, cached.reason);
+      return { ok: false, retryable: false, reason: `cached miss: ${cached.reason}` };
     }
 
     let result: Identification;
@@ -146,20 +173,29 @@ export class TraktIdentifier implements Identifier {
     return result;
   }
 
-  /** The last few items that could not be identified, newest last: for the daemon's status. */
-  recentMisses(): readonly { at: number; what: string; reason: string }[] {
+  /** The last few items that could not be identified (each once, at its latest miss), newest last: for status. */
+  recentMisses(): readonly Miss[] {
     return this.#misses;
   }
 
-  readonly #misses: { at: number; what: string; reason: string }[] = [];
+  readonly #misses: Miss[] = [];
 
   #notFound(h: CleanHints, tried: string[]): Identification {
-    const what = h.path ?? h.mediaTitle ?? h.showTitle ?? h.title ?? "(no title, path or id)";
+    const what = missWhat(h);
     const reason = `not scrobbled: could not identify ${JSON.stringify(what)} with confidence. Tried: ${tried.length > 0 ? tried.join("; ") : "nothing usable in the player's data"}. Add an override (see docs/identify.md) or check with \`trakt-scrobblerd match\`.`;
     this.#log?.info({ reason }, "media not identified");
-    this.#misses.push({ at: Date.now(), what, reason });
-    if (this.#misses.length > MAX_MISSES) this.#misses.shift();
+    this.#missed(h, reason);
     return { ok: false, retryable: false, reason };
+  }
+
+  /** Remembers a miss (a cached one too: after a restart it is shown again when the item is played) and reports it. */
+  #missed(h: CleanHints, reason: string): void {
+    const miss: Miss = { at: Date.now(), key: missKey(h), what: missWhat(h), reason };
+    const index = this.#misses.findIndex((m) => m.key === miss.key);
+    if (index >= 0) this.#misses.splice(index, 1);
+    this.#misses.push(miss);
+    if (this.#misses.length > MAX_MISSES) this.#misses.shift();
+    this.#activity.report({ type: "not_identified", ...miss });
   }
 
   /** Overrides and ids Trakt takes as they are. */

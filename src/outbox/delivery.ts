@@ -1,5 +1,6 @@
 // The steps both delivery paths (live /scrobble and /sync/history) share: identification at send time, the
 // duplicate check, recording an outcome, dead letters, and what a failed request means for the entries it carried.
+import type { ActivitySink } from "../core/activity.js";
 import type { MediaItem } from "../core/media.js";
 import type { Identifier } from "../identify/types.js";
 import type { ScrobbleIntent } from "../scrobble/intent.js";
@@ -28,6 +29,8 @@ export interface DeliveryDeps {
   /** Aborted when the outbox closes: requests in flight are cut and nothing new starts. */
   signal: AbortSignal;
   appVersion: string | undefined;
+  /** Told of each delivery and dead letter. */
+  activity: ActivitySink;
 }
 
 /** A watch on its way, with what it was identified as. */
@@ -143,6 +146,19 @@ export class Delivery {
 
   finished(entry: Entry, outcome: DoneOutcome): void {
     this.deps.counters.finished(entry, outcome, this.now());
+    if (reachedTrakt(outcome)) {
+      const { intent } = entry;
+      this.deps.activity.report({
+        type: "delivered",
+        at: this.now(),
+        id: intent.id,
+        kind: intent.kind,
+        account: entry.account,
+        label: hintsLabel(intent),
+        via: outcome === "history" || entry.replayed ? "history" : "scrobble",
+        watched: isWatch(intent),
+      });
+    }
   }
 
   async completeInHistory(entry: Entry, items: MediaItem[]): Promise<void> {
@@ -156,6 +172,7 @@ export class Delivery {
     await this.write(entries.map((e) => ({ t: "dead", at: now, id: e.intent.id, reason, message })));
     for (const e of entries) {
       this.deps.counters.add("deadLettered");
+      this.deps.activity.report({ type: "dead_letter", at: now, id: e.intent.id, account: e.account, label: hintsLabel(e.intent), reason, message });
       // Unknown media: say so once per playthrough, clearly; the rest of that playthrough is quiet.
       if (reason === "unknown_media") {
         if (this.loggedUnknown.has(e.intent.playthroughId)) continue;
@@ -203,4 +220,9 @@ export class Delivery {
         return; // handled by the caller
     }
   }
+}
+
+/** Outcomes that mean Trakt has it: sent now, already there (409, found in the history). */
+function reachedTrakt(outcome: DoneOutcome): boolean {
+  return outcome === "delivered" || outcome === "history" || outcome === "conflict" || outcome === "in_history";
 }

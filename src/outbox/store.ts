@@ -20,6 +20,8 @@ export interface StoreOptions {
   keepWatchesMs: number;
   /** Aborted when the outbox closes: no compaction starts after that. */
   signal: AbortSignal;
+  /** Called after records that change the queue's content (intents in or out, dead letters, retries) were applied. */
+  onQueueChange?: () => void;
 }
 
 export interface JournalReport {
@@ -98,6 +100,7 @@ export class OutboxStore {
     for (const r of records) this.state.apply(r);
     const durable = this.journal.append(records);
     this.maybeCompact();
+    if (records.some(changesQueue)) this.options.onQueueChange?.();
     return durable;
   }
 
@@ -131,4 +134,9 @@ export class OutboxStore {
     await this.journal?.close();
     await this.releaseLock?.();
   }
+}
+
+/** Records that add an entry to the queue, take one out, or move one between pending and dead letters. */
+function changesQueue(record: JournalRecord): boolean {
+  return record.t === "intent" || record.t === "done" || record.t === "dead" || record.t === "retry";
 }

@@ -6,7 +6,7 @@
 // VideoLibrary.OnUpdate raising the play count of the library item playing (or just stopped) is Kodi's own
 // "watched" verdict, passed on as `playerWatched`.
 // Nothing is polled while idle: the only traffic then is the client's heartbeat.
-import type { AdapterConnectionState, AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import { reportConnection, type AdapterConnectionState, type AdapterContext, type AdapterStatus, type PlayerAdapter } from "../adapter.js";
 import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import { silentLogger, type Logger } from "../../util/log.js";
 import { displayUrl, KodiClient, type KodiClientTiming, type KodiNotification } from "./client.js";
@@ -107,7 +107,11 @@ export class KodiAdapter implements PlayerAdapter {
       options.url,
       this.log,
       {
-        onConnected: () => this.enqueue("connect", () => this.sync()),
+        onConnected: () => {
+          this.reportConnection("connected");
+          this.enqueue("connect", () => this.sync());
+        },
+        onUnavailable: (reason) => this.reportConnection("disconnected", reason),
         onDisconnected: () => this.enqueue("disconnect", () => Promise.resolve(this.onDisconnected())),
         onNotification: (n) => this.enqueue(n.method, () => this.onNotification(n)),
       },
@@ -132,6 +136,7 @@ export class KodiAdapter implements PlayerAdapter {
     await this.queue;
     this.finish("stopped", this.ctx.now());
     this.started = false;
+    this.reportConnection("stopped");
   }
 
   status(): AdapterStatus[] {
@@ -143,6 +148,12 @@ export class KodiAdapter implements PlayerAdapter {
     const failure = state === "disconnected" && this.client.lastFailure ? ` (${this.client.lastFailure})` : "";
     status.detail = `${displayUrl(this.options.url)}${failure}${playing}`;
     return [status];
+  }
+
+  /** The connection's "connected", "unavailable" and "back" moments, for the daemon's activity stream. */
+  private reportConnection(state: AdapterConnectionState, reason?: string): void {
+    const detail = `${displayUrl(this.options.url)}${reason ? ` (${reason})` : ""}`;
+    reportConnection(this.ctx, { name: this.name, kind: "kodi", state, detail }, this.log);
   }
 
   /** Everything that touches the session runs one at a time, in arrival order. */

@@ -3,7 +3,7 @@
 // going up during the session), and routing of each Plex user to a Trakt account.
 import type { Logger } from "../../util/log.js";
 import type { PlexSection } from "../../config/sections/players.js";
-import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import { reportConnection, type AdapterContext, type AdapterStatus, type PlayerAdapter } from "../adapter.js";
 import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import { hintsFromMetadata, isScrobblableVideo } from "./hints.js";
 import type { PlexPayload } from "./payload.js";
@@ -50,14 +50,20 @@ export class PlexAdapter implements PlayerAdapter {
   }
 
   start(_signal: AbortSignal): Promise<void> {
-    this.running = true;
+    if (!this.running) {
+      this.running = true;
+      reportConnection(this.context, this.overall(), this.log);
+    }
     return Promise.resolve();
   }
 
   /** Emits a final `stopped` for everything still open, so the engine can record it. */
   stop(): Promise<void> {
     for (const session of this.sessions.values()) this.close(session, "stopped");
-    this.running = false;
+    if (this.running) {
+      this.running = false;
+      reportConnection(this.context, { name: this.name, kind: "plex", state: "stopped" }, this.log);
+    }
     return Promise.resolve();
   }
 
@@ -67,8 +73,12 @@ export class PlexAdapter implements PlayerAdapter {
   }
 
   status(): AdapterStatus[] {
+    return [this.overall()];
+  }
+
+  private overall(): AdapterStatus {
     const detail = this.lastEventAt === undefined ? "no webhook received yet" : `last webhook ${new Date(this.lastEventAt).toISOString()}`;
-    return [{ name: this.name, kind: "plex", state: this.running ? "connected" : "stopped", detail }];
+    return { name: this.name, kind: "plex", state: this.running ? "connected" : "stopped", detail };
   }
 
   /** Handle one webhook payload. "ignored" means nothing was (or will be) scrobbled from it. */
