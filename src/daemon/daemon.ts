@@ -1,5 +1,6 @@
 // The daemon: the parts the composition root builds (src/compose/app.ts) put to work — adapters under a supervisor,
 // one HTTP server, periodic jobs, live reload and shutdown.
+import { hostname } from "node:os";
 import cron, { type ScheduledTask } from "node-cron";
 import type { TokenManager } from "../accounts/tokens.js";
 import { App, CLIENT_ID_MISSING } from "../compose/app.js";
@@ -7,7 +8,9 @@ import type { Activity } from "../core/activity.js";
 import { liveConfig } from "../config/diff.js";
 import { loadConfig, type LoadOptions } from "../config/load.js";
 import type { Config } from "../config/schema.js";
+import { hasNotifyTargets } from "../config/sections/notify.js";
 import type { IdentifierSetup } from "../identify/setup.js";
+import type { HeldWatch, Notifier } from "../notify/index.js";
 import type { Outbox } from "../outbox/index.js";
 import type { AdapterContext, AdapterSpec } from "../players/adapter.js";
 import type { PlaybackEvent } from "../core/playback.js";
@@ -46,6 +49,8 @@ export class Daemon {
   private readonly http: HttpServer;
   private readonly jobs: ScheduledTask[] = [];
   private watcher: ConfigWatcher | undefined;
+  /** Loaded only when the config names a notification target. */
+  private notifications: Notifier | undefined;
   private stopWatchdog: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
@@ -110,6 +115,8 @@ export class Daemon {
   }
 
   private async boot(): Promise<void> {
+    // First, so that what the start-up reports (an account that needs a login, a player not there) is heard.
+    await this.applyNotify(this.config);
     this.tokens.start([this.config.accounts.default]);
     // Adapters first: the Plex adapter must take webhooks before the server accepts one (Plex does not retry).
     await this.players.apply(this.config);
@@ -240,7 +247,46 @@ export class Daemon {
       })),
       secrets: this.store.description,
       config: { file: this.configFile, lastReload: this.lastReload },
+      ...(this.notifications ? { notify: this.notifications.status() } : {}),
     };
+  }
+
+  /** Starts, updates or stops the notifier to match the `notify` section (its code is loaded only when needed). */
+  private async applyNotify(config: Config): Promise<void> {
+    if (!hasNotifyTargets(config.notify)) {
+      this.notifications?.stop();
+      this.notifications = undefined;
+      return;
+    }
+    if (this.notifications) {
+      this.notifications.update(config.notify);
+      return;
+    }
+    const { Notifier } = await import("../notify/index.js");
+    this.notifications = new Notifier(config.notify, {
+      activity: this.activity,
+      log: this.log,
+      dashboardUrl: () => this.dashboardUrl(),
+      oldestWatch: () => this.oldestHeldWatch(),
+    });
+  }
+
+  /** Where people open the dashboard: server.publicUrl, else this machine's address and the port listened on. */
+  dashboardUrl(): string {
+    const { publicUrl, host } = this.config.server;
+    if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, "");
+    const name = host === "0.0.0.0" || host === "::" ? hostname() : host;
+    return `http://${name.includes(":") ? `[${name}]` : name}:${this.httpPort || this.config.server.port}`;
+  }
+
+  /** The watch waiting longest in the outbox (starts and pauses are not watches). */
+  private oldestHeldWatch(): HeldWatch | undefined {
+    let oldest: HeldWatch | undefined;
+    for (const e of this.outbox.list().pending) {
+      const queuedAt = Date.parse(e.queuedAt);
+      if (e.watch && (oldest === undefined || queuedAt < oldest.queuedAt)) oldest = { id: e.id, queuedAt, label: e.label, account: e.account };
+    }
+    return oldest;
   }
 
   private renderMetrics(): string {
@@ -266,6 +312,7 @@ export class Daemon {
     this.engine.updateSettings(config.scrobble);
     this.tokens.reschedule(config.schedules.tokenRefresh);
     this.scheduleJobs(config);
+    await this.applyNotify(config);
     // Sessions in progress are kept: adapters that did not change keep running untouched.
     const { started, stopped } = await this.players.apply(config);
     if (restartNeeded.length > 0) {
@@ -299,6 +346,7 @@ export class Daemon {
       for (const job of this.jobs.splice(0)) void job.destroy();
       await this.engine.stop();
       await this.supervisor.stopAll();
+      this.notifications?.stop();
       await Promise.race([this.outbox.idle(), new Promise((resolve) => setTimeout(resolve, flushMs).unref())]);
       await this.outbox.close();
       await this.identify.cache?.flush();
