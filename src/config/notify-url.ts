@@ -114,8 +114,14 @@ export function parseTargetUrl(text: string, type?: NotifyType): TargetAddress |
     }
     case "webhook": {
       const ha = HA_WEBHOOK_PATH.exec(path);
-      if (ha?.[1] && ha[2]) shown.pathname = `${ha[1]}${hide(ha[2], true)}`;
-      else shown.pathname = path.split("/").map((segment) => (segment.length >= LONG_SEGMENT ? hide(segment) : segment)).join("/");
+      if (ha?.[1] && ha[2]) {
+        shown.pathname = `${ha[1]}${hide(ha[2], true)}`;
+        break;
+      }
+      // A webhook's id is usually its last segment; any long segment may be one too.
+      const segments = path.split("/");
+      const last = segments.findLastIndex((segment) => segment !== "");
+      shown.pathname = segments.map((segment, i) => (i === last ? hide(segment, true) : segment.length >= LONG_SEGMENT ? hide(segment) : segment)).join("/");
       break;
     }
   }

@@ -1,11 +1,11 @@
 // The daemon: the parts the composition root builds (src/compose/app.ts) put to work — adapters under a supervisor,
 // one HTTP server, periodic jobs, live reload and shutdown.
-import { hostname } from "node:os";
 import cron, { type ScheduledTask } from "node-cron";
 import type { TokenManager } from "../accounts/tokens.js";
 import { App, CLIENT_ID_MISSING } from "../compose/app.js";
 import type { Activity } from "../core/activity.js";
 import { liveConfig } from "../config/diff.js";
+import { dashboardUrl } from "../config/server-address.js";
 import { loadConfig, type LoadOptions } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { hasNotifyTargets } from "../config/sections/notify.js";
@@ -273,10 +273,7 @@ export class Daemon {
 
   /** Where people open the dashboard: server.publicUrl, else this machine's address and the port listened on. */
   dashboardUrl(): string {
-    const { publicUrl, host } = this.config.server;
-    if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, "");
-    const name = host === "0.0.0.0" || host === "::" ? hostname() : host;
-    return `http://${name.includes(":") ? `[${name}]` : name}:${this.httpPort || this.config.server.port}`;
+    return dashboardUrl(this.config.server, this.httpPort);
   }
 
   /** The watch waiting longest in the outbox (starts and pauses are not watches). */
@@ -327,10 +324,14 @@ export class Daemon {
     return this.config;
   }
 
-  /** Resolves once every event so far has been turned into intents and every intent has had its delivery attempt. */
+  /**
+   * Resolves once every event so far has been turned into intents, every intent has had its delivery attempt and
+   * no notification is being sent.
+   */
   async idleForTests(): Promise<void> {
     await this.engine.idle();
     await this.outbox.idle();
+    await this.notifications?.idle();
   }
 
   /**

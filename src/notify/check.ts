@@ -13,6 +13,8 @@ export interface CheckResult {
   type: Target["type"];
   /** Secrets masked. */
   url: string;
+  /** The events this target gets. */
+  events: string[];
   ok: boolean;
   detail: string;
 }
@@ -40,7 +42,7 @@ export async function sendTestMessages(targets: readonly Target[], options: { da
   return Promise.all(
     targets.map(async (target): Promise<CheckResult> => {
       const outcome = await httpSender(target, composeMessage([notice], 0), options.timeoutMs, new AbortController().signal);
-      return { name: target.name, type: target.type, url: target.address.shown, ok: outcome.ok, detail: outcome.ok ? `sent (HTTP ${outcome.status})` : outcome.error };
+      return { name: target.name, type: target.type, url: target.address.shown, events: [...target.events], ok: outcome.ok, detail: outcome.ok ? `sent (HTTP ${outcome.status})` : outcome.error };
     }),
   );
 }
@@ -53,13 +55,14 @@ export async function sendTestMessages(targets: readonly Target[], options: { da
 export async function probeTargets(targets: readonly Target[], timeoutMs: number): Promise<CheckResult[]> {
   return Promise.all(
     targets.map(async (target): Promise<CheckResult> => {
-      const base = { name: target.name, type: target.type, url: target.address.shown };
+      const base = { name: target.name, type: target.type, url: target.address.shown, events: [...target.events] };
       const { url, expect } = probeOf(target);
       try {
         const response = await fetch(url, { headers: { "user-agent": USER_AGENT, ...authHeaders(target) }, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
         const { text } = await readBoundedText(response, 16 * 1024, AbortSignal.timeout(timeoutMs));
         const problem = expect(response.status, text);
-        return { ...base, ok: problem === undefined, detail: problem ?? `reachable (HTTP ${response.status})` };
+        const reached = target.type === "webhook" ? `the server answers (HTTP ${response.status}); the webhook itself is only checked by sending: \`notify test\`` : `reachable (HTTP ${response.status})`;
+        return { ...base, ok: problem === undefined, detail: problem ?? reached };
       } catch (error) {
         const code = errorCodes(error).find((c) => /^E[A-Z]+$/.test(c));
         return { ...base, ok: false, detail: scrubString(`cannot reach it: ${rootMessage(error)}${code && !rootMessage(error).includes(code) ? ` (${code})` : ""}`) };

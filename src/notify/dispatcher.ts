@@ -38,6 +38,8 @@ export interface TargetStatus {
   url: string;
   events: string[];
   queued: number;
+  /** Notices in the message being sent right now. */
+  sending: number;
   sent: number;
   failed: number;
   dropped: number;
@@ -67,6 +69,7 @@ export class TargetDispatcher {
   #failures = 0;
   #timer: unknown;
   #sending: Promise<void> | undefined;
+  #sendingCount = 0;
   #droppedPending = 0;
   #counts = { sent: 0, failed: 0, dropped: 0 };
   #last: LastResult | undefined;
@@ -131,6 +134,7 @@ export class TargetDispatcher {
       url: t.address.shown,
       events: [...t.events],
       queued: this.#queue.length,
+      sending: this.#sendingCount,
       ...this.#counts,
       ...(this.#last ? { lastResult: this.#last } : {}),
       ...(this.#retryAt !== undefined && this.#queue.length > 0 ? { retryAt: new Date(this.#retryAt).toISOString() } : {}),
@@ -189,10 +193,13 @@ export class TargetDispatcher {
     if (notices.length === 0) return;
     const message = composeMessage(notices, dropped);
     let outcome: SendOutcome;
+    this.#sendingCount = notices.length;
     try {
       outcome = await this.send(this.#target, message, this.#settings.timeoutMs, this.#abort.signal);
     } catch (error) {
       outcome = { ok: false, retry: true, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.#sendingCount = 0;
     }
     if (this.#abort.signal.aborted) return;
     const now = this.clock.now();

@@ -12,7 +12,7 @@ import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { AdapterSpec } from "../../src/players/adapter.js";
 import { SimulatedPlayerAdapter, type SimulatedPlayback } from "../../src/players/simulated/adapter.js";
 import { createLogger } from "../../src/util/log.js";
-import { seedLogin, writeConfig } from "../support/daemon.js";
+import { runCli, seedLogin, writeConfig } from "../support/daemon.js";
 import { startDiscord, startHomeAssistant, startNtfy, type Receiver } from "./receivers.js";
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -46,6 +46,8 @@ interface Setup {
   emulator: Emulator;
   daemon: Daemon;
   logs: string[];
+  configFile: string;
+  base: Record<string, unknown>;
 }
 
 async function start(notify: Record<string, unknown>, adapters: AdapterSpec[], extra: { config?: Record<string, unknown>; before?: (emulator: Emulator) => Promise<void> } = {}): Promise<Setup> {
@@ -56,7 +58,7 @@ async function start(notify: Record<string, unknown>, adapters: AdapterSpec[], e
   const stateDir = join(root, "state");
   await seedLogin(emulator, stateDir);
   const configFile = join(root, "config.yaml");
-  await writeConfig(configFile, {
+  const base = {
     stateDir,
     trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
     secrets: { store: "file" },
@@ -67,13 +69,14 @@ async function start(notify: Record<string, unknown>, adapters: AdapterSpec[], e
     schedules: { tokenRefresh: "0 0 1 1 *" },
     notify,
     ...extra.config,
-  });
+  };
+  await writeConfig(configFile, base);
   await extra.before?.(emulator);
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", pretty: false, destination: { write: (line: string) => void logs.push(line) } });
   const daemon = await Daemon.start({ configFile, context: systemPathContext({}), watchConfig: false, logger, extraAdapters: adapters });
   cleanups.push(() => daemon.stop(500));
-  return { emulator, daemon, logs };
+  return { emulator, daemon, logs, configFile, base };
 }
 
 const movie = demoScenario({ byIds: true, stepMs: 100, pauseHoldMs: 1_100 });
@@ -133,7 +136,14 @@ describe("notifications in the daemon", () => {
       [`discord 127.0.0.1:${new URL(failing.url).port}`, `${failing.url}/api/webhooks/42/********`, false],
       ["home assistant", `${ha.url}/api/webhook/********`, true],
     ]);
-    const text = `${logs.join("\n")}\n${JSON.stringify(status)}`;
+    // `status` shows each target's last result, masked.
+    const cli = runCli(["status", "--url", `http://127.0.0.1:${port}`]);
+    await cli.exited;
+    const shown = cli.logs.map((l) => l.msg).join("\n");
+    expect(shown).toMatch(new RegExp(`Notifications:\\n.*ntfy 127\\.0\\.0\\.1:\\d+ \\(http://127\\.0\\.0\\.1:\\d+/\\*{8}\\): nothing sent yet, 1 being sent`));
+    expect(shown).toMatch(/discord .*: last FAILED \(HTTP 500\) at .*, 1 waiting \(retry at .*\); 0 sent, [1-9]\d* failed/);
+    expect(shown).toMatch(/home assistant \(http:\/\/127\.0\.0\.1:\d+\/api\/webhook\/\*{8}\): last sent at .*; 2 sent, 0 failed, 0 dropped/);
+    const text = `${logs.join("\n")}\n${JSON.stringify(status)}\n${shown}`;
     expect(text).not.toContain("discord-token-abcdefghijklmnopqrstuv");
     expect(text).not.toContain("scrobbler_hook_abcdef0123456789");
   }, 60_000);
@@ -162,5 +172,32 @@ describe("notifications in the daemon", () => {
     });
     expect(emulator.requests.filter((r) => (r.path === "/scrobble/stop" || r.path === "/sync/history") && r.status === 201).length).toBeGreaterThanOrEqual(1);
     expect(ha.triggers).toHaveLength(1);
+  }, 60_000);
+
+  it("targets apply on a config reload: added, changed and removed without a restart", async () => {
+    const ha = await receiver(startHomeAssistant(["scrobbler_hook_abcdef0123456789"]));
+    const { daemon, configFile, base } = await start({}, []);
+    expect(daemon.status()).not.toHaveProperty("notify");
+    const target = { url: `${ha.url}/api/webhook/scrobbler_hook_abcdef0123456789`, name: "ha" };
+    await writeConfig(configFile, { ...base, notify: { targets: [target], coalesceSeconds: 0 } });
+    const added = await daemon.reload();
+    expect(added).toMatchObject({ applied: true, restartNeeded: [] });
+    daemon.activity.report({ type: "dead_letter", at: Date.now(), id: "x1", account: "default", label: "Heat (1995)", reason: "not_found", message: "Trakt does not know it" });
+    await ha.until(() => ha.triggers.length === 1, "a message after the reload");
+    await daemon.idleForTests();
+    expect((daemon.status() as { notify?: { targets: { name: string; sent: number }[] } }).notify?.targets).toMatchObject([{ name: "ha", sent: 1 }]);
+
+    // Another event chosen, same target: its history is kept.
+    await writeConfig(configFile, { ...base, notify: { targets: [{ ...target, events: ["watched"] }], coalesceSeconds: 0, minIntervalSeconds: 0 } });
+    expect(await daemon.reload()).toMatchObject({ applied: true, restartNeeded: [] });
+    expect((daemon.status() as { notify?: { targets: { sent: number; events: string[] }[] } }).notify?.targets).toMatchObject([{ sent: 1, events: ["watched"] }]);
+    daemon.activity.report({ type: "dead_letter", at: Date.now(), id: "x2", account: "default", label: "Heat (1995)", reason: "not_found", message: "Trakt does not know it" });
+    daemon.activity.report({ type: "delivered", at: Date.now(), id: "x3", kind: "stop", account: "default", label: "Heat (1995)", via: "scrobble", watched: true });
+    await ha.until(() => ha.triggers.length === 2, "the watched message");
+    expect((ha.triggers[1]?.json as { events: string[] }).events).toEqual(["watched"]);
+
+    await writeConfig(configFile, base);
+    await daemon.reload();
+    expect(daemon.status()).not.toHaveProperty("notify");
   }, 60_000);
 });

@@ -14,9 +14,6 @@ const targetUrl = z
     const parsed = parseTargetUrl(text);
     if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
   })
-  .describe(
-    "A notification target by its service URL: https://ntfy.sh/<topic>, ntfy+https://<your ntfy>/<topic>, https://<gotify>/message?token=<app token>, https://discord.com/api/webhooks/<id>/<token>, https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>, or any other http(s) URL for a JSON webhook (Home Assistant: http://<ha>:8123/api/webhook/<id>).",
-  )
   .meta({ secret: true, maskWith: maskTargetUrl });
 
 const events = z.array(z.enum(NOTIFY_EVENTS));
@@ -39,7 +36,7 @@ const target = z
       return;
     }
     if (parsed.type === "gotify" && t.token === undefined && !parsed.url.searchParams.get("token")) {
-      ctx.addIssue({ code: "custom", path: ["token"], message: "Gotify needs an app token: ?token=<app token> in the URL, or token:" });
+      ctx.addIssue({ code: "custom", path: ["token"], message: "Gotify needs an app token: put ?token=<app token> in the URL or set token" });
     }
     if (t.token !== undefined && parsed.type !== "ntfy" && parsed.type !== "gotify") {
       ctx.addIssue({ code: "custom", path: ["token"], message: `token: is for ntfy and Gotify; a ${parsed.type} URL carries its own` });
@@ -51,7 +48,9 @@ export const notifySection = z
     urls: z
       .array(targetUrl)
       .default([])
-      .describe("Notification targets as URLs; each gets the events in notify.events. From the environment as TRAKT_SCROBBLERD_NOTIFY_URLS=\"url1,url2\".")
+      .describe(
+        "Notification targets by their service URL, each getting the events in notify.events: https://ntfy.sh/<topic>, ntfy+https://<your ntfy>/<topic>, https://<gotify>/message?token=<app token>, https://discord.com/api/webhooks/<id>/<token>, https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>, or any other http(s) URL for a JSON webhook (Home Assistant: http://<ha>:8123/api/webhook/<id>). Shown with their tokens masked. From the environment as TRAKT_SCROBBLERD_NOTIFY_URLS=\"url1,url2\".",
+      )
       .meta({ env: "TRAKT_SCROBBLERD_NOTIFY_URLS" }),
     targets: z.array(target).default([]).describe("Notification targets as sections, for a name, a choice of events, or a token kept out of the URL."),
     events: events.default(DEFAULT_NOTIFY_EVENTS).describe(`Events sent to targets that do not choose their own. One or more of: ${NOTIFY_EVENTS.join(", ")} (watched: every recorded watch).`),
@@ -59,7 +58,7 @@ export const notifySection = z
     adapterDownMinutes: z.number().positive().default(30).describe("adapter_down: say so when a player connection has been down this long (and again when it is back)."),
     coalesceSeconds: z.number().min(0).max(3600).default(20).describe("Events within this time of the first go out as one message."),
     minIntervalSeconds: z.number().min(0).max(86_400).default(60).describe("At most one message per target this often; what happens in between is gathered into the next one."),
-    maxQueued: z.number().int().min(1).max(10_000).default(100).describe("Events kept per target while it cannot be reached; beyond that the oldest are dropped (and counted in the next message)."),
+    maxQueued: z.number().int().min(1).max(10_000).default(100).describe("Events kept per target while they wait to be sent; beyond that the oldest are dropped, least severe first (and counted in the next message)."),
     timeoutSeconds: z.number().positive().max(300).default(10).describe("A target that has not answered within this time counts as failed (and is retried with backoff)."),
   })
   .default({
