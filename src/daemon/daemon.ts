@@ -268,6 +268,7 @@ export class Daemon {
       log: this.log,
       dashboardUrl: () => this.dashboardUrl(),
       oldestWatch: () => this.oldestHeldWatch(),
+      current: () => ({ pending: this.outbox.depth(), deadLetters: this.outbox.deadLetterCount(), adapters: this.supervisor.status() }),
     });
   }
 

@@ -26,6 +26,11 @@ export interface NotifierOptions {
   clock?: NotifyClock;
   /** Replaces the HTTP sender (tests). */
   sender?: Sender;
+  /**
+   * How things stand when the notifier starts (the stream reports changes only): a watch still waiting from the last
+   * run, an adapter already down when targets are added by a reload.
+   */
+  current?: () => { pending: number; deadLetters: number; adapters: { name: string; kind: string; state: string; detail?: string }[] };
 }
 
 export interface NotifyStatus {
@@ -55,6 +60,12 @@ export class Notifier {
     this.#adapters = new AdapterWatch({ clock: this.#clock, downMs: () => this.#section.adapterDownMinutes * 60_000, emit });
     this.update(section);
     this.#unsubscribe = options.activity.subscribe((event) => this.#onActivity(event));
+    const now = this.#clock.now();
+    const current = options.current?.();
+    if (current) {
+      this.#outbox.onQueue({ type: "queue", at: now, pending: current.pending, deadLetters: current.deadLetters });
+      for (const a of current.adapters) this.#adapters.onAdapter({ type: "adapter", at: now, ...a });
+    }
   }
 
   /** Applies a changed `notify` section: unchanged targets keep their queue and history. */

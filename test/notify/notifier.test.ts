@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { notifySection, type NotifySection } from "../../src/config/sections/notify.js";
 import { Activity, type ActivityEvent } from "../../src/core/activity.js";
-import { Notifier } from "../../src/notify/notifier.js";
+import { Notifier, type NotifierOptions } from "../../src/notify/notifier.js";
 import type { HeldWatch } from "../../src/notify/watchdogs.js";
 import { createLogger } from "../../src/util/log.js";
 import { ManualClock } from "./manual-clock.js";
@@ -33,13 +33,14 @@ interface Harness {
   report(event: ActivityEvent): void;
 }
 
-function harness(section: Partial<NotifySection>): Harness {
+function harness(section: Partial<NotifySection>, current?: NotifierOptions["current"], start?: (clock: ManualClock, held: { watch: HeldWatch | undefined }) => void): Harness {
   const clock = new ManualClock();
   const activity = new Activity();
   const logs: string[] = [];
   const log = createLogger({ level: "debug", pretty: false, destination: { write: (line: string) => void logs.push(line) } });
   const held: { watch: HeldWatch | undefined } = { watch: undefined };
-  const notifier = new Notifier(notifySection.parse(section), { activity, log, clock, dashboardUrl: () => DASHBOARD, oldestWatch: () => held.watch });
+  start?.(clock, held);
+  const notifier = new Notifier(notifySection.parse(section), { activity, log, clock, dashboardUrl: () => DASHBOARD, oldestWatch: () => held.watch, ...(current ? { current } : {}) });
   cleanups.push(() => notifier.stop());
   return {
     activity,
@@ -324,6 +325,20 @@ describe("adapters and timers", () => {
     h.report(kodi("connected", T(h.clock)));
     await h.advance(60_000);
     expect(ntfy.accepted.map((r) => (r.body as { title: string }).title)).toEqual(['kodi "living-room" has been unreachable for 30 min', 'kodi "living-room" is back']);
+  });
+
+  it("what stands when it starts counts: a watch left in the outbox by the last run, a player already down", async () => {
+    const ntfy = await receiver(startNtfy());
+    const h = harness(
+      { urls: [`ntfy+${ntfy.url}/alerts-topic`], outboxStuckMinutes: 60, adapterDownMinutes: 30 },
+      () => ({ pending: 1, deadLetters: 0, adapters: [{ name: "living-room", kind: "kodi", state: "disconnected", detail: "connect ECONNREFUSED" }, { name: "plex", kind: "plex", state: "connected" }] }),
+      (clock, held) => (held.watch = { id: "w0", queuedAt: clock.now() - 50 * 60_000, label: "Heat (1995)", account: "default" }),
+    );
+    expect(h.notifier.armedWatchdogs).toBe(2);
+    await h.advance(10 * 60_000 + 20_000);
+    expect((ntfy.accepted[0]?.body as { title: string }).title).toBe("A watch has waited 1 h to reach Trakt");
+    await h.advance(20 * 60_000 + 60_000);
+    expect(ntfy.accepted.map((r) => (r.body as { title: string }).title)).toEqual(["A watch has waited 1 h to reach Trakt", 'kodi "living-room" has been unreachable for 30 min']);
   });
 
   it("an adapter removed from the config while down is not reported", async () => {
