@@ -71,7 +71,22 @@ export default {
         "`healthcheck` and `status` (Docker runs healthcheck every 30 s) ask the daemon over HTTP: they load nothing of the daemon, the players, the core, Trakt, the accounts, the doctor, the emulator or the demo, and no QR code.",
       severity: "error",
       from: { path: "^src/cli/actions/(healthcheck|status)\\.ts$" },
-      to: { path: "^src/(daemon|compose|players|scrobble|identify|outbox|trakt|accounts|secrets|doctor|emulator|demo)/|node_modules/qrcode/", reachable: true },
+      to: { path: "^src/(daemon|compose|players|scrobble|identify|outbox|trakt|accounts|secrets|doctor|emulator|demo|notify)/|node_modules/qrcode/", reachable: true },
+    },
+    {
+      name: "notifications-load-lazily",
+      comment:
+        "The notifier (src/notify/) is loaded with `await import()` only when the config names a target: the daemon, the doctor and the CLI reach it by a dynamic import or for types, never by a static one.",
+      severity: "error",
+      from: { path: "^src/(daemon|compose|doctor|cli)/" },
+      to: { path: "^src/notify/", dependencyTypesNot: ["type-only", "dynamic-import"] },
+    },
+    {
+      name: "notify-reads-activity-not-internals",
+      comment: "The notifier hears what happens through the activity stream (src/core/activity.ts): it imports no outbox, engine, identifier, accounts, Trakt or player code.",
+      severity: "error",
+      from: { path: "^src/notify/" },
+      to: { path: "^src/(outbox|scrobble|identify|accounts|trakt|players|daemon|compose|secrets)/" },
     },
   ],
   options: {

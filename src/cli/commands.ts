@@ -143,6 +143,20 @@ export function registerDoctorCommand(program: Command): void {
     });
 }
 
+export function registerNotifyCommand(program: Command): void {
+  const notify = program.command("notify").description("notification targets (ntfy, Gotify, Discord, Telegram, JSON webhooks)");
+  notify
+    .command("test")
+    .description("send a test message to every notification target (or one) now, and say how each answered; exit 1 if any failed")
+    .option("-t, --target <name>", "only the target with this name (notify.targets[].name, or as `doctor` lists it)")
+    .option("--timeout <ms>", "give up on a target after this many milliseconds", "10000")
+    .option("--json", "print the results as JSON")
+    .action(async (opts: { target?: string; json?: boolean; timeout: string }, command: Command) => {
+      const { notifyTest } = await import("./actions/notify.js");
+      await notifyTest(globals(command), opts);
+    });
+}
+
 export function registerHealthcheckCommand(program: Command): void {
   program
     .command("healthcheck")
@@ -178,6 +192,7 @@ export function registerCommands(program: Command): void {
   registerQueueCommand(program);
   registerMatchCommand(program);
   registerDoctorCommand(program);
+  registerNotifyCommand(program);
   registerHealthcheckCommand(program);
   registerDemoCommand(program);
 }

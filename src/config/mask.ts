@@ -15,6 +15,7 @@ export function maskSecrets<T>(config: T, root: KeyInfo = configKeys()): T {
 }
 
 function mask(value: unknown, key: KeyInfo): unknown {
+  if (key.secret && typeof value === "string" && key.maskWith) return key.maskWith(value).shown;
   if (key.secret && value !== undefined && value !== null) return MASK;
   if (typeof value === "string") return maskUrlCredentials(value);
   if (key.kind === "object" && isRecord(value)) {
@@ -38,7 +39,7 @@ export function secretValues(config: unknown, root: KeyInfo = configKeys()): str
   const out: string[] = [];
   const visit = (value: unknown, key: KeyInfo): void => {
     if (key.secret) {
-      if (typeof value === "string" && value !== "") out.push(value);
+      if (typeof value === "string" && value !== "") out.push(value, ...(key.maskWith?.(value).secrets ?? []));
       return;
     }
     if (typeof value === "string") {

@@ -1,6 +1,7 @@
 // How a client (`status`, `healthcheck`, `doctor`) reaches the daemon's HTTP server from its `server` settings.
 // Deliberately free of the config schema and the YAML parser: Docker runs `healthcheck` every 30 s, and the image
 // sets both variables below, so the address is known without reading any file (see daemonAddressFromEnv).
+import { hostname } from "node:os";
 import type { Env } from "./env.js";
 
 /** The environment variables of `server.host` and `server.port` (the schema declares them from here). */
@@ -14,6 +15,17 @@ export function daemonBaseUrl(host: string, port: number): string {
   else if (h === "::" || h === "[::]") h = "::1";
   const bracketed = h.includes(":") && !h.startsWith("[") ? `[${h}]` : h;
   return `http://${bracketed}:${port}`;
+}
+
+/**
+ * Where people open the dashboard, for links in notifications: server.publicUrl when set, else this machine's
+ * name (for a wildcard bind) or the bound address, with the port listened on.
+ */
+export function dashboardUrl(server: { publicUrl?: string | undefined; host: string; port: number }, listeningPort?: number): string {
+  if (server.publicUrl !== undefined) return server.publicUrl.replace(/\/+$/, "");
+  const host = server.host === "0.0.0.0" || server.host === "::" || server.host === "" ? hostname() : server.host;
+  const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `http://${bracketed}:${listeningPort || server.port}`;
 }
 
 /** The URL of the running daemon's liveness endpoint. */

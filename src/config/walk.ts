@@ -10,6 +10,11 @@ export interface KeyMeta {
   env?: string;
   secret?: boolean;
   restart?: boolean;
+  /**
+   * For a secret that is more than its secret part (a service URL with a token in it): how to show it with only the
+   * secret parts masked, and which values those are. Without it a secret is shown as ******** whole.
+   */
+  maskWith?: (value: string) => { shown: string; secrets: string[] };
 }
 
 /** One key of the config, found by walking the schema. */
@@ -69,6 +74,7 @@ function metaOf(schema: z.ZodType): KeyMeta {
   if (typeof m.env === "string") out.env = m.env;
   if (m.secret === true) out.secret = true;
   if (m.restart === true) out.restart = true;
+  if (typeof m.maskWith === "function") out.maskWith = m.maskWith as NonNullable<KeyMeta["maskWith"]>;
   return out;
 }
 

@@ -5,9 +5,12 @@ import type { TokenManager } from "../accounts/tokens.js";
 import { App, CLIENT_ID_MISSING } from "../compose/app.js";
 import type { Activity } from "../core/activity.js";
 import { liveConfig } from "../config/diff.js";
+import { dashboardUrl } from "../config/server-address.js";
 import { loadConfig, type LoadOptions } from "../config/load.js";
 import type { Config } from "../config/schema.js";
+import { hasNotifyTargets } from "../config/sections/notify.js";
 import type { IdentifierSetup } from "../identify/setup.js";
+import type { HeldWatch, Notifier } from "../notify/index.js";
 import type { Outbox } from "../outbox/index.js";
 import type { AdapterContext, AdapterSpec } from "../players/adapter.js";
 import type { PlaybackEvent } from "../core/playback.js";
@@ -46,6 +49,8 @@ export class Daemon {
   private readonly http: HttpServer;
   private readonly jobs: ScheduledTask[] = [];
   private watcher: ConfigWatcher | undefined;
+  /** Loaded only when the config names a notification target. */
+  private notifications: Notifier | undefined;
   private stopWatchdog: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
@@ -110,6 +115,8 @@ export class Daemon {
   }
 
   private async boot(): Promise<void> {
+    // First, so that what the start-up reports (an account that needs a login, a player not there) is heard.
+    await this.applyNotify(this.config);
     this.tokens.start([this.config.accounts.default]);
     // Adapters first: the Plex adapter must take webhooks before the server accepts one (Plex does not retry).
     await this.players.apply(this.config);
@@ -243,7 +250,44 @@ export class Daemon {
       })),
       secrets: this.store.description,
       config: { file: this.configFile, lastReload: this.lastReload },
+      ...(this.notifications ? { notify: this.notifications.status() } : {}),
     };
+  }
+
+  /** Starts, updates or stops the notifier to match the `notify` section (its code is loaded only when needed). */
+  private async applyNotify(config: Config): Promise<void> {
+    if (!hasNotifyTargets(config.notify)) {
+      this.notifications?.stop();
+      this.notifications = undefined;
+      return;
+    }
+    if (this.notifications) {
+      this.notifications.update(config.notify);
+      return;
+    }
+    const { Notifier } = await import("../notify/index.js");
+    this.notifications = new Notifier(config.notify, {
+      activity: this.activity,
+      log: this.log,
+      dashboardUrl: () => this.dashboardUrl(),
+      oldestWatch: () => this.oldestHeldWatch(),
+      current: () => ({ pending: this.outbox.depth(), deadLetters: this.outbox.deadLetterCount(), adapters: this.supervisor.status() }),
+    });
+  }
+
+  /** Where people open the dashboard: server.publicUrl, else this machine's address and the port listened on. */
+  dashboardUrl(): string {
+    return dashboardUrl(this.config.server, this.httpPort);
+  }
+
+  /** The watch waiting longest in the outbox (starts and pauses are not watches). */
+  private oldestHeldWatch(): HeldWatch | undefined {
+    let oldest: HeldWatch | undefined;
+    for (const e of this.outbox.list().pending) {
+      const queuedAt = Date.parse(e.queuedAt);
+      if (e.watch && (oldest === undefined || queuedAt < oldest.queuedAt)) oldest = { id: e.id, queuedAt, label: e.label, account: e.account };
+    }
+    return oldest;
   }
 
   private renderMetrics(): string {
@@ -269,6 +313,7 @@ export class Daemon {
     this.engine.updateSettings(config.scrobble);
     this.tokens.reschedule(config.schedules.tokenRefresh);
     this.scheduleJobs(config);
+    await this.applyNotify(config);
     // Sessions in progress are kept: adapters that did not change keep running untouched.
     const { started, stopped } = await this.players.apply(config);
     if (restartNeeded.length > 0) {
@@ -283,10 +328,14 @@ export class Daemon {
     return this.config;
   }
 
-  /** Resolves once every event so far has been turned into intents and every intent has had its delivery attempt. */
+  /**
+   * Resolves once every event so far has been turned into intents, every intent has had its delivery attempt and
+   * no notification is being sent.
+   */
   async idleForTests(): Promise<void> {
     await this.engine.idle();
     await this.outbox.idle();
+    await this.notifications?.idle();
   }
 
   /**
@@ -302,6 +351,7 @@ export class Daemon {
       for (const job of this.jobs.splice(0)) void job.destroy();
       await this.engine.stop();
       await this.supervisor.stopAll();
+      this.notifications?.stop();
       await Promise.race([this.outbox.idle(), new Promise((resolve) => setTimeout(resolve, flushMs).unref())]);
       await this.outbox.close();
       await this.identify.cache?.flush();

@@ -5,6 +5,7 @@ import { checkConfig } from "./config.js";
 import { checkDaemon } from "./daemon.js";
 import { checkKodi } from "./kodi.js";
 import { checkMpv } from "./mpv.js";
+import { checkNotify } from "./notify.js";
 import { checkPlex } from "./plex.js";
 import { checkStateDir } from "./state-dir.js";
 import { checkClientId, checkTraktReachable } from "./trakt.js";
@@ -48,6 +49,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   }
   add(...(await checkMpv(config.mpv, { env, stateDir, timeoutMs: Math.min(timeoutMs, 2_000) })));
   add(...checkPlex(config));
+  add(...(await checkNotify(config, timeoutMs)));
   add(await checkDaemon(config.server, { timeoutMs: Math.min(timeoutMs, 3_000), ...(options.daemonUrl ? { baseUrl: options.daemonUrl } : {}) }));
   return results;
 }

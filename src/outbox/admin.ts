@@ -6,7 +6,7 @@ import { listControlFiles, readControlFile, removeControlFile } from "./control.
 import { hintsLabel } from "./labels.js";
 import { MINUTE } from "./options.js";
 import type { DeadReason } from "./records.js";
-import type { Entry } from "./state.js";
+import { isWatch, type Entry } from "./state.js";
 import type { OutboxStore } from "./store.js";
 
 export interface QueueEntryView {
@@ -18,6 +18,8 @@ export interface QueueEntryView {
   playthroughId: string;
   label: string;
   progress: number;
+  /** A watch (a stop at 80 % or more, or a watched): it must reach the history exactly once. */
+  watch: boolean;
   queuedAt: string;
   endedAt: string | undefined;
   ageMs: number;
@@ -60,6 +62,7 @@ function entryView(e: Entry, now: number): QueueEntryView {
     playthroughId: e.intent.playthroughId,
     label: hintsLabel(e.intent),
     progress: e.intent.progress,
+    watch: isWatch(e.intent),
     queuedAt: new Date(e.queuedAt).toISOString(),
     endedAt: e.intent.endedAt === undefined ? undefined : new Date(e.intent.endedAt).toISOString(),
     ageMs: now - e.queuedAt,

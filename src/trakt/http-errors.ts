@@ -1,6 +1,8 @@
 // Maps an HTTP outcome (status + headers + body text) or a thrown fetch error to the TraktError taxonomy.
 // Pure: no I/O, so every branch is unit-tested directly.
 import { firstErrorCode } from "../util/error-causes.js";
+import { parseRetryAfter } from "../util/http-response.js";
+
 import { parseUntrustedJson } from "../util/json.js";
 import { TraktError, type TraktErrorKind } from "./errors.js";
 import { APP_REFUSED, VIP_REQUIRED } from "./explain.js";
@@ -36,17 +38,6 @@ const RETRYABLE_NETWORK_CODES = new Set([
 /** The first network error code found on `error` or any of its causes, if any. */
 export function findNetworkCode(error: unknown): string | undefined {
   return firstErrorCode(error, (code) => RETRYABLE_NETWORK_CODES.has(code));
-}
-
-/** Retry-After as seconds ("120") or an HTTP date; undefined when absent or unparsable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (trimmed === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
 }
 
 function parseDate(value: unknown): Date | undefined {

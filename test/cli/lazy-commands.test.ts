@@ -3,7 +3,7 @@
 //   - `healthcheck` and `status` (Docker runs healthcheck every 30 s): no daemon, core, Trakt, accounts, doctor,
 //     emulator, demo or QR code; with server.host/port in the environment (as in the image) not even the config
 //     schema or the YAML parser;
-//   - `run`: nothing of the emulator or the demo.
+//   - `run`: nothing of the emulator or the demo, and nothing of the notifications while no target is configured.
 // The figures (CPU and memory beside `node -e 0`) are in bench/startup.ts.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -22,7 +22,7 @@ const RECORDER = new URL("../support/record-modules.mjs", import.meta.url).pathn
 const REPO = new URL("../../", import.meta.url).pathname;
 
 /** What a short command must never load. */
-const NEVER_IN_SHORT_COMMANDS = /\/src\/(daemon|compose|players|scrobble|identify|outbox|trakt|accounts|secrets|doctor|emulator|demo)\/|\/node_modules\/(qrcode|ws|chokidar)\//;
+const NEVER_IN_SHORT_COMMANDS = /\/src\/(daemon|compose|players|scrobble|identify|outbox|trakt|accounts|secrets|doctor|emulator|demo|notify)\/|\/node_modules\/(qrcode|ws|chokidar)\//;
 /** What reading the config file takes (the schema, the YAML parser, the log scrubber, cron checks), and nothing else does. */
 const CONFIG_LOADING = /\/src\/(config\/(load|schema|validate|sections\/)|util\/log)|\/node_modules\/(zod|yaml|pino|node-cron)\//;
 
@@ -114,7 +114,7 @@ describe("commands load only what they use", () => {
     expect(ours(run.modules)).toContain("src/config/load.ts");
   });
 
-  it("run loads nothing of the emulator or the demo", async () => {
+  it("run loads nothing of the emulator or the demo, nor the notifier without a target", async () => {
     const other = await makeDaemonDirs();
     try {
       await writeConfig(other.configFile, {
@@ -128,7 +128,7 @@ describe("commands load only what they use", () => {
       const run = await cli(["run", "--config", other.configFile, "--state-dir", other.stateDir], {}, (out) => out.includes('"msg":"ready"'));
       expect(run.stdout).toContain('"msg":"ready"');
       expect(ours(run.modules)).toEqual(expect.arrayContaining(["src/daemon/daemon.ts", "src/players/kodi/adapter.ts", "src/players/plex/index.ts"]));
-      expect(run.modules.filter((m) => /\/src\/(emulator|demo|doctor)\/|\/node_modules\/qrcode\//.test(m))).toEqual([]);
+      expect(run.modules.filter((m) => /\/src\/(emulator|demo|doctor|notify)\/|\/node_modules\/qrcode\//.test(m))).toEqual([]);
     } finally {
       await other.remove();
     }

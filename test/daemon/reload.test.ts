@@ -177,8 +177,15 @@ describe("config reload, section by section", () => {
     expect(running().schedules.tokenRefresh).toBe("0 0 1 1 *");
   });
 
+  it("notify: targets apply live — the notifier starts with the first and stops with the last (test/notify/daemon.e2e.test.ts sends through them)", async () => {
+    expect(daemon.status()).not.toHaveProperty("notify");
+    const outcome = await reloadWith((c) => (c.notify = { urls: ["https://ntfy.sh/reload-topic-0123456789"] }));
+    expect(outcome.restartNeeded).toEqual([]);
+    expect(daemon.status()).toMatchObject({ notify: { targets: [{ url: "https://ntfy.sh/********", queued: 0 }] } });
+  });
+
   it("covers every section of the config", () => {
-    const tested = ["stateDir", "trakt", "accounts", "secrets", "log", "server", "scrobble", "outbox", "identify", "mpv", "kodi", "plex", "schedules"];
+    const tested = ["stateDir", "trakt", "accounts", "secrets", "log", "server", "scrobble", "outbox", "identify", "mpv", "kodi", "plex", "notify", "schedules"];
     expect(configKeys().children.map((k) => k.name).sort()).toEqual(tested.sort());
   });
 });

@@ -1,7 +1,8 @@
 // Retry policy and error mapping units; waiting runs on fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TraktError } from "../../src/trakt/errors.js";
-import { DEFAULT_RETRY_AFTER_MS, errorFromNetwork, errorFromResponse, findNetworkCode, parseRetryAfter } from "../../src/trakt/http-errors.js";
+import { DEFAULT_RETRY_AFTER_MS, errorFromNetwork, errorFromResponse, findNetworkCode } from "../../src/trakt/http-errors.js";
+import { parseRetryAfter } from "../../src/util/http-response.js";
 import { DEFAULT_RETRY_POLICY, isRetryable, realSleep, retryDelayMs, withRetry } from "../../src/trakt/retry.js";
 
 describe("parseRetryAfter", () => {

@@ -13,6 +13,9 @@ interface StatusReply {
   lastScrobbles?: { label: string; kind: string; outcome: string; at: string; account: string }[];
   notIdentified?: { at: string; what: string; reason: string }[];
   accounts?: { account: string; user?: string; state: string; backend?: string; expiresAt?: string; reason?: string }[];
+  notify?: {
+    targets: { name: string; url: string; queued: number; sending?: number; sent: number; failed: number; dropped: number; lastResult?: { at: string; ok: boolean; error?: string }; retryAt?: string; disabled?: string }[];
+  };
 }
 
 function render(status: StatusReply): string {
@@ -35,6 +38,14 @@ function render(status: StatusReply): string {
   if (status.lastScrobbles?.length) {
     lines.push("", "Last scrobbles:");
     for (const s of status.lastScrobbles.slice(0, 10)) lines.push(`  ${s.at} ${s.kind} ${s.label} → ${s.account}: ${s.outcome}`);
+  }
+  if (status.notify?.targets.length) {
+    lines.push("", "Notifications:");
+    for (const t of status.notify.targets) {
+      const last = t.lastResult ? `last ${t.lastResult.ok ? "sent" : `FAILED (${t.lastResult.error ?? "?"})`} at ${t.lastResult.at}` : "nothing sent yet";
+      const waiting = `${t.sending ? `, ${t.sending} being sent` : ""}${t.queued ? `, ${t.queued} waiting${t.retryAt ? ` (retry at ${t.retryAt})` : ""}` : ""}`;
+      lines.push(`  ${t.name} (${t.url}): ${t.disabled ? `NOT USED: ${t.disabled}` : last}${waiting}; ${t.sent} sent, ${t.failed} failed, ${t.dropped} dropped`);
+    }
   }
   if (status.notIdentified?.length) {
     lines.push("", "Not scrobbled (not identified):");

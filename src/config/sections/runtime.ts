@@ -14,6 +14,11 @@ export const serverSection = z
   .object({
     host: z.string().default("127.0.0.1").describe("Address the HTTP server (health, status, metrics, Plex webhook) binds to. Use 0.0.0.0 in Docker.").meta({ env: SERVER_HOST_ENV, restart: true }),
     port: z.number().int().min(0).max(65535).default(7788).describe("HTTP server port.").meta({ env: SERVER_PORT_ENV, restart: true }),
+    publicUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("The address people open the dashboard at (e.g. https://scrobbler.home.example or http://192.168.1.10:7788), for links in notifications; default: http://<host>:<port> of this machine.")
+      .meta({ env: "TRAKT_SCROBBLERD_PUBLIC_URL" }),
   })
   .default({ host: "127.0.0.1", port: 7788 })
   .describe("The daemon's HTTP server.");
