@@ -29,6 +29,16 @@ export interface DeviceFlowOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Renders the URL as a terminal QR code; `false` to skip. */
   qr?: ((url: string) => Promise<string>) | false;
+  /** Told the code as soon as Trakt issued it (the dashboard shows it on the page). */
+  onCode?: (code: DeviceCodeShown) => void;
+}
+
+/** What the user needs to approve the login: the page to open and the code to enter there. */
+export interface DeviceCodeShown {
+  userCode: string;
+  verificationUrl: string;
+  /** When the code expires (ms since epoch). */
+  expiresAt: number;
 }
 
 /** Seconds added to the poll interval on each 429 (RFC 8628 §3.5 says 5). */
@@ -48,6 +58,7 @@ export async function runDeviceFlow(api: Pick<TraktApi, "deviceCode" | "pollDevi
   registerSecret(code.device_code);
   const deadline = now() + code.expires_in * 1000;
   let intervalS = Math.max(1, code.interval);
+  options.onCode?.({ userCode: code.user_code, verificationUrl: code.verification_url, expiresAt: deadline });
 
   out.write(`\nTo log in to Trakt, open ${code.verification_url} and enter this code:\n\n    ${code.user_code}\n\n`);
   if (options.qr !== false) {

@@ -254,6 +254,7 @@ export class Daemon {
     const restartNeeded = diff.restartRequired;
     this.config = config;
     this.engine.updateSettings(config.scrobble);
+    this.identify.identifier.setOverrides(config.identify.overrides);
     this.tokens.reschedule(config.schedules.tokenRefresh);
     this.scheduleJobs(config);
     // Sessions in progress are kept: adapters that did not change keep running untouched.

@@ -32,6 +32,14 @@ export interface TraktIdentifierOptions {
 
 type Found = Extract<Identification, { ok: true }>;
 
+interface Miss {
+  at: number;
+  what: string;
+  reason: string;
+  /** What an override would be matched against, so a new rule can clear the miss it covers. */
+  subject: { paths: string[]; titles: string[] };
+}
+
 /** Thrown inside a step when Trakt cannot be asked right now; becomes `retryable: true`. */
 class Unreachable extends Error {}
 
@@ -66,7 +74,7 @@ export function cacheKey(h: CleanHints): string {
 
 export class TraktIdentifier implements Identifier {
   readonly #api: SearchApi | undefined;
-  readonly #overrides: CompiledOverride[];
+  #overrides: CompiledOverride[];
   readonly #pick: PickOptions;
   readonly #cache: IdentificationCache | undefined;
   readonly #log: Logger | undefined;
@@ -122,7 +130,7 @@ export class TraktIdentifier implements Identifier {
 
     let result: Identification;
     try {
-      result = (await this.#withRequests(h, parsed, tried, signal)) ?? this.#notFound(h, tried);
+      result = (await this.#withRequests(h, parsed, tried, signal)) ?? this.#notFound(h, parsed, tried);
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
       const reason = `Trakt could not be asked (${error.message}); will retry. Tried: ${tried.join("; ")}`;
@@ -135,28 +143,35 @@ export class TraktIdentifier implements Identifier {
     return result;
   }
 
-  /** The last few items that could not be identified, newest last: for the daemon's status. */
-  recentMisses(): readonly { at: number; what: string; reason: string }[] {
-    return this.#misses;
+  /**
+   * Applies changed `identify.overrides` (a config reload, a fix from the dashboard): identifications from now on
+   * use them. The misses a new rule now covers leave the list of misses.
+   */
+  setOverrides(rules: IdentifySection["overrides"]): void {
+    this.#overrides = compileOverrides(rules);
+    const covered = (m: Miss): boolean => findOverride(this.#overrides, m.subject) !== undefined;
+    for (let i = this.#misses.length - 1; i >= 0; i--) if (covered(this.#misses[i]!)) this.#misses.splice(i, 1);
   }
 
-  readonly #misses: { at: number; what: string; reason: string }[] = [];
+  /** The last few items that could not be identified, newest last: for the daemon's status. */
+  recentMisses(): readonly { at: number; what: string; reason: string }[] {
+    return this.#misses.map(({ at, what, reason }) => ({ at, what, reason }));
+  }
 
-  #notFound(h: CleanHints, tried: string[]): Identification {
+  readonly #misses: Miss[] = [];
+
+  #notFound(h: CleanHints, parsed: ParsedName | undefined, tried: string[]): Identification {
     const what = h.path ?? h.mediaTitle ?? h.showTitle ?? h.title ?? "(no title, path or id)";
     const reason = `not scrobbled: could not identify ${JSON.stringify(what)} with confidence. Tried: ${tried.length > 0 ? tried.join("; ") : "nothing usable in the player's data"}. Add an override (see docs/identify.md) or check with \`trakt-scrobblerd match\`.`;
     this.#log?.info({ reason }, "media not identified");
-    this.#misses.push({ at: Date.now(), what, reason });
+    this.#misses.push({ at: Date.now(), what, reason, subject: overrideSubject(h, parsed) });
     if (this.#misses.length > MAX_MISSES) this.#misses.shift();
     return { ok: false, retryable: false, reason };
   }
 
   /** Overrides and ids Trakt takes as they are. */
   #withoutRequests(h: CleanHints, parsed: ParsedName | undefined, tried: string[]): Identification | undefined {
-    const override = findOverride(this.#overrides, {
-      paths: [h.path, h.mediaTitle].filter((p): p is string => p !== undefined),
-      titles: [h.title, h.showTitle, parsed?.title].filter((t): t is string => t !== undefined),
-    });
+    const override = findOverride(this.#overrides, overrideSubject(h, parsed));
     if (override) {
       const o = override.override;
       if (o.rule.to.type === "movie") {
@@ -325,6 +340,14 @@ export class TraktIdentifier implements Identifier {
     const message = error instanceof Error ? error.message : String(error);
     return new Unreachable(isTraktError(error) ? `${error.kind}: ${message}` : message, { cause: error });
   }
+}
+
+/** What an override rule is matched against: the path (or mpv's media-title) and the titles. */
+function overrideSubject(h: CleanHints, parsed: ParsedName | undefined): { paths: string[]; titles: string[] } {
+  return {
+    paths: [h.path, h.mediaTitle].filter((p): p is string => p !== undefined),
+    titles: [h.title, h.showTitle, parsed?.title].filter((t): t is string => t !== undefined),
+  };
 }
 
 /** The thing to parse: the path, else mpv's media-title, else a title that is really a file name. */

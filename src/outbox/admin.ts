@@ -1,12 +1,13 @@
 // Managing the queue by hand: list it, move a dead letter back (retry), remove an entry (drop), apply the requests
 // the CLI leaves in control/ while the daemon runs, and expire old dead letters.
+import type { MediaHints } from "../core/playback.js";
 import type { ScrobbleIntent } from "../scrobble/intent.js";
 import type { Logger } from "../util/log.js";
 import { listControlFiles, readControlFile, removeControlFile } from "./control.js";
 import { hintsLabel } from "./labels.js";
 import { MINUTE } from "./options.js";
 import type { DeadReason } from "./records.js";
-import type { Entry } from "./state.js";
+import { isWatch, type Entry } from "./state.js";
 import type { OutboxStore } from "./store.js";
 
 export interface QueueEntryView {
@@ -17,7 +18,11 @@ export interface QueueEntryView {
   sessionKey: string;
   playthroughId: string;
   label: string;
+  /** What the player said about the media (path, titles, ids): what identification works from. */
+  hints: MediaHints;
   progress: number;
+  /** Whether this is a watch (a stop at Trakt's watched progress, or a watched): what must reach the history. */
+  watch: boolean;
   queuedAt: string;
   endedAt: string | undefined;
   ageMs: number;
@@ -59,7 +64,9 @@ function entryView(e: Entry, now: number): QueueEntryView {
     sessionKey: e.intent.sessionKey,
     playthroughId: e.intent.playthroughId,
     label: hintsLabel(e.intent),
+    hints: e.intent.hints,
     progress: e.intent.progress,
+    watch: isWatch(e.intent),
     queuedAt: new Date(e.queuedAt).toISOString(),
     endedAt: e.intent.endedAt === undefined ? undefined : new Date(e.intent.endedAt).toISOString(),
     ageMs: now - e.queuedAt,
