@@ -128,8 +128,8 @@ export class HttpAccess {
     return createHmac("sha256", this.#key).update("csrf").digest("base64url");
   }
 
-  /** Is this changing request from the dashboard itself (or a script with the bearer token)? */
-  checkChange(req: IncomingMessage, grant: Grant): ChangeCheck {
+  /** Does the request come from a page of this server (or from no page at all: a script)? */
+  checkOrigin(req: IncomingMessage): ChangeCheck {
     const site = header(req, "sec-fetch-site");
     if (site !== undefined && site !== "same-origin") return { ok: false, reason: `cross-site request refused (Sec-Fetch-Site: ${site})` };
     const origin = header(req, "origin");
@@ -142,7 +142,13 @@ export class HttpAccess {
       }
       if (originHost === undefined || originHost !== (req.headers.host ?? "").toLowerCase()) return { ok: false, reason: `cross-site request refused (Origin: ${origin})` };
     }
-    if (grant === "bearer") return { ok: true };
+    return { ok: true };
+  }
+
+  /** Is this changing request from the dashboard itself (or a script with the bearer token)? */
+  checkChange(req: IncomingMessage, grant: Grant): ChangeCheck {
+    const origin = this.checkOrigin(req);
+    if (!origin.ok || grant === "bearer") return origin;
     const csrf = header(req, "x-csrf-token");
     if (csrf === undefined || !sameSecret(csrf, this.csrfToken())) return { ok: false, reason: "missing or stale CSRF token: reload the page" };
     return { ok: true };

@@ -23,8 +23,13 @@ export interface DashboardHost {
   subscribe(listener: ActivityListener): () => void;
   /** The config the daemon runs on. */
   config(): Config;
-  /** The config file the daemon reads (where a fixed match is saved); undefined when it runs on environment alone. */
+  /** The config file the daemon reads; undefined when it runs on environment and defaults alone. */
   configFile(): string | undefined;
+  /**
+   * Where a fixed match is saved: the config file the daemon reads, else the first place a config file is looked
+   * for that can take one (e.g. /config/config.yaml in Docker); undefined when there is none.
+   */
+  configTarget(): string | undefined;
   readiness(): { ready: boolean; reasons: string[] };
   adapters(): AdapterStatus[];
   sessions(): SessionSnapshot[];
