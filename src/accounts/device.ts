@@ -1,7 +1,6 @@
 // The OAuth device flow (RFC 8628 as Trakt implements it): get a code, show it (and a QR code of the URL), poll at
 // `interval`, slow down on 429, stop at `expires_in`. Time, sleep and output are injected so tests drive it.
 import { setTimeout as delay } from "node:timers/promises";
-import QRCode from "qrcode"; // well-kept QR encoder with a terminal renderer; no reason to hand-roll one
 import type { TraktApi } from "../trakt/api.js";
 import { isTraktError } from "../trakt/errors.js";
 import { COMMUNITY_APP_LIMIT } from "../trakt/explain.js";
@@ -45,6 +44,8 @@ export interface DeviceCodeShown {
 export const SLOW_DOWN_STEP_S = 5;
 
 export async function terminalQr(url: string): Promise<string> {
+  // A well-kept QR encoder with a terminal renderer; loaded when a code is shown (the dashboard loads it the same way).
+  const { default: QRCode } = await import("qrcode");
   return QRCode.toString(url, { type: "terminal", small: true });
 }
 

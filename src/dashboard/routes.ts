@@ -158,9 +158,9 @@ export class Dashboard implements DashboardRoutes {
     const post = method === "POST";
     switch (path) {
       case "/api/state":
-        return get ? async (_req, res) => json(res, 200, this.#state()) : undefined;
+        return get ? (_req, res) => Promise.resolve(json(res, 200, this.#state())) : undefined;
       case "/api/events":
-        return get ? async (req, res) => this.#live.open(req, res) : undefined;
+        return get ? (req, res) => Promise.resolve(this.#live.open(req, res)) : undefined;
       case "/api/doctor":
         return get ? async (_req, res) => json(res, 200, await this.#runDoctor()) : undefined;
       case "/api/search":

@@ -131,9 +131,9 @@ describe("HttpServer beyond loopback", () => {
     };
     const url = await start(
       {
-        dashboard: async () => {
+        dashboard: () => {
           loads += 1;
-          return dashboard;
+          return Promise.resolve(dashboard);
         },
       },
       beyond(),
