@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // The dashboard's page scripts: plain browser JavaScript, served as they are (no build step, no types).
-    files: ["src/dashboard/page/*.js"],
+    files: ["web/**/*.js"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       sourceType: "script",

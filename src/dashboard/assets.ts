@@ -1,5 +1,5 @@
-// The page's files (src/dashboard/page/, copied beside this module in dist/ by `npm run build`): read once, when the
-// dashboard is first opened, and kept gzipped in memory with an ETag. A few tens of KB in all.
+// The page's files (web/dashboard/ in the package, shipped as they are, like config/): read once, when the dashboard
+// is first opened, and kept gzipped in memory with an ETag. A few tens of KB in all.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -35,7 +35,8 @@ export const PAGE_HEADERS: Record<string, string> = {
 export class PageAssets {
   readonly #assets = new Map<string, Asset>();
 
-  constructor(dir: URL = new URL("./page/", import.meta.url)) {
+  // src/dashboard/ and dist/dashboard/ are both two levels below the package root
+  constructor(dir: URL = new URL("../../web/dashboard/", import.meta.url)) {
     for (const name of PAGE_FILES) {
       const body = readFileSync(new URL(name, dir));
       const ext = name.slice(name.lastIndexOf(".") + 1);
