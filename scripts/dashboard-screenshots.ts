@@ -98,8 +98,8 @@ async function main(): Promise<void> {
     await rm(OUT, { recursive: true, force: true });
     await mkdir(OUT, { recursive: true });
     const views: { name: string; mobile: boolean; scheme: "light" | "dark"; section?: string; height?: number }[] = [
-      { name: "desktop-light", mobile: false, scheme: "light", height: 1400 },
-      { name: "desktop-dark", mobile: false, scheme: "dark", height: 1400 },
+      { name: "desktop-light", mobile: false, scheme: "light", height: 1000 },
+      { name: "desktop-dark", mobile: false, scheme: "dark", height: 1000 },
       { name: "phone-light", mobile: true, scheme: "light" },
       { name: "phone-dark", mobile: true, scheme: "dark" },
       { name: "phone-fix-light", mobile: true, scheme: "light", section: "fix" },
