@@ -138,6 +138,15 @@ describe.skipIf(!canRun)("the dashboard in Chromium, against the running daemon"
     expect(await account.textContent()).toContain("alice");
     expect(browser.errors).toEqual([]);
   }, 60_000);
+
+  it("runs the doctor checks in the daemon from the page", async () => {
+    await page.getByRole("button", { name: "Run the checks" }).click();
+    const daemonCheck = page.locator('#checks li[data-check="daemon"]');
+    await daemonCheck.waitFor({ timeout: 30_000 });
+    expect(await daemonCheck.textContent()).toContain("running at");
+    expect(await page.locator('#checks li[data-check="config"] .badge').textContent()).toBe("ok");
+    expect(browser.errors).toEqual([]);
+  }, 60_000);
 });
 
 describe.skipIf(!requireChromium())("the dashboard bound beyond loopback", () => {
