@@ -73,7 +73,7 @@ describe.skipIf(!canRun)("the dashboard in Chromium, against the running daemon"
     expect(emulator.history("alice").map((h) => h.title)).toEqual(["Guardians of the Galaxy"]);
     // Everything after the first view came over the one event stream: the page asked nothing more.
     expect(requests.slice(loaded).filter((path) => path.startsWith("/api/"))).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator("html").evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
   }, 60_000);
 
   it("refuses a cross-site POST, then retries a dead letter from the page and delivers it", async () => {
