@@ -86,6 +86,7 @@ describe.skipIf(!canRun)("the dashboard in Chromium, against the running daemon"
 
     // Another site (another origin) tries to drop it behind the user's back.
     const attacker = await attackerSite(`${base}/api/queue/drop`, JSON.stringify({ id }));
+    const errorsBefore = browser.errors.length;
     try {
       const evil = await browser.newPage();
       await evil.goto(attacker.url);
@@ -95,6 +96,8 @@ describe.skipIf(!canRun)("the dashboard in Chromium, against the running daemon"
     } finally {
       attacker.server.close();
     }
+    // The attacker's page (not the dashboard) logs the refusal it got.
+    expect(browser.errors.splice(errorsBefore)).toEqual([expect.stringMatching(new RegExp(`status of 403 .*\\(${attacker.url.replace(/[.]/g, "\\.")}\\)`))]);
     expect(await page.locator(`#queue li[data-id="${id}"]`).count()).toBe(1);
 
     await dead.getByRole("button", { name: "Retry" }).click();
