@@ -29,6 +29,10 @@
   }
 
   // ---- formatting -------------------------------------------------------------------------------------------
+  /** A file name that may wrap after its dots and underscores rather than in the middle of a word. */
+  function breakable(text) {
+    return text.split(/(?<=[._])/).flatMap((part, i) => (i ? [h("wbr"), part] : [part]));
+  }
   const timeFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
   const dateFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
   function when(iso) {
@@ -262,7 +266,7 @@
           h(
             "li",
             { "data-what": u.what },
-            h("div.row", {}, h("div.title", {}, u.name), u.waiting ? h("span.badge.warn", {}, u.waiting + " waiting") : null),
+            h("div.row", {}, h("div.title", {}, breakable(u.name)), u.waiting ? h("span.badge.warn", {}, u.waiting + " waiting") : null),
             h("div.meta", {}, when(u.at) + (u.name !== u.what ? " · " + u.what : "")),
             h("details", {}, h("summary", {}, "What was tried"), h("p", {}, u.reason)),
             fixing[u.what] ? fixForm(u) : h("div.actions", {}, h("button.primary", { type: "button", onclick: () => openFix(u) }, "Fix the match")),
