@@ -21,6 +21,10 @@ export const CORPORA: readonly CorpusInfo[] = [
   { file: "ptt-corpus.json", label: "PTT", status: "tuned", about: "parse-torrent-title (Python) test suite: torrent names" },
   { file: "anitomy-corpus.json", label: "anitomy", status: "tuned", about: "anitomy test data: anime file names" },
   { file: "jellyfin-corpus.json", label: "Jellyfin", status: "tuned", about: "Jellyfin naming tests: library paths" },
+  { file: "oleoo-corpus.json", label: "oleoo", status: "tuned", about: "oleoo's accepted fixtures: release names, mostly French movies" },
+  { file: "release-corpus.json", label: "release", status: "tuned", about: "peterhellberg/release tests: scene movie releases" },
+  { file: "tmm-corpus.json", label: "TMM", status: "tuned", about: "tinyMediaManager parser tests: movie file and release names" },
+  { file: "scene-corpus.json", label: "scene", status: "tuned", about: "scene-release-parser tests: scene movie, TV and anime releases" },
   { file: "ptn-corpus.json", label: "PTN", status: "held out", about: "parse-torrent-name test suite: release names" },
   { file: "medusa-corpus.json", label: "Medusa", status: "held out", about: "Medusa's guessit tests: episode release names" },
 ];

@@ -1,6 +1,6 @@
 // Shared by the corpus converters: read a file of a source repository at a fixed commit, and write a corpus.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Entry, Stated } from "../../bench/accuracy/corpus.js";
 import { fixturePath } from "../../test/support/fixtures.js";
 
@@ -49,6 +49,33 @@ export function writeCorpus(file: string, entries: readonly Entry[]): void {
   writeFileSync(path, `${JSON.stringify(entries, null, 1)}\n`);
   console.log(`${path}: ${entries.length} names`);
 }
+
+/** A name as compared across corpora: the same release with or without a file extension, in any case, is one name. */
+const nameKey = (name: string): string => name.replace(/\.(?:mkv|mp4|avi|m4v|ts|wmv|mpg)$/i, "").trim().toLowerCase();
+
+/**
+ * Names already in the corpora given (files in test/fixtures/filenames/). A new corpus leaves them out: a held-out
+ * corpus's names must never be tuned on, and a name in two corpora would count twice.
+ */
+export function namesIn(files: readonly string[]): { has(name: string): boolean } {
+  const keys = new Set<string>();
+  for (const file of files) {
+    const path = fixturePath("filenames", file);
+    if (!existsSync(path)) continue;
+    for (const e of JSON.parse(readFileSync(path, "utf8")) as Entry[]) keys.add(nameKey(e.name));
+  }
+  return { has: (name) => keys.has(nameKey(name)) };
+}
+
+/** The corpora every new corpus is checked against (see namesIn). */
+export const EARLIER_CORPORA = [
+  "guessit-corpus.json",
+  "ptt-corpus.json",
+  "anitomy-corpus.json",
+  "jellyfin-corpus.json",
+  "ptn-corpus.json",
+  "medusa-corpus.json",
+] as const;
 
 /** Numbers as sources write them ("01", 1, ["1", "3"]) → numbers; a pair in `range` means from–to. */
 export function toNumber(v: unknown): number | undefined {

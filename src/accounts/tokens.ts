@@ -9,6 +9,7 @@
 //  - the store is the source of truth: before refreshing it is re-read, so a `login` or another process that
 //    rotated the pair is picked up instead of spending a dead refresh token.
 import cron, { type ScheduledTask } from "node-cron";
+import { noActivity, type ActivitySink } from "../core/activity.js";
 import type { SecretStore, SecretStoreKind, StoredAccount } from "../secrets/store.js";
 import { isSecretStoreError, tokenExpiresAt } from "../secrets/store.js";
 import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
@@ -42,6 +43,8 @@ export interface TokenManagerOptions {
   retryBackoffMs?: number;
   /** node-cron expression of the periodic check (`schedules.tokenRefresh`). */
   schedule?: string;
+  /** Told (`account`) when an account's state changes, e.g. Trakt refused its refresh token: it needs a login. */
+  activity?: ActivitySink;
 }
 
 interface Cached {
@@ -65,6 +68,7 @@ export class TokenManager implements AccessTokenProvider {
   /** Refresh tokens Trakt refused, so a store that failed to record "needs login" cannot cause a retry loop. */
   private readonly refused = new Map<string, string>();
   private readonly known = new Map<string, AccountStatus>();
+  private readonly activity: ActivitySink;
   private task: ScheduledTask | undefined;
   private checking: Promise<void> | undefined;
   private alsoInclude: string[] = [];
@@ -77,6 +81,7 @@ export class TokenManager implements AccessTokenProvider {
     this.marginMs = options.refreshMarginMs ?? 6 * 3_600_000;
     this.backoffMs = options.retryBackoffMs ?? 60_000;
     this.schedule = options.schedule ?? "*/15 * * * *";
+    this.activity = options.activity ?? noActivity;
     if (!cron.validate(this.schedule)) throw new Error(`schedules.tokenRefresh: ${JSON.stringify(this.schedule)} is not a valid cron expression`);
   }
 
@@ -125,7 +130,11 @@ export class TokenManager implements AccessTokenProvider {
   /** The account's state, for `accounts`, `status` and readiness. Never throws for a locked store. */
   async status(account: string): Promise<AccountStatus> {
     const status = await this.computeStatus(account);
+    const previous = this.known.get(account)?.state;
     this.known.set(account, status);
+    if (status.state !== previous) {
+      this.activity.report({ type: "account", at: this.now(), account, state: status.state, ...(status.reason !== undefined ? { reason: status.reason } : {}) });
+    }
     return status;
   }
 

@@ -3,12 +3,15 @@
 //
 //   config → secret store → token manager → Trakt client → identifier → outbox → scrobble engine
 //   players: src/players/registry.ts (one factory per config section), run by the daemon (src/daemon/players.ts)
+//   activity: one stream (src/core/activity.ts) that the token manager, identifier, outbox, engine and adapters
+//   report to, and the dashboard and notifications read
 //
 // Each part is built the first time it is asked for, and once; its code is loaded then too (the imports below are
 // types only), so `accounts` opens the secret store without ever loading the outbox, and `queue` reads the outbox
 // without the Trakt client. There is one Trakt client per process: its 429 blocks and per-account write spacing
 // cover every caller (the outbox asks it for no retries, per call).
 import { join } from "node:path";
+import { Activity } from "../core/activity.js";
 import type { TokenManager } from "../accounts/tokens.js";
 import type { LoadOptions, ConfigSourceInfo } from "../config/load.js";
 import type { Config } from "../config/schema.js";
@@ -32,6 +35,8 @@ export interface AppOptions {
   source?: ConfigSourceInfo;
   /** Retries of a Trakt call that does not set its own (default: the client's). */
   traktRetries?: number;
+  /** The activity stream the parts report to (default: a new one). */
+  activity?: Activity;
 }
 
 export class App {
@@ -41,6 +46,8 @@ export class App {
   readonly source: ConfigSourceInfo | undefined;
   /** Whether Trakt refuses the app itself (deleted app, VIP required): the client records it, /readyz shows it. */
   readonly traktHealth = new TraktAppHealth();
+  /** What happens, as it happens: every part built here reports to it. */
+  readonly activity: Activity;
   readonly #traktRetries: number | undefined;
   #secretStore: Promise<LocatingSecretStore> | undefined;
   #tokens: Promise<TokenManager> | undefined;
@@ -55,13 +62,15 @@ export class App {
     this.log = options.log;
     this.source = options.source;
     this.#traktRetries = options.traktRetries;
+    this.activity =
+      options.activity ?? new Activity((error, event) => this.log.error({ err: error, event: event.type }, "an activity listener failed; the others still got the event"));
   }
 
   /**
    * Loads the config (file + environment + defaults; throws ConfigError with every problem) and builds the logger
    * it asks for, unless `parts.logger` decides otherwise.
    */
-  static async load(options: LoadOptions, parts: { logger?: (config: Config) => Logger; traktRetries?: number } = {}): Promise<App> {
+  static async load(options: LoadOptions, parts: { logger?: (config: Config) => Logger; traktRetries?: number; activity?: Activity } = {}): Promise<App> {
     const { loadConfig } = await import("../config/load.js");
     const loaded = loadConfig(options);
     const log = parts.logger ? parts.logger(loaded.config) : await configuredLogger(loaded.config);
@@ -71,6 +80,7 @@ export class App {
       log,
       source: loaded.source,
       ...(parts.traktRetries === undefined ? {} : { traktRetries: parts.traktRetries }),
+      ...(parts.activity === undefined ? {} : { activity: parts.activity }),
     });
   }
 
@@ -94,6 +104,7 @@ export class App {
         logger: this.log,
         refreshMarginMs: this.config.accounts.refreshMarginMinutes * 60_000,
         schedule: this.config.schedules.tokenRefresh,
+        activity: this.activity,
       });
     })();
     return this.#tokens;
@@ -119,7 +130,13 @@ export class App {
   identify(): Promise<IdentifierSetup> {
     this.#identify ??= (async () => {
       const { createIdentifier } = await import("../identify/setup.js");
-      const setup = createIdentifier({ config: this.config.identify, stateDir: this.stateDir, api: await this.trakt(), log: this.log.child({ component: "identify" }) });
+      const setup = createIdentifier({
+        config: this.config.identify,
+        stateDir: this.stateDir,
+        api: await this.trakt(),
+        log: this.log.child({ component: "identify" }),
+        activity: this.activity,
+      });
       await setup.cache?.load();
       return setup;
     })();
@@ -139,6 +156,7 @@ export class App {
         settings: outboxSettings(this.config),
         logger: this.log, // the outbox names its own component
         appVersion: VERSION,
+        activity: this.activity,
       });
     })();
     return this.#outbox;
@@ -148,7 +166,7 @@ export class App {
   engine(): Promise<ScrobbleEngine> {
     this.#engine ??= (async () => {
       const { ScrobbleEngine } = await import("../scrobble/engine.js");
-      return new ScrobbleEngine({ sink: await this.outbox(), settings: this.config.scrobble, logger: this.log });
+      return new ScrobbleEngine({ sink: await this.outbox(), settings: this.config.scrobble, logger: this.log, activity: this.activity });
     })();
     return this.#engine;
   }

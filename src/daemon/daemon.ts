@@ -3,6 +3,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { TokenManager } from "../accounts/tokens.js";
 import { App, CLIENT_ID_MISSING } from "../compose/app.js";
+import type { Activity } from "../core/activity.js";
 import { liveConfig } from "../config/diff.js";
 import { loadConfig, type LoadOptions } from "../config/load.js";
 import type { Config } from "../config/schema.js";
@@ -15,6 +16,7 @@ import type { LocatingSecretStore } from "../secrets/select.js";
 import type { TraktAppHealth } from "../trakt/app-health.js";
 import type { Logger } from "../util/log.js";
 import { VERSION } from "../version.js";
+import { AdapterActivity } from "./adapter-activity.js";
 import { ConfigWatcher, type ReloadOutcome } from "./reload.js";
 import { HttpServer, type HttpRoutes, type Readiness } from "./http-server.js";
 import { HttpAccess } from "./http-access.js";
@@ -23,7 +25,6 @@ import { writableConfigCandidate } from "./config-target.js";
 import type { DashboardHost } from "../dashboard/host.js";
 import { daemonBaseUrl } from "../config/server-address.js";
 import { systemPathContext } from "../config/paths.js";
-import { Activity } from "../core/activity.js";
 import { Metrics } from "./metrics.js";
 import { Players } from "./players.js";
 import { createSdNotifier, type SdNotifier } from "./sd-notify.js";
@@ -37,12 +38,15 @@ export interface DaemonOptions extends LoadOptions {
   extraAdapters?: AdapterSpec[];
   /** Watch the config file for changes (default true when there is a file). */
   watchConfig?: boolean;
+  /** The activity stream to report to (default: a new one, `daemon.activity`); pass one to hear the start-up too. */
+  activity?: Activity;
 }
 
 export class Daemon {
   readonly metrics = new Metrics();
-  /** What happens, as it happens: the dashboard's live updates read it. */
-  readonly activity = new Activity();
+  /** What happens, as it happens (sessions, deliveries, dead letters, queue, misses, accounts, adapters). */
+  readonly activity: Activity;
+  private readonly adapterActivity: AdapterActivity;
   private readonly supervisor: Supervisor;
   private readonly players: Players;
   private readonly http: HttpServer;
@@ -76,7 +80,9 @@ export class Daemon {
     this.log = app.log;
     this.configFile = app.source?.file;
     this.traktHealth = app.traktHealth;
-    this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }));
+    this.activity = app.activity;
+    this.adapterActivity = new AdapterActivity(this.activity);
+    this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }), { onConnectionChange: this.adapterActivity.report });
     this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters);
     this.http = new HttpServer(this.httpRoutes(), this.log.child({ component: "http" }), access);
     this.countEvent = this.metrics.counter("scrobblerd_player_events_total", "Playback events received from players, by player kind and state");
@@ -84,8 +90,8 @@ export class Daemon {
 
   /** Starts everything; resolves once the HTTP server listens and the adapters have had their first try. */
   static async start(options: DaemonOptions = {}): Promise<Daemon> {
-    const { logger } = options;
-    const app = await App.load(options, logger ? { logger: () => logger } : {});
+    const { logger, activity } = options;
+    const app = await App.load(options, { ...(logger ? { logger: () => logger } : {}), ...(activity ? { activity } : {}) });
     const { config, stateDir, log, source } = app;
     await secureStateDir(stateDir, log);
     log.info({ version: VERSION, config: source?.file ?? source?.fileFrom, stateDir, envVars: source?.envVars }, "starting trakt-scrobblerd");
@@ -184,6 +190,7 @@ export class Daemon {
         this.engine.handle(event);
       },
       now: () => Date.now(),
+      onConnectionChange: this.adapterActivity.report,
     };
   }
 
@@ -218,6 +225,9 @@ export class Daemon {
     );
     this.metrics.counterFrom("scrobblerd_trakt_retries_total", "Retries of Trakt requests", () => this.outbox.status().counters.retries);
     this.metrics.counterFrom("scrobblerd_delivered_total", "Intents delivered to Trakt", () => this.outbox.status().counters.delivered);
+    this.metrics.counterFrom("scrobblerd_identify_empty_id_lookups_total", "Trakt id lookups that found nothing, by id kind (identification fell through to the next)", () =>
+      Object.entries(this.identify.identifier.emptyIdLookups()).map(([idType, value]) => ({ labels: { id_type: idType }, value })),
+    );
     this.metrics.gauge("scrobblerd_adapter_up", "1 when the adapter is connected", () =>
       this.supervisor.status().map((s) => ({ labels: { adapter: s.name }, value: s.state === "connected" ? 1 : 0 })),
     );

@@ -17,12 +17,15 @@ interface Supervised {
 export interface SupervisorOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Told when an adapter fails to start (once per run of failures), starts after failing, or is removed. */
+  onConnectionChange?: (status: AdapterStatus) => void;
 }
 
 export class Supervisor {
   private readonly adapters = new Map<string, Supervised>();
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly onConnectionChange: (status: AdapterStatus) => void;
 
   constructor(
     private readonly log: Logger,
@@ -30,6 +33,7 @@ export class Supervisor {
   ) {
     this.initialDelayMs = options.initialDelayMs ?? 1_000;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
+    this.onConnectionChange = options.onConnectionChange ?? (() => undefined);
   }
 
   names(): string[] {
@@ -60,6 +64,7 @@ export class Supervisor {
     if (!entry) return;
     this.adapters.delete(name);
     await this.stopEntry(entry);
+    this.report({ name, kind: entry.kind, state: "stopped" });
   }
 
   async stopAll(): Promise<void> {
@@ -89,14 +94,27 @@ export class Supervisor {
       await entry.adapter.start(entry.controller.signal);
       entry.running = true;
       entry.lastError = undefined;
-      if (entry.attempts > 1) this.log.info({ adapter: entry.adapter.name }, "adapter started after retrying");
+      if (entry.attempts > 1) {
+        this.log.info({ adapter: entry.adapter.name }, "adapter started after retrying");
+        const own = this.status().find((s) => s.name === entry.adapter.name);
+        if (own) this.report(own);
+      }
       entry.attempts = 0;
     } catch (error) {
       entry.lastError = error instanceof Error ? error.message : String(error);
+      if (entry.attempts === 1) this.report({ name: entry.adapter.name, kind: entry.kind, state: "failed", detail: entry.lastError });
       const jittered = backoffMs(entry.attempts - 1, { initialMs: this.initialDelayMs, maxMs: this.maxDelayMs, jitter: 0.2 });
       this.log.warn({ adapter: entry.adapter.name, err: error, retryInMs: jittered }, "adapter failed to start; retrying");
       entry.timer = setTimeout(() => void this.attempt(entry), jittered);
       entry.timer.unref();
+    }
+  }
+
+  private report(status: AdapterStatus): void {
+    try {
+      this.onConnectionChange(status);
+    } catch (error) {
+      this.log.error({ err: error, adapter: status.name }, "connection state listener failed");
     }
   }
 

@@ -183,8 +183,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           fingerprint: "demo",
           create: (context) =>
             (player = new SimulatedPlayerAdapter("simulated:demo", scenario.playback, {
+              ...context,
               emit: (event) => (narratePlayer(event), context.emit(event)),
-              now: context.now,
             })),
         },
       ],

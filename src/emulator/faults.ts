@@ -18,7 +18,10 @@ export type Fault =
    */
   | { type: "app_deleted" }
   /** 426 "VIP only", with the headers Trakt documents for it (X-Upgrade-URL, X-VIP-User) and an empty body. */
-  | { type: "vip_required" };
+  | { type: "vip_required" }
+  /** 200 with an empty list (and pagination headers saying so): a lookup that found nothing, as Trakt's episode
+   *  lookups by IMDb id answered for a while in 2026. */
+  | { type: "empty" };
 
 export interface FaultRule {
   fault: Fault;
@@ -29,6 +32,7 @@ export interface FaultRule {
 }
 
 export interface InjectOptions {
+  /** How many matching requests get it (default 1); `Infinity` = every one until `clearFaults()`. */
   times?: number;
   /** Only requests with this method (e.g. "POST"). */
   method?: string;

@@ -82,6 +82,10 @@ export interface Emulator {
 
   // faults
   injectFault(fault: Fault, options?: InjectOptions): void;
+  /** Mode: /scrobble/pause answers `status` (default 400, as in Trakt's 2026 incident) until `clearFaults()`. */
+  refusePause(status?: number): void;
+  /** Mode: id lookups (/search/{id_type}/{id}) answer an empty list — for one id kind, or all — until `clearFaults()`. */
+  emptyIdSearch(idType?: "imdb" | "tmdb" | "tvdb" | "trakt"): void;
   clearFaults(): void;
   pendingFaults(): number;
   /** Full outage: stop listening and cut every connection (clients get ECONNREFUSED / ECONNRESET). */
@@ -198,6 +202,13 @@ export async function startTraktEmulator(options: EmulatorOptions = {}): Promise
       return w ? { type: w.item.type, traktId: traktId(w.item), progress: w.progress } : undefined;
     },
     injectFault: (fault, opts) => server.faults.add(fault, opts),
+    refusePause(status = 400) {
+      const body = status === 400 ? { error: "bad_request", error_description: "the request could not be parsed" } : undefined;
+      server.faults.add({ type: "status", status, ...(body ? { body } : {}) }, { method: "POST", path: "/scrobble/pause", times: Infinity });
+    },
+    emptyIdSearch(idType) {
+      server.faults.add({ type: "empty" }, { method: "GET", path: new RegExp(`^/search/${idType ?? "(?:trakt|imdb|tmdb|tvdb)"}/[^/]+$`), times: Infinity });
+    },
     clearFaults: () => server.faults.clear(),
     pendingFaults: () => server.faults.pending(),
     outage: () => server.stop(),

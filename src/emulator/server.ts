@@ -196,6 +196,13 @@ export class EmulatorServer {
         case "vip_required":
           this.#send(res, record, { status: 426, headers: { "x-upgrade-url": "https://trakt.tv/vip", "x-vip-user": "false" } });
           return;
+        case "empty":
+          this.#send(res, record, {
+            status: 200,
+            body: [],
+            headers: { "x-pagination-page": "1", "x-pagination-limit": "10", "x-pagination-page-count": "0", "x-pagination-item-count": "0" },
+          });
+          return;
         case "cloudflare": {
           const status = fault.status ?? 520;
           this.#send(res, record, { status, body: cloudflarePage(status), headers: { "content-type": "text/html; charset=UTF-8", server: "cloudflare", "cf-ray": "8d2f1e3c4b5a6978-AMS" } });

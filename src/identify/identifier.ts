@@ -1,6 +1,8 @@
 // Player hints → Trakt items. Sources are tried from the most to the least trusted; the first that gives an
 // answer wins. Ids that Trakt accepts as they are cost no request; lookups and searches are cached. Anything
 // doubtful is refused with a reason that lists what was tried (never a silent wrong guess).
+import { createHash } from "node:crypto";
+import { noActivity, type ActivitySink } from "../core/activity.js";
 import type { MediaHints } from "../core/playback.js";
 import type { IdType, SearchResult } from "../trakt/types.js";
 import type { MediaItem, TraktShow } from "../core/media.js";
@@ -28,17 +30,23 @@ export interface TraktIdentifierOptions {
   config: Pick<IdentifySection, "overrides" | "minSearchScore" | "minTitleSimilarity">;
   cache?: IdentificationCache;
   log?: Logger;
+  /** Told (`not_identified`) of every miss, with a key stable per item; readers say it once per item. */
+  activity?: ActivitySink;
+}
+
+/** An item that could not be identified, for status and the dashboard. */
+export interface Miss {
+  at: number;
+  /** Stable per item (the same hints give the same key): a short hash of what identification depends on. */
+  key: string;
+  what: string;
+  reason: string;
 }
 
 type Found = Extract<Identification, { ok: true }>;
 
-interface Miss {
-  at: number;
-  what: string;
-  reason: string;
-  /** What an override would be matched against, so a new rule can clear the miss it covers. */
-  subject: { paths: string[]; titles: string[] };
-}
+/** A miss as kept: with what an override would be matched against, so a new rule can clear the miss it covers. */
+type KeptMiss = Miss & { subject: { paths: string[]; titles: string[] } };
 
 /** Thrown inside a step when Trakt cannot be asked right now; becomes `retryable: true`. */
 class Unreachable extends Error {}
@@ -72,6 +80,15 @@ export function cacheKey(h: CleanHints): string {
   return JSON.stringify([h.kind, h.ids, h.showIds, [...h.guids].sort(), h.title, h.showTitle, h.year, h.season, h.episode, h.path, h.mediaTitle]);
 }
 
+/** The item's key in misses and activity: short, and the same for the same hints. */
+export function missKey(h: CleanHints): string {
+  return createHash("sha256").update(cacheKey(h)).digest("base64url").slice(0, 16);
+}
+
+function missWhat(h: CleanHints): string {
+  return h.path ?? h.mediaTitle ?? h.showTitle ?? h.title ?? "(no title, path or id)";
+}
+
 export class TraktIdentifier implements Identifier {
   readonly #api: SearchApi | undefined;
   #overrides: CompiledOverride[];
@@ -79,6 +96,7 @@ export class TraktIdentifier implements Identifier {
   readonly #cache: IdentificationCache | undefined;
   readonly #log: Logger | undefined;
   readonly #absolute: AbsoluteEpisodeResolver | undefined;
+  readonly #activity: ActivitySink;
 
   constructor(options: TraktIdentifierOptions) {
     this.#api = options.api;
@@ -88,6 +106,18 @@ export class TraktIdentifier implements Identifier {
     this.#pick = { minSimilarity: options.config.minTitleSimilarity, minScore: options.config.minSearchScore };
     this.#cache = options.cache;
     this.#log = options.log;
+    this.#activity = options.activity ?? noActivity;
+  }
+
+  /**
+   * Id lookups that found nothing, by id kind. Each one should have found something (the player had that id), so
+   * identification falls through to the next id kind, then to the title; a count that grows for one kind shows
+   * Trakt's lookups by that id failing (as its IMDb episode lookups did for a while in 2026). /metrics shows it.
+   */
+  readonly #emptyIdLookups: Record<(typeof LOOKUP_ORDER)[number], number> = { imdb: 0, tmdb: 0, tvdb: 0 };
+
+  emptyIdLookups(): Readonly<Record<(typeof LOOKUP_ORDER)[number], number>> {
+    return { ...this.#emptyIdLookups };
   }
 
   /** Identifications under way, by cache key: the same item asked twice at once costs one set of requests. */
@@ -118,19 +148,22 @@ export class TraktIdentifier implements Identifier {
     const tried: string[] = [];
 
     const offline = this.#withoutRequests(h, parsed, tried);
-    if (offline) return offline;
+    if (offline) {
+      if (!offline.ok && !offline.retryable) this.#missed(h, offline.reason);
+      return offline;
+    }
 
     const key = cacheKey(h);
     const cached = await this.#cache?.get(key);
     if (cached) {
-      return cached.ok
-        ? { ...cached, source: "cache", reason: `cached (${cached.source}): ${cached.reason}` }
-        : { ok: false, retryable: false, reason: `cached miss: ${cached.reason}` };
+      if (cached.ok) return { ...cached, source: "cache", reason: `cached (${cached.source}): ${cached.reason}` };
+      this.#missed(h, cached.reason);
+      return { ok: false, retryable: false, reason: `cached miss: ${cached.reason}` };
     }
 
     let result: Identification;
     try {
-      result = (await this.#withRequests(h, parsed, tried, signal)) ?? this.#notFound(h, parsed, tried);
+      result = (await this.#withRequests(h, parsed, tried, signal)) ?? this.#notFound(h, tried);
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
       const reason = `Trakt could not be asked (${error.message}); will retry. Tried: ${tried.join("; ")}`;
@@ -149,24 +182,33 @@ export class TraktIdentifier implements Identifier {
    */
   setOverrides(rules: IdentifySection["overrides"]): void {
     this.#overrides = compileOverrides(rules);
-    const covered = (m: Miss): boolean => findOverride(this.#overrides, m.subject) !== undefined;
+    const covered = (m: KeptMiss): boolean => findOverride(this.#overrides, m.subject) !== undefined;
     for (let i = this.#misses.length - 1; i >= 0; i--) if (covered(this.#misses[i]!)) this.#misses.splice(i, 1);
   }
 
-  /** The last few items that could not be identified, newest last: for the daemon's status. */
-  recentMisses(): readonly { at: number; what: string; reason: string }[] {
-    return this.#misses.map(({ at, what, reason }) => ({ at, what, reason }));
+  /** The last few items that could not be identified (each once, at its latest miss), newest last: for status. */
+  recentMisses(): readonly Miss[] {
+    return this.#misses.map(({ at, key, what, reason }) => ({ at, key, what, reason }));
   }
 
-  readonly #misses: Miss[] = [];
+  readonly #misses: KeptMiss[] = [];
 
-  #notFound(h: CleanHints, parsed: ParsedName | undefined, tried: string[]): Identification {
-    const what = h.path ?? h.mediaTitle ?? h.showTitle ?? h.title ?? "(no title, path or id)";
+  #notFound(h: CleanHints, tried: string[]): Identification {
+    const what = missWhat(h);
     const reason = `not scrobbled: could not identify ${JSON.stringify(what)} with confidence. Tried: ${tried.length > 0 ? tried.join("; ") : "nothing usable in the player's data"}. Add an override (see docs/identify.md) or check with \`trakt-scrobblerd match\`.`;
     this.#log?.info({ reason }, "media not identified");
-    this.#misses.push({ at: Date.now(), what, reason, subject: overrideSubject(h, parsed) });
-    if (this.#misses.length > MAX_MISSES) this.#misses.shift();
+    this.#missed(h, reason);
     return { ok: false, retryable: false, reason };
+  }
+
+  /** Remembers a miss (a cached one too: after a restart it is shown again when the item is played) and reports it. */
+  #missed(h: CleanHints, reason: string): void {
+    const miss: Miss = { at: Date.now(), key: missKey(h), what: missWhat(h), reason };
+    const index = this.#misses.findIndex((m) => m.key === miss.key);
+    if (index >= 0) this.#misses.splice(index, 1);
+    this.#misses.push({ ...miss, subject: overrideSubject(h, parseFromHints(h)) });
+    if (this.#misses.length > MAX_MISSES) this.#misses.shift();
+    this.#activity.report({ type: "not_identified", ...miss });
   }
 
   /** Overrides and ids Trakt takes as they are. */
@@ -253,6 +295,10 @@ export class TraktIdentifier implements Identifier {
           const id = ids[idType];
           if (id === undefined) continue;
           const results = await this.#lookup(idType, String(id), kind === "episode" ? "episode" : undefined, signal);
+          if (results.length === 0) {
+            this.#emptyIdLookups[idType] += 1;
+            this.#log?.debug({ idType, id }, "Trakt id lookup found nothing; trying the next id kind");
+          }
           const hit = results.find((r) => r.type === "episode" && r.episode && r.show) ?? (kind === "unknown" ? results.find((r) => r.type === "movie" && r.movie) : undefined);
           if (hit?.type === "episode" && hit.episode && hit.show) {
             return found([{ type: "episode", episode: hit.episode, show: hit.show }], source, 1, `${idType} id ${id} → episode S${hit.episode.season ?? "?"}E${hit.episode.number ?? "?"} of "${hit.show.title ?? "?"}"`);

@@ -1,5 +1,6 @@
 // The one way to build an identifier from config: the composition root (src/compose/app.ts) and `match` both call this.
 import { join } from "node:path";
+import type { ActivitySink } from "../core/activity.js";
 import type { IdentifySection } from "../config/sections/identify.js";
 import type { Logger } from "../util/log.js";
 import { IdentificationCache } from "./cache.js";
@@ -21,6 +22,8 @@ export function createIdentifier(options: {
   api: SearchApi | undefined;
   log?: Logger;
   now?: () => number;
+  /** Told of every item that could not be identified. */
+  activity?: ActivitySink;
 }): IdentifierSetup {
   const { config, stateDir, api, log } = options;
   const cache =
@@ -34,6 +37,6 @@ export function createIdentifier(options: {
           ...(log ? { log } : {}),
           ...(options.now ? { now: options.now } : {}),
         });
-  const identifier = new TraktIdentifier({ api, config, ...(cache ? { cache } : {}), ...(log ? { log } : {}) });
+  const identifier = new TraktIdentifier({ api, config, ...(cache ? { cache } : {}), ...(log ? { log } : {}), ...(options.activity ? { activity: options.activity } : {}) });
   return { identifier, cache };
 }

@@ -1,5 +1,6 @@
 // The steps both delivery paths (live /scrobble and /sync/history) share: identification at send time, the
 // duplicate check, recording an outcome, dead letters, and what a failed request means for the entries it carried.
+import type { ActivitySink } from "../core/activity.js";
 import type { MediaItem } from "../core/media.js";
 import type { Identifier } from "../identify/types.js";
 import type { ScrobbleIntent } from "../scrobble/intent.js";
@@ -8,6 +9,7 @@ import { hintsLabel } from "./labels.js";
 import { itemKey, itemLabel } from "./items.js";
 import { MINUTE, type OutboxApi, type OutboxSettings } from "./options.js";
 import { backoffMs } from "../util/backoff.js";
+import { PauseFallback } from "./pause-fallback.js";
 import { certainlyNotReceived, classifyFailure, describeError, retryBackoff } from "./policy.js";
 import type { DeadReason, DoneOutcome, JournalRecord } from "./records.js";
 import type { AccountScheduler } from "./scheduler.js";
@@ -27,6 +29,8 @@ export interface DeliveryDeps {
   /** Aborted when the outbox closes: requests in flight are cut and nothing new starts. */
   signal: AbortSignal;
   appVersion: string | undefined;
+  /** Told of each delivery and dead letter. */
+  activity: ActivitySink;
 }
 
 /** A watch on its way, with what it was identified as. */
@@ -40,15 +44,38 @@ export function endOf(intent: ScrobbleIntent): number {
   return intent.endedAt ?? intent.createdAt;
 }
 
-/** Does this entry go through /sync/history (a watch not delivered live in time, or one that never goes live)? */
+/**
+ * How long after playback ended a live /scrobble/stop is still timely. Trakt stamps a stop with the time it arrives,
+ * so a watch that missed its first delivery goes through /sync/history with its real end time once it is older
+ * than this: 45 s, so that even a stop sent just before, with a slow answer, is stamped within the minute.
+ */
+export const LIVE_STOP_TIMELY_MS = 45_000;
+
+/**
+ * Did this watch miss its first delivery? A send failed or its answer was lost, or it has waited in the queue past
+ * the timely window (the account was backing off, the daemon was down).
+ */
+function missedFirstDelivery(entry: Entry, now: number): boolean {
+  return entry.attempts > 0 || entry.ambiguous || now - entry.queuedAt >= LIVE_STOP_TIMELY_MS;
+}
+
+/**
+ * Does this entry go through /sync/history? Watches that never go live (`watched`: a threshold below 80 %, a late
+ * verdict), those already switched, those that missed their first delivery and are no longer timely, and any not
+ * delivered live within `replayAfterMinutes`.
+ */
 export function goesThroughHistory(entry: Entry, now: number, replayAfterMinutes: number): boolean {
   if (!isWatch(entry.intent)) return false;
   if (entry.replayed || entry.intent.kind === "watched") return true;
-  return now - endOf(entry.intent) >= replayAfterMinutes * MINUTE;
+  const age = now - endOf(entry.intent);
+  if (age >= replayAfterMinutes * MINUTE) return true;
+  return age >= LIVE_STOP_TIMELY_MS && missedFirstDelivery(entry, now);
 }
 
 export class Delivery {
   private readonly loggedUnknown = new Set<string>();
+  /** Whether pauses currently go as stops (Trakt refusing /scrobble/pause itself). */
+  readonly pauseFallback = new PauseFallback();
 
   constructor(readonly deps: DeliveryDeps) {}
 
@@ -119,6 +146,19 @@ export class Delivery {
 
   finished(entry: Entry, outcome: DoneOutcome): void {
     this.deps.counters.finished(entry, outcome, this.now());
+    if (reachedTrakt(outcome)) {
+      const { intent } = entry;
+      this.deps.activity.report({
+        type: "delivered",
+        at: this.now(),
+        id: intent.id,
+        kind: intent.kind,
+        account: entry.account,
+        label: hintsLabel(intent),
+        via: outcome === "history" || entry.replayed ? "history" : "scrobble",
+        watched: isWatch(intent),
+      });
+    }
   }
 
   async completeInHistory(entry: Entry, items: MediaItem[]): Promise<void> {
@@ -132,6 +172,7 @@ export class Delivery {
     await this.write(entries.map((e) => ({ t: "dead", at: now, id: e.intent.id, reason, message })));
     for (const e of entries) {
       this.deps.counters.add("deadLettered");
+      this.deps.activity.report({ type: "dead_letter", at: now, id: e.intent.id, account: e.account, label: hintsLabel(e.intent), reason, message });
       // Unknown media: say so once per playthrough, clearly; the rest of that playthrough is quiet.
       if (reason === "unknown_media") {
         if (this.loggedUnknown.has(e.intent.playthroughId)) continue;
@@ -179,4 +220,9 @@ export class Delivery {
         return; // handled by the caller
     }
   }
+}
+
+/** Outcomes that mean Trakt has it: sent now, already there (409, found in the history). */
+function reachedTrakt(outcome: DoneOutcome): boolean {
+  return outcome === "delivered" || outcome === "history" || outcome === "conflict" || outcome === "in_history";
 }

@@ -1,6 +1,7 @@
 // Exactly once, the pure part: which of our watches are already in an account's /sync/history? A watch sent live is
 // stamped by Trakt when the stop arrived (up to replayAfterMinutes after playback ended); a replayed one carries its
-// end time. One paged range query covers a whole batch; this module says which range, how many pages, and which
+// end time, to the second — so a watch never sent live is only found at that time, never taken for a neighbouring
+// play of the same item. One paged range query covers a whole batch; this module says which range, how many pages, and which
 // watches the entries it returned account for. history.ts does the asking.
 import type { MediaItem } from "../core/media.js";
 import type { HistoryEntry } from "../trakt/types.js";
@@ -13,11 +14,13 @@ export interface WatchToFind {
   playthroughId: string;
   /** When playback ended (the time a replay carries, and about when a live stop was stamped). */
   endedAt: number;
+  /** A /scrobble/stop for it may have reached Trakt (stamped on arrival): look in the wide window, not only at endedAt. */
+  live: boolean;
   /** What it was identified as; every item must be found (a multi-episode file has several). */
   items: MediaItem[];
 }
 
-/** The latest watch of an item this account delivered before (from the journal). */
+/** A watch of an item this account delivered before (from the journal). */
 export interface PriorWatch {
   watchedAt: number;
   playthroughId: string;
@@ -32,6 +35,8 @@ export interface HistoryWindow {
 
 /** Slack around a watch's time when looking for it in /sync/history (clock skew, request time). */
 export const HISTORY_SLACK_MS = 5 * 60_000;
+/** A replayed watch's entry carries our end time; Trakt keeps it to the second. */
+export const HISTORY_EXACT_MS = 1_000;
 export const HISTORY_PAGE_LIMIT = 100;
 /** 50 pages of 100: a lookup never reads more than 5,000 entries. */
 export const HISTORY_MAX_PAGES = 50;
@@ -49,25 +54,30 @@ export function wantsNextPage(page: number, pageCount: number, itemsOnPage: numb
 
 /**
  * The ids of the `watches` that `entries` (the account's history over `historyRange`) already hold. Each history
- * entry accounts for at most one watch. An earlier watch of the same item that we delivered ourselves is in that
- * history too: its entry (the one nearest its time) is claimed first, so a re-watch within the window is not taken
- * for it. Then each watch, in order, takes the first unclaimed entry of its item within
- * [end − slack, end + replay + slack]; a watch is found when all its items are.
+ * entry accounts for at most one watch. The watches of the same items that we delivered ourselves are in that
+ * history too: each claims its entry (the one nearest its time) first, so no other play within the window is taken
+ * for them. Then every watch takes an unclaimed entry of its item at its own end time (± HISTORY_EXACT_MS: what a
+ * replay leaves); then each watch that may have been sent live, in order, the first unclaimed one within
+ * [end − slack, end + replay + slack]. A watch is found when all its items are.
  */
 export function findInHistory(
   watches: readonly WatchToFind[],
   entries: readonly HistoryEntry[],
-  priorWatch: (itemKey: string) => PriorWatch | undefined,
+  priorWatches: (itemKey: string) => readonly PriorWatch[],
   window: HistoryWindow,
 ): Set<string> {
   const found = new Set<string>();
   const claimed = new Set<number>();
   const reach = window.replayMs + window.slackMs;
-  for (const w of watches) {
-    for (const item of w.items) {
-      const key = itemKey(item);
-      const prior = key === undefined ? undefined : priorWatch(key);
-      if (prior === undefined || prior.playthroughId === w.playthroughId) continue;
+  const looking = new Set(watches.map((w) => w.playthroughId));
+  const keys = new Map<string, MediaItem>();
+  for (const w of watches) for (const item of w.items) {
+    const key = itemKey(item);
+    if (key !== undefined && !keys.has(key)) keys.set(key, item);
+  }
+  for (const [key, item] of keys) {
+    for (const prior of priorWatches(key)) {
+      if (looking.has(prior.playthroughId)) continue;
       let best: { id: number; distance: number } | undefined;
       for (const h of entries) {
         if (claimed.has(h.id) || !entryMatches(item, h)) continue;
@@ -77,17 +87,23 @@ export function findInHistory(
       if (best !== undefined) claimed.add(best.id);
     }
   }
-  for (const w of watches) {
-    const all = w.items.every((item) => {
-      const hit = entries.find((h) => {
-        if (claimed.has(h.id) || !entryMatches(item, h)) return false;
-        const t = Date.parse(h.watched_at);
-        return t >= w.endedAt - window.slackMs && t <= w.endedAt + reach;
-      });
-      if (hit) claimed.add(hit.id);
-      return hit !== undefined;
+  // An entry at a watch's own end time is its replay: matched first, so no other watch takes it in its wider window.
+  const hits = new Set<string>();
+  const take = (i: number, j: number, item: MediaItem, at: (t: number) => boolean): void => {
+    const hit = entries.find((h) => !claimed.has(h.id) && entryMatches(item, h) && at(Date.parse(h.watched_at)));
+    if (!hit) return;
+    claimed.add(hit.id);
+    hits.add(`${i}:${j}`);
+  };
+  watches.forEach((w, i) => w.items.forEach((item, j) => take(i, j, item, (t) => Math.abs(t - w.endedAt) <= HISTORY_EXACT_MS)));
+  watches.forEach((w, i) => {
+    if (!w.live) return;
+    w.items.forEach((item, j) => {
+      if (!hits.has(`${i}:${j}`)) take(i, j, item, (t) => t >= w.endedAt - window.slackMs && t <= w.endedAt + reach);
     });
-    if (all) found.add(w.id);
-  }
+  });
+  watches.forEach((w, i) => {
+    if (w.items.every((_, j) => hits.has(`${i}:${j}`))) found.add(w.id);
+  });
   return found;
 }

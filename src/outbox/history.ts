@@ -18,7 +18,7 @@ export async function lookUpInHistory(d: Delivery, account: string, candidates: 
   if (candidates.length === 0) return new Set();
   const { api, counters, store, settings, signal } = d.deps;
   const window: HistoryWindow = { replayMs: settings.replayAfterMinutes * MINUTE, slackMs: HISTORY_SLACK_MS };
-  const watches = candidates.map((c) => ({ id: c.entry.intent.id, playthroughId: c.entry.intent.playthroughId, endedAt: endOf(c.entry.intent), items: c.items }));
+  const watches = candidates.map((c) => ({ id: c.entry.intent.id, playthroughId: c.entry.intent.playthroughId, endedAt: endOf(c.entry.intent), live: c.entry.maybeLive, items: c.items }));
   const { startAt, endAt } = historyRange(watches, window);
   const entries: HistoryEntry[] = [];
   try {
@@ -36,7 +36,7 @@ export async function lookUpInHistory(d: Delivery, account: string, candidates: 
     await d.failed(account, candidates.map((c) => c.entry), asWait);
     return undefined;
   }
-  return findInHistory(watches, entries, (key) => store.state.watches.get(`${account}\u0000${key}`), window);
+  return findInHistory(watches, entries, (key) => store.state.delivered.get(`${account}\u0000${key}`) ?? [], window);
 }
 
 /**

@@ -1,9 +1,13 @@
 // Live delivery through /scrobble/start|pause|stop: one entry at a time, as it happens. A watch is marked as sent
-// (fsync'd) before its stop leaves, and looked up in the history first when an earlier send may have arrived.
+// (fsync'd) before its stop leaves, and looked up in the history first when an earlier send may have arrived. While
+// Trakt refuses /scrobble/pause itself, pauses go as stops below 80 % (pause-fallback.ts).
+import type { MediaItem } from "../core/media.js";
+import type { ScrobbleIntent } from "../scrobble/intent.js";
 import { isTraktError } from "../trakt/errors.js";
 import { endOf, type Delivery } from "./delivery.js";
 import { lookUpInHistory } from "./history.js";
 import { itemLabel, scrobbleBody } from "./items.js";
+import { PAUSE_FALLBACK_HOLD_MS, pauseAsStopProgress } from "./pause-fallback.js";
 import { classifyFailure } from "./policy.js";
 import { isWatch, type Entry } from "./state.js";
 
@@ -38,8 +42,12 @@ export async function deliverLive(d: Delivery, account: string, entry: Entry): P
     if (!item) return;
     const action = intent.kind === "start" ? "start" : intent.kind === "pause" ? "pause" : "stop";
     try {
-      await api.scrobble(account, action, scrobbleBody(item, intent.progress, appVersion), { signal, retries: 0 });
-      counters.request("scrobble");
+      if (action === "pause") {
+        await sendPause(d, account, item, intent);
+      } else {
+        await api.scrobble(account, action, scrobbleBody(item, intent.progress, appVersion), { signal, retries: 0 });
+        counters.request("scrobble");
+      }
     } catch (error) {
       counters.failedRequest("scrobble", error);
       if (isTraktError(error, "conflict")) {
@@ -61,4 +69,32 @@ export async function deliverLive(d: Delivery, account: string, entry: Entry): P
   } finally {
     entry.inFlight = false;
   }
+}
+
+/**
+ * A pause — or, while Trakt refuses /scrobble/pause itself, a stop with the progress held below 80 %, which Trakt
+ * records as a pause (the progress is saved, nothing is counted; a pause past 80 % keeps 79.9 %).
+ */
+async function sendPause(d: Delivery, account: string, item: MediaItem, intent: ScrobbleIntent): Promise<void> {
+  const { api, counters, log, signal, appVersion } = d.deps;
+  const fallback = d.pauseFallback;
+  if (!fallback.active(d.now())) {
+    try {
+      await api.scrobble(account, "pause", scrobbleBody(item, intent.progress, appVersion), { signal, retries: 0 });
+      counters.request("scrobble");
+      if (fallback.worked()) log.info("Trakt accepts /scrobble/pause again; pauses are sent as pauses");
+      return;
+    } catch (error) {
+      const refusal = fallback.refused(error, d.now());
+      if (!refusal.fallback) throw error;
+      counters.failedRequest("scrobble", error);
+      const minutes = PAUSE_FALLBACK_HOLD_MS / 60_000;
+      log[refusal.first ? "warn" : "debug"](
+        { err: error, account, holdMinutes: minutes },
+        `Trakt refuses /scrobble/pause; pauses are sent as /scrobble/stop below 80 % (Trakt records that as a pause) for the next ${minutes} min`,
+      );
+    }
+  }
+  await api.scrobble(account, "stop", scrobbleBody(item, pauseAsStopProgress(intent.progress), appVersion), { signal, retries: 0 });
+  counters.request("scrobble");
 }

@@ -1,4 +1,5 @@
 // What the outbox is given: the Trakt calls it makes, its settings and how it is opened.
+import type { ActivitySink } from "../core/activity.js";
 import type { Identifier } from "../identify/types.js";
 import type { TraktApi } from "../trakt/api.js";
 import type { Logger } from "../util/log.js";
@@ -46,6 +47,8 @@ export interface OutboxOptions {
   appVersion?: string;
   /** Open without the lock and never write (`queue list` while the daemon runs). */
   readOnly?: boolean;
+  /** Told of deliveries, dead letters and every change of the queue's content (default: nobody). */
+  activity?: ActivitySink;
 }
 
 export const MINUTE = 60_000;

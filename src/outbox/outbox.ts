@@ -2,6 +2,7 @@
 // and leave the live set only with a final answer. See docs/outbox.md for the rules. This class wires the parts:
 // store.ts (journal lifecycle), scheduler.ts (per-account loops, waits, wake-ups), live.ts and history.ts (the two
 // delivery paths, sharing delivery.ts), admin.ts + control.ts (queue management) and status.ts (counters).
+import { noActivity } from "../core/activity.js";
 import type { IntentSink, ScrobbleIntent } from "../scrobble/intent.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { QueueAdmin, type QueueEntryView, type QueueListing } from "./admin.js";
@@ -64,6 +65,7 @@ export class Outbox implements IntentSink {
       now,
       signal,
       appVersion: options.appVersion,
+      activity: options.activity ?? noActivity,
     });
     this.admin = new QueueAdmin({ store, dir: options.dir, deadLetterExpiryDays: settings.deadLetterExpiryDays, log, now, kick: (account) => this.scheduler.kick(account) });
   }
@@ -83,6 +85,7 @@ export class Outbox implements IntentSink {
     const log = (options.logger ?? silentLogger()).child({ component: "outbox" });
     const now = options.now ?? Date.now;
     const abort = new AbortController();
+    const activity = options.activity ?? noActivity;
     const store = await OutboxStore.open({
       dir: options.dir,
       readOnly: options.readOnly ?? false,
@@ -91,6 +94,10 @@ export class Outbox implements IntentSink {
       now,
       keepWatchesMs: keepWatchesMs(settings),
       signal: abort.signal,
+      onQueueChange: () => {
+        const { state } = store;
+        activity.report({ type: "queue", at: now(), pending: state.pendingCount(), deadLetters: state.dead.size });
+      },
     });
     return new Outbox(store, settings, abort, now, log, options);
   }

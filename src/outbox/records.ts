@@ -67,6 +67,8 @@ export const recordSchema = z.discriminatedUnion("t", [
     attempts: z.number().int().min(0).optional(),
     maybeSent: z.boolean().optional(),
     replayed: z.boolean().optional(),
+    /** A /scrobble/stop for it may have reached Trakt (compaction keeps this; older journals leave it out). */
+    maybeLive: z.boolean().optional(),
     lastError: z.string().optional(),
   }),
   /** About to send these intents (written and fsync'd before a stop/watched leaves): they may now be on Trakt. */

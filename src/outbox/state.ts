@@ -21,8 +21,12 @@ export interface Entry {
   ambiguous: boolean;
   /** A send record without a following attempt/done record: the process died mid-request. */
   sentUnresolved: boolean;
+  /** How that unresolved send went: a live /scrobble/stop or a /sync/history add. */
+  unresolvedVia: "scrobble" | "history" | undefined;
   /** Switched to /sync/history. */
   replayed: boolean;
+  /** A /scrobble/stop for it may have reached Trakt (sent, answer unknown): then it is there with the time it arrived. */
+  maybeLive: boolean;
   dead: { reason: DeadReason; message: string; at: number } | undefined;
   // In memory only:
   notBefore: number;
@@ -51,6 +55,11 @@ export class OutboxState {
   readonly supersedable = new Map<string, Set<string>>();
   /** Latest delivered watch per account + item key. */
   readonly watches = new Map<string, Watch>();
+  /**
+   * Every delivered watch per account + item key, kept as long as `watches`: the exactly-once lookup claims their
+   * entries in /sync/history first, so none of them is taken for another play of the same item.
+   */
+  readonly delivered = new Map<string, Watch[]>();
   /** Playthroughs already delivered as a watch, with when. */
   readonly playthroughs = new Map<string, number>();
 
@@ -58,6 +67,13 @@ export class OutboxState {
 
   accountOf(intent: ScrobbleIntent): string {
     return intent.account ?? this.defaultAccount;
+  }
+
+  /** Delivered watches remembered (what a compaction writes besides the queue). */
+  deliveredCount(): number {
+    let n = 0;
+    for (const list of this.delivered.values()) n += list.length;
+    return n;
   }
 
   pendingCount(): number {
@@ -95,7 +111,10 @@ export class OutboxState {
           lastError: record.lastError,
           ambiguous: record.maybeSent ?? false,
           sentUnresolved: false,
+          unresolvedVia: undefined,
           replayed: record.replayed ?? false,
+          // Journals from before this was recorded: any send may have been live.
+          maybeLive: record.maybeLive ?? record.maybeSent ?? false,
           dead: undefined,
           notBefore: 0,
           inFlight: false,
@@ -114,7 +133,9 @@ export class OutboxState {
       case "send":
         for (const id of record.ids) {
           const entry = this.byId.get(id);
-          if (entry) entry.sentUnresolved = true;
+          if (!entry) continue;
+          entry.sentUnresolved = true;
+          entry.unresolvedVia = record.via;
         }
         return;
       case "attempt": {
@@ -122,7 +143,7 @@ export class OutboxState {
         if (!entry) return;
         entry.attempts += 1;
         entry.lastError = record.error;
-        if (entry.sentUnresolved && !record.notReceived) entry.ambiguous = true;
+        if (entry.sentUnresolved && !record.notReceived) this.maybeArrived(entry);
         entry.sentUnresolved = false;
         return;
       }
@@ -161,8 +182,12 @@ export class OutboxState {
       case "watch": {
         const key = `${record.account}\u0000${record.key}`;
         const prev = this.watches.get(key);
-        if (record.key !== "" && (!prev || prev.watchedAt <= record.watchedAt)) {
-          this.watches.set(key, { account: record.account, key: record.key, watchedAt: record.watchedAt, playthroughId: record.playthroughId });
+        const watch: Watch = { account: record.account, key: record.key, watchedAt: record.watchedAt, playthroughId: record.playthroughId };
+        if (record.key !== "" && (!prev || prev.watchedAt <= record.watchedAt)) this.watches.set(key, watch);
+        if (record.key !== "") {
+          const list = this.delivered.get(key) ?? [];
+          if (!list.some((w) => w.playthroughId === watch.playthroughId && w.watchedAt === watch.watchedAt)) list.push(watch);
+          this.delivered.set(key, list);
         }
         const seen = this.playthroughs.get(record.playthroughId);
         if (seen === undefined || seen < record.watchedAt) this.playthroughs.set(record.playthroughId, record.watchedAt);
@@ -171,10 +196,16 @@ export class OutboxState {
     }
   }
 
+  /** The unresolved send may have reached Trakt. */
+  private maybeArrived(entry: Entry): void {
+    entry.ambiguous = true;
+    if (entry.unresolvedVia === "scrobble") entry.maybeLive = true;
+  }
+
   /** After loading: a send with no answer recorded means the process died while the request was out. */
   settleAfterLoad(): void {
     for (const entry of this.byId.values()) {
-      if (entry.sentUnresolved) entry.ambiguous = true;
+      if (entry.sentUnresolved) this.maybeArrived(entry);
       entry.sentUnresolved = false;
     }
   }
@@ -182,6 +213,11 @@ export class OutboxState {
   /** Drops dedupe memory older than `keepMs` before `now`. */
   pruneWatches(now: number, keepMs: number): void {
     for (const [key, w] of this.watches) if (now - w.watchedAt > keepMs) this.watches.delete(key);
+    for (const [key, list] of this.delivered) {
+      const kept = list.filter((w) => now - w.watchedAt <= keepMs);
+      if (kept.length > 0) this.delivered.set(key, kept);
+      else this.delivered.delete(key);
+    }
     for (const [id, at] of this.playthroughs) if (now - at > keepMs) this.playthroughs.delete(id);
   }
 
@@ -195,6 +231,7 @@ export class OutboxState {
       attempts: e.attempts,
       maybeSent: e.ambiguous || e.sentUnresolved,
       replayed: e.replayed,
+      maybeLive: e.maybeLive,
       ...(e.lastError !== undefined ? { lastError: e.lastError } : {}),
     });
     for (const q of this.pending.values()) for (const e of q.values()) out.push(intentRecord(e));
@@ -203,9 +240,11 @@ export class OutboxState {
       if (e.dead) out.push({ t: "dead", at: e.dead.at, id: e.intent.id, reason: e.dead.reason, message: e.dead.message });
     }
     const pidOnly = new Map(this.playthroughs);
-    for (const w of this.watches.values()) {
-      out.push({ t: "watch", at: now, account: w.account, key: w.key, watchedAt: w.watchedAt, playthroughId: w.playthroughId });
-      pidOnly.delete(w.playthroughId);
+    for (const list of this.delivered.values()) {
+      for (const w of list) {
+        out.push({ t: "watch", at: now, account: w.account, key: w.key, watchedAt: w.watchedAt, playthroughId: w.playthroughId });
+        pidOnly.delete(w.playthroughId);
+      }
     }
     // Playthroughs whose item key was overwritten by a later watch still need remembering.
     for (const [pid, at] of pidOnly) out.push({ t: "watch", at: now, account: "", key: "", watchedAt: at, playthroughId: pid });

@@ -20,6 +20,8 @@ export interface StoreOptions {
   keepWatchesMs: number;
   /** Aborted when the outbox closes: no compaction starts after that. */
   signal: AbortSignal;
+  /** Called after records that change the queue's content (intents in or out, dead letters, retries) were applied. */
+  onQueueChange?: () => void;
 }
 
 export interface JournalReport {
@@ -98,13 +100,14 @@ export class OutboxStore {
     for (const r of records) this.state.apply(r);
     const durable = this.journal.append(records);
     this.maybeCompact();
+    if (records.some(changesQueue)) this.options.onQueueChange?.();
     return durable;
   }
 
   private maybeCompact(): void {
     const j = this.journal;
     if (!j || this.compacting || this.options.signal.aborted) return;
-    const live = this.state.byId.size + this.state.watches.size;
+    const live = this.state.byId.size + this.state.deliveredCount();
     if (j.appended < COMPACT_AFTER || j.appended < 4 * live) return;
     const { now, keepWatchesMs, log } = this.options;
     this.compacting = j
@@ -131,4 +134,9 @@ export class OutboxStore {
     await this.journal?.close();
     await this.releaseLock?.();
   }
+}
+
+/** Records that add an entry to the queue, take one out, or move one between pending and dead letters. */
+function changesQueue(record: JournalRecord): boolean {
+  return record.t === "intent" || record.t === "done" || record.t === "dead" || record.t === "retry";
 }

@@ -28,6 +28,21 @@ export interface PlayerAdapter {
 export interface AdapterContext {
   emit: PlaybackEventListener;
   now: () => number;
+  /**
+   * Told when a connection changes state, at the moments the adapter logs them (connected, "unavailable" once,
+   * "back" once; a webhook receiver when it starts and stops taking requests). Never called while nothing changes.
+   * A throwing callback must not break the adapter: call it through `reportConnection`.
+   */
+  onConnectionChange?: (status: AdapterStatus) => void;
+}
+
+/** Calls the context's `onConnectionChange`, if any; a callback that throws is logged and ignored. */
+export function reportConnection(context: AdapterContext, status: AdapterStatus, log?: Logger): void {
+  try {
+    context.onConnectionChange?.(status);
+  } catch (error) {
+    log?.error({ err: error, adapter: status.name }, "connection state listener failed");
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // Drives the pure session machine: one session per (player, sessionKey), one timer for the earliest deadline
 // (debounce flushes, stale and close checks), and an ordered hand-off of intents to the outbox. An intent the
 // sink could not persist stays at the head of the queue and is retried with backoff — never dropped.
+import { noActivity, type ActivitySink } from "../core/activity.js";
 import type { PlaybackEvent, PlaybackEventListener, MediaHints } from "../core/playback.js";
 import { backoffMs } from "../util/backoff.js";
 import { silentLogger, type Logger } from "../util/log.js";
@@ -53,6 +54,8 @@ export interface ScrobbleEngineOptions {
   retryMaxMs?: number;
   /** How long `stop()` keeps trying to hand over the last intents before giving up (and logging them). Default 10000. */
   shutdownTimeoutMs?: number;
+  /** Told (`sessions`) whenever what `snapshot()` shows changes: a session starts, changes state or progress, ends. */
+  activity?: ActivitySink;
 }
 
 export interface SessionSnapshot {
@@ -96,6 +99,7 @@ export class ScrobbleEngine {
   readonly #retryInitialMs: number;
   readonly #retryMaxMs: number;
   readonly #shutdownTimeoutMs: number;
+  readonly #activity: ActivitySink;
 
   readonly #sessions = new Map<string, SessionState>();
   readonly #queue: ScrobbleIntent[] = [];
@@ -126,6 +130,7 @@ export class ScrobbleEngine {
     this.#retryInitialMs = options.retryInitialMs ?? 1000;
     this.#retryMaxMs = options.retryMaxMs ?? 30_000;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+    this.#activity = options.activity ?? noActivity;
   }
 
   /** `handle`, bound: pass it to adapters as their `emit`. */
@@ -214,8 +219,10 @@ export class ScrobbleEngine {
     this.#stopping = true;
     this.#clearTickTimer();
     const now = this.#clock.now();
+    const shown = [...this.#sessions.values()].some((st) => shownAs(st) !== undefined);
     for (const [key, st] of this.#sessions) this.#run(key, st, { kind: "shutdown" }, now);
     this.#sessions.clear();
+    if (shown) this.#activity.report({ type: "sessions", at: now });
     if (this.#retryTimer !== undefined) {
       // Don't sit out a long backoff during shutdown: try once more now.
       this.#clock.clearTimeout(this.#retryTimer);
@@ -244,6 +251,7 @@ export class ScrobbleEngine {
 
   /** Runs one input through a session and queues its intents. */
   #run(key: string, state: SessionState, input: SessionInput, now: number): "ok" | "duplicate" | "failed" {
+    const before = shownAs(state);
     let result;
     try {
       result = step(state, input, now, this.#settings);
@@ -258,6 +266,7 @@ export class ScrobbleEngine {
     if (result.duplicate) return "duplicate";
     if (input.kind === "tick" && isDisposable(result.state, now, this.#settings)) this.#sessions.delete(key);
     else this.#sessions.set(key, result.state);
+    if (input.kind !== "shutdown" && shownAs(this.#sessions.get(key)) !== before) this.#activity.report({ type: "sessions", at: now });
     this.#enqueue(result.intents);
     return "ok";
   }
@@ -340,6 +349,13 @@ export class ScrobbleEngine {
     this.#tickTimer = undefined;
     this.#tickAt = undefined;
   }
+}
+
+/** What `snapshot()` shows of a session, as a comparable string; undefined when it is not shown (idle, gone). */
+function shownAs(st: SessionState | undefined): string | undefined {
+  if (st === undefined || st.phase === "idle") return undefined;
+  const progress = st.last?.progress === undefined ? undefined : Math.round(st.last.progress * 100) / 100;
+  return JSON.stringify([st.phase, st.traktState, st.account, describeItem(st.hints), progress, st.playthrough?.id]);
 }
 
 function sessionId(player: string, sessionKey: string): string {

@@ -16,7 +16,15 @@ export interface SessionSettings {
   pauseDebounceSeconds: number;
   seekDebounceSeconds: number;
   seekToleranceSeconds: number;
+  /**
+   * A playthrough the player itself counted as watched (`PlaybackEvent.playerWatched`) is a watch, whatever the
+   * threshold and preview rules say. Undefined = true (the `scrobble` section's default).
+   */
+  trustPlayerVerdict?: boolean;
 }
+
+/** How long after a playthrough ends the player's late verdict on it (Kodi, Jellyfin: after the stop) still counts. */
+export const VERDICT_WINDOW_MS = 5 * 60_000;
 
 /** What the player last told us; `stale` = it was playing and then went silent. */
 export type SessionPhase = "idle" | "playing" | "paused" | "stale";
@@ -45,6 +53,25 @@ export interface Playthrough {
   /** Preview armed: playedMs when the item was entered past the threshold by opening or seeking. */
   previewFromMs: number | null;
   sawProgress: boolean;
+  /** The player said it counted this playthrough as watched. */
+  playerWatched: boolean;
+}
+
+/** The last playthrough this session finished, kept for a player's verdict that arrives after the stop. */
+export interface FinishedPlaythrough {
+  id: string;
+  /** Sequence number of its next intent. */
+  seq: number;
+  account: string | undefined;
+  hints: MediaHints;
+  /** Its final progress, as sent. */
+  progress: number;
+  /** When it really ended (the time a watch is recorded with). */
+  endedAt: number;
+  /** Engine time of the finish: a verdict later than VERDICT_WINDOW_MS after it is stale. */
+  finishedAt: number;
+  /** A watch went out for it (at the finish or on a verdict): nothing can add another. */
+  watched: boolean;
 }
 
 export interface SessionState {
@@ -70,6 +97,7 @@ export interface SessionState {
   heartbeat: boolean;
   /** Fingerprints of the latest events, to ignore redelivered ones. */
   recent: string[];
+  lastFinished: FinishedPlaythrough | undefined;
 }
 
 export type SessionInput = { kind: "event"; event: PlaybackEvent } | { kind: "tick" } | { kind: "shutdown" };
@@ -101,6 +129,7 @@ export function newSession(player: string, sessionKey: string, now: number): Ses
     clockRunning: false,
     heartbeat: false,
     recent: [],
+    lastFinished: undefined,
   };
 }
 
@@ -158,15 +187,22 @@ export function nextDeadline(st: SessionState, settings: SessionSettings): numbe
       times.push(closeAt(st, settings));
       break;
     case "idle":
-      times.push(st.lastSeenAt + closeAfterMs(settings)); // forgotten
+      times.push(st.lastSeenAt + forgetAfterMs(st, settings)); // forgotten
       break;
   }
   return Math.min(...times);
 }
 
-/** An idle session nobody has heard from for the close time: the engine may forget it. */
+/** How long an idle session is kept: the close time, and never less than a late verdict may still upgrade its last playthrough. */
+function forgetAfterMs(st: SessionState, s: SessionSettings): number {
+  const f = st.lastFinished;
+  const verdictOpenMs = f && !f.watched ? f.finishedAt + VERDICT_WINDOW_MS - st.lastSeenAt : 0;
+  return Math.max(closeAfterMs(s), verdictOpenMs);
+}
+
+/** An idle session nobody has heard from for the close time (or a late verdict's window): the engine may forget it. */
 export function isDisposable(st: SessionState, now: number, settings: SessionSettings): boolean {
-  return st.phase === "idle" && now - st.lastSeenAt >= closeAfterMs(settings);
+  return st.phase === "idle" && now - st.lastSeenAt >= forgetAfterMs(st, settings);
 }
 
 function finite(v: number | undefined): number | undefined {
@@ -223,6 +259,12 @@ class Machine {
     st.recent.push(fp);
     if (st.recent.length > RECENT_EVENTS) st.recent.shift();
 
+    if (e.playerWatched && this.isLateVerdict(e)) {
+      // About a playthrough that is over (or another item than the one playing): it touches nothing else.
+      this.lateVerdict(e);
+      return true;
+    }
+
     const cur = observe(e);
     const prev = st.last;
     let wasRunning = st.clockRunning;
@@ -236,6 +278,7 @@ class Machine {
 
     if (e.state === "stopped" || e.state === "ended") {
       if (st.phase !== "idle") {
+        this.noteVerdict(e);
         // Players that unload the file report position 0 with the stop; after real progress that means "unknown".
         const reported = cur.progress === 0 && (prev?.progress ?? 0) > 0 ? undefined : cur.progress;
         const final = e.state === "ended" ? 100 : (reported ?? this.advanced(prev, elapsed));
@@ -254,9 +297,11 @@ class Machine {
 
     if (st.phase === "idle") {
       this.beginPlaythrough(e, cur);
+      this.noteVerdict(e);
       return true;
     }
 
+    this.noteVerdict(e);
     const pt = st.playthrough;
     st.hints = mergeHints(st.hints, e.hints);
     const jump = this.isJump(prev, cur, wasRunning);
@@ -338,6 +383,7 @@ class Machine {
       playedMs: 0,
       previewFromMs: null,
       sawProgress: false,
+      playerWatched: false,
     };
     st.playthroughCount += 1;
     st.playthrough = pt;
@@ -386,6 +432,48 @@ class Machine {
     }
   }
 
+  private get trustsPlayer(): boolean {
+    return this.s.trustPlayerVerdict !== false;
+  }
+
+  /** The player's verdict on the playthrough this event belongs to: remembered; honoured at the finish if trusted. */
+  private noteVerdict(e: PlaybackEvent): void {
+    if (e.playerWatched && this.st.playthrough) this.st.playthrough.playerWatched = true;
+  }
+
+  /** A verdict with a stop, while idle or while another item plays: it is about a playthrough already finished. */
+  private isLateVerdict(e: PlaybackEvent): boolean {
+    const st = this.st;
+    if (e.state !== "stopped" && e.state !== "ended") return false;
+    return st.phase === "idle" || e.account !== st.account || !sameItem(st.hints, e.hints);
+  }
+
+  /**
+   * The player counted the playthrough that just finished (Kodi raises the playcount, Jellyfin reports Played, after
+   * the stop): once, within VERDICT_WINDOW_MS, for that same item, it becomes a watch with its real end time —
+   * through /sync/history, since a /scrobble/stop now would be stamped with the time it arrives.
+   */
+  private lateVerdict(e: PlaybackEvent): void {
+    const f = this.st.lastFinished;
+    if (!this.trustsPlayer || !f || f.watched) return;
+    if (this.now - f.finishedAt > VERDICT_WINDOW_MS || e.account !== f.account || !sameItem(f.hints, e.hints)) return;
+    f.watched = true;
+    const intent: ScrobbleIntent = {
+      id: `${f.id}.${f.seq}`,
+      kind: "watched",
+      player: this.st.player,
+      sessionKey: this.st.sessionKey,
+      playthroughId: f.id,
+      progress: f.progress,
+      hints: structuredClone(f.hints),
+      createdAt: this.now,
+      endedAt: f.endedAt,
+    };
+    if (f.account !== undefined) intent.account = f.account;
+    f.seq += 1;
+    this.out.push(intent);
+  }
+
   private previewSatisfied(pt: Playthrough): boolean {
     return pt.previewFromMs === null || pt.playedMs - pt.previewFromMs >= this.s.previewSeconds * 1000;
   }
@@ -397,12 +485,14 @@ class Machine {
     st.pending = undefined;
     if (pt?.started) {
       const p = clampProgress(progress ?? st.last?.progress ?? st.lastSentProgress);
-      const eligible = !pt.watched && this.previewSatisfied(pt);
-      for (const kind of finalIntentKinds(p, this.s.watchedThreshold, eligible)) {
+      const counted = pt.playerWatched && this.trustsPlayer;
+      const eligible = !pt.watched && (counted || this.previewSatisfied(pt));
+      for (const kind of finalIntentKinds(p, this.s.watchedThreshold, eligible, counted)) {
         // Trakt already holds this exact pause (e.g. a stale session being closed): nothing to add.
         if (kind === "pause" && st.traktState === "paused" && st.lastSentProgress === p) continue;
         this.emit(kind, p, endedAt);
       }
+      st.lastFinished = { id: pt.id, seq: pt.seq, account: st.account, hints: structuredClone(st.hints), progress: p, endedAt, finishedAt: this.now, watched: pt.watched };
     }
     st.playthrough = undefined;
     st.phase = "idle";

@@ -15,15 +15,16 @@ export function clampProgress(progress: number | undefined): number {
 /**
  * The intents that end a playthrough at `progress` (already clamped).
  * `eligible` is false when this playthrough may not count (already watched, or preview not satisfied).
+ * `playerCounted`: the player itself counted it as watched (and the user trusts that): a watch at any progress.
  *
- * - progress ≥ threshold and ≥ 80: `stop` — Trakt scrobbles it.
- * - threshold < 80 and threshold ≤ progress < 80: `pause` then `watched` — the pause saves progress and clears
- *   Trakt's "watching" state (a stop would do the same there), the watch goes through /sync/history.
+ * - counted (progress ≥ threshold, or the player counted it) and ≥ 80: `stop` — Trakt scrobbles it.
+ * - counted and below 80: `pause` then `watched` — the pause saves progress and clears Trakt's "watching" state
+ *   (a stop would do the same there), the watch goes through /sync/history.
  * - everything else (below the threshold, 80 ≤ progress < threshold > 80, or not eligible): `pause` — never a
  *   `stop`, so Trakt cannot count something we decided does not count.
  */
-export function finalIntentKinds(progress: number, threshold: number, eligible: boolean): FinalKind[] {
-  if (eligible && progress >= threshold) {
+export function finalIntentKinds(progress: number, threshold: number, eligible: boolean, playerCounted = false): FinalKind[] {
+  if (eligible && (playerCounted || progress >= threshold)) {
     return progress >= TRAKT_SCROBBLE_PERCENT ? ["stop"] : ["pause", "watched"];
   }
   return ["pause"];

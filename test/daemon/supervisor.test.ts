@@ -64,3 +64,29 @@ describe("Supervisor", () => {
     expect(bad.stops).toBe(0);
   });
 });
+
+describe("Supervisor connection reports", () => {
+  it("reports failed once for a run of failures, the adapter's own state when it starts, and stopped when removed", async () => {
+    vi.useFakeTimers();
+    const reports: AdapterStatus[] = [];
+    const supervisor = new Supervisor(silentLogger(), { initialDelayMs: 1_000, maxDelayMs: 2_000, onConnectionChange: (s) => reports.push(s) });
+    const bad = new FlakyAdapter("kodi:den", 3);
+    await supervisor.add(bad, "kodi");
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(bad.starts).toBeGreaterThanOrEqual(2);
+    expect(reports).toEqual([{ name: "kodi:den", kind: "kodi", state: "failed", detail: "kodi:den is not reachable" }]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(bad.starts).toBe(4);
+    expect(reports.map((r) => r.state)).toEqual(["failed", "connected"]);
+    await supervisor.remove("kodi:den");
+    expect(reports.at(-1)).toEqual({ name: "kodi:den", kind: "kodi", state: "stopped" });
+  });
+
+  it("says nothing about an adapter that starts at once (it reports its own connection)", async () => {
+    const reports: AdapterStatus[] = [];
+    const supervisor = new Supervisor(silentLogger(), { onConnectionChange: (s) => reports.push(s) });
+    await supervisor.add(new FlakyAdapter("mpv", 0));
+    expect(reports).toEqual([]);
+    await supervisor.stopAll();
+  });
+});

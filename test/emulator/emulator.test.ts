@@ -225,6 +225,40 @@ describe("faults and control API", () => {
     expect((await call("POST", "/scrobble/start", { body: { progress: 5, movie: { ids: { trakt: 28 } } } })).status).toBe(201);
   });
 
+  it("mode: /scrobble/pause refused (400) until cleared; stop and start still work", async () => {
+    emu.refusePause();
+    const body = { progress: 40, movie: { ids: { trakt: 28 } } };
+    for (let n = 0; n < 3; n++) {
+      const res = await call("POST", "/scrobble/pause", { body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: "bad_request" });
+    }
+    expect((await call("POST", "/scrobble/start", { body })).status).toBe(201);
+    expect((await call("POST", "/scrobble/stop", { body })).status).toBe(201);
+    expect(emu.playback("alice")).toMatchObject([{ progress: 40, traktId: 28 }]);
+    emu.clearFaults();
+    expect((await call("POST", "/scrobble/pause", { body })).status).toBe(201);
+  });
+
+  it("mode: id lookups answer an empty list, for one id kind or all, until cleared; text search is untouched", async () => {
+    const lookup = async (path: string): Promise<unknown> => {
+      const res = await call("GET", path, { auth: null });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    emu.emptyIdSearch("imdb");
+    expect(await lookup("/search/imdb/tt1355876?type=episode")).toEqual([]);
+    expect(await lookup("/search/tvdb/447981?type=episode")).toHaveLength(1);
+    emu.emptyIdSearch();
+    expect(await lookup("/search/imdb/tt1355876?type=episode")).toEqual([]);
+    expect(await lookup("/search/tvdb/447981?type=episode")).toEqual([]);
+    const res = await call("GET", "/search/tmdb/62799?type=episode", { auth: null });
+    expect(res.headers.get("x-pagination-item-count")).toBe("0");
+    expect(await lookup(`/search/movie?query=${encodeURIComponent("tron legacy")}`)).not.toEqual([]);
+    emu.clearFaults();
+    expect(await lookup("/search/imdb/tt1355876?type=episode")).toHaveLength(1);
+  });
+
   it("a Cloudflare fault answers an HTML page", async () => {
     emu.injectFault({ type: "cloudflare", status: 521 });
     const res = await call("GET", "/users/settings");

@@ -263,3 +263,136 @@ describe("more anime and release conventions", () => {
     expect(parseMediaName("[SubGrp][Some Show][07][Big5][720p]").title).toBe("Some Show");
   });
 });
+
+describe("movie titles: release words that are also title words", () => {
+  it("reads a name written with decomposed accents like the composed one", () => {
+    // a word ending in a decomposed accent ("Cache\u0301e") once cut the year off as an episode number
+    const composed = "Une Fête Cachée 2019 1080p.mkv";
+    expect(core(parseMediaName(composed.normalize("NFD")))).toEqual(core(parseMediaName(composed)));
+    expect(parseMediaName(composed.normalize("NFD")).year).toBe(2019);
+  });
+  it("a flag that is also a word starts a title, or stays in it before the year in the title's case", () => {
+    expect(parseMediaName("Uncut.Diamonds.2019.1080p.WEB.x264-GRP").title).toBe("Uncut Diamonds");
+    expect(parseMediaName("xXx.Some.Words.2005.1080p.BluRay.x264").title).toBe("xXx Some Words");
+    expect(parseMediaName("The.Blue.Limited.2007.720p.BluRay.x264").title).toBe("The Blue Limited");
+    expect(parseMediaName("the.blue.limited.2007.french.720p.mkv").title).toBe("the blue limited");
+    // written as a flag, or after the year, it is one
+    expect(parseMediaName("Some.Film.LIMITED.2007.720p.BluRay.x264").title).toBe("Some Film");
+    expect(parseMediaName("Some.Film.2007.Limited.720p.BluRay.x264").title).toBe("Some Film");
+    expect(parseMediaName("UNRATED Some Film 2008 DTS.mkv").title).toBe("Some Film");
+  });
+  it("technical words before the title are dropped, whatever separates them", () => {
+    expect(parseMediaName("h265 - HEVC Some Film Unrated French 1080p DTS.mkv").title).toBe("Some Film");
+  });
+  it("in a title written in capitals, capitals say nothing: only context makes a word technical", () => {
+    expect(parseMediaName("SOME FILM DE LA NUIT 1986 REMASTERED MULTI 720p x264.mkv").title).toBe("SOME FILM DE LA NUIT");
+    expect(parseMediaName("Some.Film.De.La.Nuit.GERMAN.1986.720p.x264").title).toBe("Some Film De La Nuit");
+  });
+  it("mixed capitals mark a release word: MULTi, not Multi in a title", () => {
+    expect(parseMediaName("Some.Film.MULTi.2019.1080p.WEB.H264-GRP").title).toBe("Some Film");
+    expect(parseMediaName("Some Film Multi-VF2 1080p BluRay x264.mkv").title).toBe("Some Film");
+  });
+  it("All, Full and Season are title words; only a release's description is dropped", () => {
+    expect(parseMediaName("Heads.and.All.2022.1080p.WEB.H264-GRP").title).toBe("Heads and All");
+    expect(parseMediaName("Bought.In.Full.2002.1080p.BluRay.x264").title).toBe("Bought In Full");
+    expect(parseMediaName("Gloomiest.Season.2020.1080p.WEB-DL.x264").title).toBe("Gloomiest Season");
+    expect(parseMediaName("Show Name Season S01-S07 COMPLETE 720p").title).toBe("Show Name");
+    expect(parseMediaName("Show Name - The Complete Series 720p").title).toBe("Show Name");
+  });
+  it("a language word before a year in brackets is the title's; before a bare year it is the release's", () => {
+    expect(parseMediaName("Bobby English (2003) MULTi 1080p.mkv").title).toBe("Bobby English");
+    expect(parseMediaName("Ein.Langer.Film.German.2014.1080p.BluRay.x264").title).toBe("Ein Langer Film");
+  });
+  it("French and scene edition words end a title: Version Longue, CUSTOM, BR1080P, UltraHD", () => {
+    expect(parseMediaName("Some.Film.Version.Longue.2005.MULTI.1080p").title).toBe("Some Film");
+    expect(parseMediaName("Some.Film.CUSTOM.H265.AC3.mkv").title).toBe("Some Film");
+    expect(parseMediaName("SOME FILM PART II BR1080P").title).toBe("SOME FILM PART II");
+    expect(parseMediaName("Some.Film.UltraHD.mkv").title).toBe("Some Film");
+  });
+});
+
+describe("movie titles: numbers, acronyms, other names and sets of films", () => {
+  it("a number and a space before words starts a title; a padded number is an episode's", () => {
+    for (const name of ["47 Samurai - 1080p x264.mkv", "12 Angry Cats 1080p x264.mkv", "17 girls.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.episodes, p.title?.split(" ")[0]], name).toEqual(["movie", undefined, name.split(" ")[0]]);
+    }
+    expect(parseMediaName("02 The Second Visit.mp4").episodes).toEqual([2]);
+  });
+  it("a number inside a bracket of words belongs to that other title", () => {
+    for (const name of ["Some Film (2013) (Short Term 12).mkv", "128 Days (2010) (128 Hours) 1080p x264.mkv", "Guess 10 Words (Starter for 10).2006.1080p.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.seasons, p.episodes], name).toEqual(["movie", undefined, undefined]);
+    }
+    // an episode word inside the bracket says it is one
+    expect(parseMediaName("Some Show (05 сер.) - webrip1080p.mkv").episodes).toEqual([5]);
+  });
+  it("the last letter of a dotted acronym before a year is not an episode marker", () => {
+    for (const [name, title] of [["Titan.B.E.2000.720p.WEB-DL.mkv", "Titan B.E."], ["The.Man.from.A.B.C.L.E.2015.1080p.mkv", "The Man from A.B.C.L.E."]] as const) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.year, p.episodes], name).toEqual(["movie", title, name.includes("2000") ? 2000 : 2015, undefined]);
+    }
+    expect(parseMediaName("Some.Show.E05.720p.mkv").episodes).toEqual([5]);
+  });
+  it("Special makes an episode, not a special edition or a word of another title in brackets", () => {
+    expect(parseMediaName("Some.Show.Special.720p.HDTV.x264").type).toBe("episode");
+    expect(parseMediaName("Some.Film.SPECIAL.EXTENDED.EDITION.2001.1080p.BluRay").type).toBe("movie");
+    expect(parseMediaName("Some Film 3 (1992) Special Assembly Cut 1080p.mkv").type).toBe("movie");
+    expect(parseMediaName("Some Film 2016 1080p x265 (Agent Trop Special) - GRP.mkv").type).toBe("movie");
+  });
+  it("'aka' separates names of one thing", () => {
+    const p = parseMediaName("First.Name.AKA.Second.Name.2006.1080p.BluRay.x264.mkv");
+    expect([p.title, p.year]).toEqual(["First Name", 2006]);
+    expect(p.alternatives).toContain("Second Name");
+  });
+  it("a leading year, a dash and a title: the year is the film's", () => {
+    for (const name of ["1966 - Some Old Film.mkv", "1990-Some Old Film - 1080p.mkv", "2012 - Some Old Film (MULTi.1080p.BluRay).mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.title, p.year], name).toEqual(["Some Old Film", Number(name.slice(0, 4))]);
+    }
+    // another year after it: the first number is the title's
+    expect(parseMediaName("1984 - Some Film (2020).mkv").year).toBe(2020);
+  });
+  it("a set of films is named by the films, with no one year", () => {
+    for (const name of [
+      "Some Films Collection (1982-2019) MULTi 1080p BluRay x264",
+      "Some Films Trilogie (2005-2012) 1080p x264",
+      "Trilogie Some Films BluRay 1080p x264",
+      "Some Films Ultimate Fan Collection",
+      "Some Films l'Integrale 1989-2012",
+      "Some.Films.QUADRILOGY.2012-2015.1080p.BluRay",
+    ]) {
+      const p = parseMediaName(name);
+      expect([p.title, p.year], name).toEqual(["Some Films", undefined]);
+    }
+    expect(parseMediaName("The Collection (2012) 1080p.mkv").title).toBe("The Collection");
+    // a run of years in an episode's name is the show's first year
+    expect(parseMediaName("Some Show (1993-2004) S02E03.mkv").year).toBe(1993);
+  });
+});
+
+describe("movie titles: film series and bare titles", () => {
+  it("a film series' 'Episode N', its title and a year name a film", () => {
+    const p = parseMediaName("Saga Wars Episode 4 A New Dawn 1977 Truefrench BDrip x264-GRP");
+    expect([p.type, p.title, p.year, p.episodes]).toEqual(["movie", "Saga Wars Episode 4 A New Dawn", 1977, undefined]);
+    // without a year after the episode's title, it is an episode
+    expect(parseMediaName("Some Show Episode 4 A New Dawn 720p.mkv").episodes).toEqual([4]);
+    expect(parseMediaName("Some Show (2010) Episode 4 A New Dawn.mkv").episodes).toEqual([4]);
+  });
+  it("a title that is a technical word is kept when nothing else could be the title", () => {
+    expect(parseMediaName("VHS - [1080p-BrRip] [MULTI] [x264].mkv").title).toBe("VHS");
+    expect(parseMediaName("HEVC - Some Film 1080p.mkv").title).toBe("Some Film");
+  });
+  it("a run of years followed by more words is still a run", () => {
+    const p = parseMediaName("Some.Films.1984-2019.6.Film.Collection.MULTi.1080p.BluRay");
+    expect([p.title, p.year]).toEqual(["Some Films", undefined]);
+    // a date is not a run of years
+    expect(parseMediaName("Some.Show.2010-11-12.720p.HDTV").type).toBe("episode");
+  });
+  it("a 'Film (Year)' folder names the file's film when the file names it among other names", () => {
+    const p = parseMediaName("/films/Some Old Film (1989)/A Director - Some Old Film (Fr Rip).avi");
+    expect([p.type, p.title, p.year]).toEqual(["movie", "Some Old Film", 1989]);
+    // a file about something else in the folder keeps its own name
+    expect(parseMediaName("/films/Some Old Film (1989)/A Director - Interview (Fr Rip).avi").title).toBe("A Director");
+  });
+});

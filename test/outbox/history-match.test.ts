@@ -42,8 +42,9 @@ const showEpisode = (showIds: TraktIds, season: number, number: number): MediaIt
   show: { ids: showIds },
 });
 
-function watch(items: MediaItem[], options: { id?: string; playthroughId?: string; endedAt?: number } = {}): WatchToFind {
-  return { id: options.id ?? "w", playthroughId: options.playthroughId ?? "pt-now", endedAt: options.endedAt ?? END, items };
+/** By default the watch may have been sent live (the wide window applies); `live: false` = only ever replayed. */
+function watch(items: MediaItem[], options: { id?: string; playthroughId?: string; endedAt?: number; live?: boolean } = {}): WatchToFind {
+  return { id: options.id ?? "w", playthroughId: options.playthroughId ?? "pt-now", endedAt: options.endedAt ?? END, live: options.live ?? true, items };
 }
 
 interface Case {
@@ -85,6 +86,27 @@ const timeWindow: Case[] = [
   { name: "1 s after end + replay + slack", watches: [watch([tronItem])], entries: [movieEntry(END + 10 * MIN + HISTORY_SLACK_MS + 1000)], found: [] },
 ];
 
+// A watch only ever sent through /sync/history carries its end time: only an entry at that time is it. A
+// neighbouring play of the same item (in the long chaos run items come back about a minute apart) is not.
+const replayedOnly: Case[] = [
+  { name: "at its end time: found", watches: [watch([tronItem], { live: false })], entries: [movieEntry(END)], found: ["w"] },
+  { name: "Trakt keeps whole seconds: 0.9 s off is still it", watches: [watch([tronItem], { live: false, endedAt: END + 900 })], entries: [movieEntry(END)], found: ["w"] },
+  { name: "a play of the same item 50 s later is not it", watches: [watch([tronItem], { live: false })], entries: [movieEntry(END + 50_000)], found: [] },
+  { name: "a play of the same item 2 s earlier is not it", watches: [watch([tronItem], { live: false })], entries: [movieEntry(END - 2_000)], found: [] },
+  {
+    name: "a batch of three plays of one item, two added: the two are found, the third is not taken for a neighbour",
+    watches: [watch([tronItem], { id: "a", live: false, endedAt: END }), watch([tronItem], { id: "b", live: false, endedAt: END + 50_000 }), watch([tronItem], { id: "c", live: false, endedAt: END + 100_000 })],
+    entries: [movieEntry(END + 100_000, 3), movieEntry(END, 1)],
+    found: ["a", "c"],
+  },
+  {
+    name: "sent live too: its exact entry first, else the wide window",
+    watches: [watch([tronItem], { id: "a", endedAt: END }), watch([tronItem], { id: "b", endedAt: END + 50_000 })],
+    entries: [movieEntry(END + 50_000, 2), movieEntry(END + 20_000, 1)],
+    found: ["a", "b"],
+  },
+];
+
 const earlierWatch: Case[] = [
   {
     name: "an earlier delivered watch claims the only entry: a re-watch 3 min later is not taken for it",
@@ -99,6 +121,16 @@ const earlierWatch: Case[] = [
     entries: [movieEntry(END + 2 * MIN, 2), movieEntry(END - 8 * MIN, 1)],
     prior: [[tronItem, { watchedAt: END - 8 * MIN, playthroughId: "pt-before" }]],
     found: ["w"],
+  },
+  {
+    name: "every earlier delivered play claims its own entry, not only the latest: none is taken for the re-watch",
+    watches: [watch([tronItem])],
+    entries: [movieEntry(END - 1 * MIN, 2), movieEntry(END - 2 * MIN, 1)],
+    prior: [
+      [tronItem, { watchedAt: END - 2 * MIN, playthroughId: "pt-first" }],
+      [tronItem, { watchedAt: END - 1 * MIN, playthroughId: "pt-second" }],
+    ],
+    found: [],
   },
   {
     name: "the earlier watch is this playthrough itself: it claims nothing",
@@ -153,12 +185,13 @@ describe("findInHistory", () => {
     ["the same item by each id kind", byIdKind],
     ["episodes by show + season/number", byShow],
     ["the time window and its slack", timeWindow],
+    ["watches only ever replayed: at their end time only", replayedOnly],
     ["earlier delivered watches of the same item", earlierWatch],
     ["episodes vs movies, several items, nothing to match", kinds],
   ])("%s", (_, cases) => {
     it.each(cases)("$name", ({ watches, entries, prior = [], found }) => {
-      const priorByKey = new Map(prior.map(([item, w]) => [itemKey(item)!, w]));
-      expect([...findInHistory(watches, entries, (key) => priorByKey.get(key), window)].sort()).toEqual(found);
+      const priors = (key: string): PriorWatch[] => prior.filter(([item]) => itemKey(item) === key).map(([, w]) => w);
+      expect([...findInHistory(watches, entries, priors, window)].sort()).toEqual(found);
     });
   });
 });

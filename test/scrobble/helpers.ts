@@ -23,11 +23,12 @@ export const ITEMS = {
 } satisfies Record<string, MediaHints>;
 export type ItemName = keyof typeof ITEMS;
 
+/** "watched": the event carries the player's own verdict (`playerWatched`). */
 export type Step =
-  | [seconds: number, state: PlaybackState, progress?: number, item?: ItemName]
+  | [seconds: number, state: PlaybackState, progress?: number, item?: ItemName, verdict?: "watched"]
   | [seconds: number, what: "tick" | "shutdown"];
 
-export function event(seconds: number, state: PlaybackState, progress?: number, item: ItemName = "A"): PlaybackEvent {
+export function event(seconds: number, state: PlaybackState, progress?: number, item: ItemName = "A", verdict?: "watched"): PlaybackEvent {
   const e: PlaybackEvent = {
     player: "mpv:test",
     sessionKey: "s1",
@@ -35,6 +36,7 @@ export function event(seconds: number, state: PlaybackState, progress?: number, 
     observedAt: T0 + seconds * 1000,
     hints: ITEMS[item],
   };
+  if (verdict === "watched") e.playerWatched = true;
   if (progress !== undefined) {
     e.positionMs = Math.round((progress / 100) * DURATION_MS);
     e.durationMs = DURATION_MS;
@@ -50,7 +52,7 @@ export function runSteps(steps: Step[], settings: SessionSettings = baseSettings
     const input =
       s[1] === "tick" || s[1] === "shutdown"
         ? { kind: s[1] }
-        : { kind: "event" as const, event: event(s[0], s[1], s[2], s[3]) };
+        : { kind: "event" as const, event: event(s[0], s[1], s[2], s[3], s[4]) };
     const r = step(state, input, now, settings);
     state = r.state;
     intents.push(...r.intents);

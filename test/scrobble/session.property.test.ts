@@ -9,7 +9,7 @@ import { DURATION_MS, ITEMS, T0 } from "./helpers.js";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 type Input =
-  | { kind: "event"; dt: number; session: "s1" | "s2"; state: PlaybackState; progress: number | "natural" | undefined; item: "A" | "B" | "C"; positionKnown: boolean }
+  | { kind: "event"; dt: number; session: "s1" | "s2"; state: PlaybackState; progress: number | "natural" | undefined; item: "A" | "B" | "C"; positionKnown: boolean; verdict: boolean }
   | { kind: "tick"; dt: number };
 
 const ALL_ITEMS = { ...ITEMS, C: { kind: "episode", showTitle: "Show", season: 1, episode: 1 } } as const;
@@ -37,6 +37,8 @@ const inputArb: fc.Arbitrary<Input> = fc.oneof(
       ),
       item: fc.constantFrom("A" as const, "A" as const, "B" as const, "C" as const),
       positionKnown: fc.boolean(),
+      // Now and then the player's own "watched" verdict, with any state (also a stop after the stop).
+      verdict: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("tick" as const), dt: dtArb }) },
@@ -50,10 +52,12 @@ const settingsArb: fc.Arbitrary<SessionSettings> = fc.record({
   pauseDebounceSeconds: fc.constantFrom(0, 2, 5),
   seekDebounceSeconds: fc.constantFrom(0, 3),
   seekToleranceSeconds: fc.constantFrom(5, 10),
+  trustPlayerVerdict: fc.boolean(),
 });
 
 function toEvent(inp: Extract<Input, { kind: "event" }>, now: number, progress: number | undefined): PlaybackEvent {
   const e: PlaybackEvent = { player: "mpv:fuzz", sessionKey: inp.session, state: inp.state, observedAt: now, hints: ALL_ITEMS[inp.item] };
+  if (inp.verdict) e.playerWatched = true;
   if (progress !== undefined) {
     if (inp.positionKnown) {
       e.positionMs = Math.max(0, Math.round((progress / 100) * DURATION_MS));
@@ -121,17 +125,22 @@ describe("session state machine properties", () => {
     );
   });
 
-  it("sends at most one watch per playthrough, and only at or above the thresholds", () => {
+  it("sends at most one watch per playthrough, and only at or above the thresholds unless the player counted it", () => {
     fc.assert(
       fc.property(scenario, ({ inputs, settings }) => {
         const watches = new Map<string, number>();
+        // Items the player gave a verdict on: only these may count below the thresholds, and only when trusted.
+        const counted = new Set(inputs.flatMap((i) => (i.kind === "event" && i.verdict && settings.trustPlayerVerdict ? [JSON.stringify(ALL_ITEMS[i.item])] : [])));
         for (const intent of drive(inputs, settings)) {
           if (intent.kind !== "stop" && intent.kind !== "watched") continue;
           watches.set(intent.playthroughId, (watches.get(intent.playthroughId) ?? 0) + 1);
-          expect(intent.progress).toBeGreaterThanOrEqual(settings.watchedThreshold);
           if (intent.kind === "stop") expect(intent.progress).toBeGreaterThanOrEqual(80);
-          else expect(intent.progress).toBeLessThan(80);
+          if (!counted.has(JSON.stringify(intent.hints))) {
+            expect(intent.progress).toBeGreaterThanOrEqual(settings.watchedThreshold);
+            if (intent.kind === "watched") expect(intent.progress).toBeLessThan(80);
+          }
           expect(intent.endedAt).toBeTypeOf("number");
+          expect(intent.endedAt!).toBeLessThanOrEqual(intent.createdAt);
         }
         for (const count of watches.values()) expect(count).toBe(1);
       }),

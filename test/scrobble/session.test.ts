@@ -7,6 +7,8 @@ interface Row {
   steps: Step[];
   out: string[];
   threshold?: number;
+  /** scrobble.trustPlayerVerdict (default true). */
+  trust?: boolean;
 }
 
 // Items are 100 minutes long, so 1 % = 60 s of playing; events are consistent with elapsed time unless they seek.
@@ -85,6 +87,22 @@ const rules: Record<string, Row[]> = {
     { name: "70: a stop at 60 is a pause", threshold: 70, steps: [[0, "playing", 10], [3000, "stopped", 60]], out: ["start 10", "pause 60"] },
     { name: "70: stale at 75 becomes a history watch at close", threshold: 70, steps: [[0, "playing", 10], [60, "playing", 11], [3900, "playing", 75], [4200, "tick"], [7500, "tick"]], out: ["start 10", "pause 75", "watched 75"] },
   ],
+  verdict: [
+    // The case: played from the start to 50 %, skipped to 96 % and left to end; the player marked it watched.
+    { name: "skipped to the end, the player counted it: a watch despite the preview rule", steps: [[0, "playing", 1], [3000, "playing", 51], [3001, "playing", 99.5], [3004, "tick"], [3020, "playing", 99.82, "A", "watched"], [3030, "ended"]], out: ["start 1", "start 99.5", "stop 100"] },
+    { name: "the same without the player's verdict: the preview rule holds", steps: [[0, "playing", 1], [3000, "playing", 51], [3001, "playing", 99.5], [3004, "tick"], [3020, "playing", 99.82], [3030, "ended"]], out: ["start 1", "start 99.5", "pause 100"] },
+    { name: "the same with trustPlayerVerdict off: the preview rule holds", trust: false, steps: [[0, "playing", 1], [3000, "playing", 51], [3001, "playing", 99.5], [3004, "tick"], [3020, "playing", 99.82, "A", "watched"], [3030, "ended"]], out: ["start 1", "start 99.5", "pause 100"] },
+    { name: "the verdict with the stop counts", steps: [[0, "playing", 95], [30, "stopped", 95.5, "A", "watched"]], out: ["start 95", "stop 95.5"] },
+    { name: "the player counted it below 80 %: a pause plus a history watch", steps: [[0, "playing", 10], [600, "playing", 20, "A", "watched"], [1200, "stopped", 30]], out: ["start 10", "pause 30", "watched 30"] },
+    { name: "counted between 80 % and a higher threshold: a stop", threshold: 90, steps: [[0, "playing", 10], [4500, "stopped", 85, "A", "watched"]], out: ["start 10", "stop 85"] },
+    { name: "a verdict after the stop upgrades the finished playthrough once, through history", steps: [[0, "playing", 95], [30, "stopped", 95.5], [31, "stopped", 95.5, "A", "watched"], [32, "stopped", 96, "A", "watched"]], out: ["start 95", "pause 95.5", "watched 95.5"] },
+    { name: "a late verdict with trustPlayerVerdict off changes nothing", trust: false, steps: [[0, "playing", 95], [30, "stopped", 95.5], [31, "stopped", 95.5, "A", "watched"]], out: ["start 95", "pause 95.5"] },
+    { name: "a late verdict on a playthrough already counted adds nothing", steps: [[0, "playing", 10], [5400, "ended"], [5401, "stopped", 100, "A", "watched"]], out: ["start 10", "stop 100"] },
+    { name: "a late verdict for another item changes nothing", steps: [[0, "playing", 95], [30, "stopped", 95.5], [31, "stopped", 100, "B", "watched"]], out: ["start 95 A", "pause 95.5 A"] },
+    { name: "a stale verdict (more than five minutes after the stop) changes nothing", steps: [[0, "playing", 95], [30, "stopped", 95.5], [331, "stopped", 95.5, "A", "watched"]], out: ["start 95", "pause 95.5"] },
+    { name: "a late verdict while the next item plays upgrades the previous one and leaves the playing one alone", steps: [[0, "playing", 95, "A"], [30, "playing", 0, "B"], [40, "stopped", 95.5, "A", "watched"], [100, "playing", 1, "B"]], out: ["start 95 A", "pause 95.5 A", "start 1 B", "watched 95.5 A"] },
+    { name: "a verdict with the stop of an item playing again counts that playthrough, not the earlier one", steps: [[0, "playing", 95], [30, "stopped", 95.5], [40, "playing", 95.5], [45, "stopped", 95.58, "A", "watched"]], out: ["start 95", "pause 95.5", "start 95.5", "stop 95.58"] },
+  ],
   duplicates: [
     { name: "identical consecutive events are ignored", steps: [[0, "playing", 10], [0, "playing", 10], [60, "paused", 11], [60, "paused", 11], [65, "tick"], [600, "ended"], [600, "ended"]], out: ["start 10", "pause 11", "stop 100"] },
   ],
@@ -94,8 +112,8 @@ describe("session state machine", () => {
   for (const [rule, rows] of Object.entries(rules)) {
     describe(rule, () => {
       it.each(rows)("$name", (row) => {
-        const settings = { ...baseSettings, watchedThreshold: row.threshold ?? 80 };
-        const multi = row.steps.some((s) => s.length === 4);
+        const settings = { ...baseSettings, watchedThreshold: row.threshold ?? 80, trustPlayerVerdict: row.trust ?? true };
+        const multi = row.steps.some((s) => s.length >= 4 && s[3] !== "A");
         expect(show(runSteps(row.steps, settings).intents, multi)).toEqual(row.out);
       });
     });
@@ -119,6 +137,28 @@ describe("session state machine", () => {
     const stop = runSteps([[0, "playing", 10], [4800, "stopped", 90]]).intents.at(-1);
     expect(stop?.kind).toBe("stop");
     expect(stop?.endedAt).toBe(T0 + 4800 * 1000);
+  });
+
+  it("records a watch from a late verdict with the playthrough's real end, once, under its own playthrough id", () => {
+    const { intents } = runSteps([[0, "playing", 95], [30, "stopped", 95.5], [90, "stopped", 95.5, "A", "watched"], [95, "stopped", 95.5, "A", "watched"]]);
+    expect(show(intents)).toEqual(["start 95", "pause 95.5", "watched 95.5"]);
+    const watched = intents.at(-1);
+    expect(watched?.endedAt).toBe(T0 + 30_000);
+    expect(watched?.createdAt).toBe(T0 + 90_000);
+    expect(watched?.playthroughId).toBe(intents[0]?.playthroughId);
+    expect(new Set(intents.map((i) => i.id)).size).toBe(intents.length);
+  });
+
+  it("keeps an idle session for a late verdict even when the close time is shorter", () => {
+    const settings = { ...baseSettings, staleAfterSeconds: 60, closeAfterSeconds: 120 };
+    const { state } = runSteps([[0, "playing", 95], [30, "stopped", 95.5]], settings);
+    expect(isDisposable(state, T0 + 30_000 + 120_000, settings)).toBe(false);
+    expect(nextDeadline(state, settings)).toBe(T0 + 30_000 + 300_000);
+    expect(isDisposable(state, T0 + 30_000 + 300_000, settings)).toBe(true);
+    const late = step(state, { kind: "event", event: event(250, "stopped", 95.5, "A", "watched") }, T0 + 250_000, settings);
+    expect(show(late.intents)).toEqual(["watched 95.5"]);
+    // Counted: nothing more to wait for, the close time applies again.
+    expect(isDisposable(late.state, T0 + 30_000 + 120_000, settings)).toBe(true);
   });
 
   it("keeps enriching one item's hints instead of starting a new playthrough", () => {

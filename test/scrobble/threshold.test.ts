@@ -17,6 +17,17 @@ describe("finalIntentKinds", () => {
   ] as const)("threshold %d, stop at %d, eligible %s → %j", (threshold, progress, eligible, kinds) => {
     expect(finalIntentKinds(progress, threshold, eligible)).toEqual(kinds);
   });
+
+  it.each([
+    // threshold, progress, eligible → intents when the player itself counted the playthrough
+    [80, 96, true, ["stop"]],
+    [90, 85, true, ["stop"]],
+    [80, 50, true, ["pause", "watched"]],
+    [95, 1, true, ["pause", "watched"]],
+    [80, 96, false, ["pause"]],
+  ] as const)("threshold %d, stop at %d, eligible %s, counted by the player → %j", (threshold, progress, eligible, kinds) => {
+    expect(finalIntentKinds(progress, threshold, eligible, true)).toEqual(kinds);
+  });
 });
 
 describe("clampProgress", () => {

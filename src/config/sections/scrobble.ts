@@ -39,6 +39,12 @@ export const scrobbleSection = z
       .positive()
       .default(10)
       .describe("A position jump larger than this (beyond what elapsed time explains) is treated as a seek."),
+    trustPlayerVerdict: z
+      .boolean()
+      .default(true)
+      .describe(
+        "When the player itself marks the item watched (Kodi raises its play count, Plex sends media.scrobble), that playthrough counts, whatever watchedThreshold and previewSeconds say. false: only the daemon's own rules decide.",
+      ),
   })
   .default({
     watchedThreshold: 80,
@@ -49,12 +55,20 @@ export const scrobbleSection = z
     pauseDebounceSeconds: 5,
     seekDebounceSeconds: 3,
     seekToleranceSeconds: 10,
+    trustPlayerVerdict: true,
   })
   .describe("When a playback counts as a watch.");
 
 export const outboxSection = z
   .object({
-    replayAfterMinutes: z.number().positive().default(10).describe("A watch not delivered live within this time is sent through /sync/history with its real time.").meta({ restart: true }),
+    replayAfterMinutes: z
+      .number()
+      .positive()
+      .default(10)
+      .describe(
+        "A watch not delivered live within this time is sent through /sync/history with its real time. One that missed its first delivery (Trakt failing or unreachable) goes there already 45 s after playback ended.",
+      )
+      .meta({ restart: true }),
     deadLetterExpiryDays: z.number().positive().default(30).describe("Dead letters (not found, invalid, account limit, unknown media) are kept this long for `queue list|retry|drop`.").meta({ restart: true }),
     historyBatchSize: z.number().int().min(1).max(1000).default(100).describe("Most watches sent in one /sync/history request when replaying.").meta({ restart: true }),
     retryMaxDelaySeconds: z.number().positive().default(300).describe("Upper bound of the backoff between retries when Trakt is unreachable or failing (Retry-After is always obeyed).").meta({ restart: true }),

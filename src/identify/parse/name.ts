@@ -42,8 +42,13 @@ function isSeasonFolder(p: SegmentParse): boolean {
   return p.title === undefined && p.seasons.length > 0 && p.episodes.length === 0;
 }
 
+/** A word written the release-group way (THEATRICAL, BRMux, SE), not "Italian" or "e". */
+const releaseStyle = (word: string): boolean => word.length > 1 && (word === word.toUpperCase() || /[a-z][A-Z]/.test(word)) && /\p{L}/u.test(word);
+
 /** The library cuts titles at technical words we do not list; use its cut when it is a clean prefix of ours. */
 function trimWithLibrary(segment: string, title: string): string {
+  // its cut is used only at a release-style word after the first; without one, the (costly) library is not asked
+  if (!title.split(/\s+/).slice(1).some(releaseStyle)) return title;
   const lib = parseTorrentTitle(segment).title?.trim();
   if (!lib) return title;
   const a = normalizeTitle(lib);
@@ -51,15 +56,15 @@ function trimWithLibrary(segment: string, title: string): string {
   if (a.length > 0 && a.length < b.length && b.startsWith(`${a} `)) {
     const words = a.split(" ").length;
     const all = title.split(/\s+/);
-    // only where it cut at a word written the release-group way (THEATRICAL, BRMux, SE), not at "Italian" or "e"
-    const cutAt = all[words] ?? "";
-    const releaseStyle = cutAt.length > 1 && (cutAt === cutAt.toUpperCase() || /[a-z][A-Z]/.test(cutAt)) && /\p{L}/u.test(cutAt);
-    if (releaseStyle) return all.slice(0, words).join(" ");
+    // only where it cut at a word written the release-group way
+    if (releaseStyle(all[words] ?? "")) return all.slice(0, words).join(" ");
   }
   return title;
 }
 
 export function parseMediaName(input: string): ParsedName {
+  // macOS and some tools write "é" as "e" + a combining accent; the rules read letters composed
+  input = input.normalize("NFC");
   // " / " between spaces separates names of one thing ("Черное зеркало / Black Mirror"), not folders
   const parts = input.split(/(?<! )[\\/]+|[\\/]+(?! )/).map((p) => p.trim()).filter((p) => p.length > 0);
   const fileName = (parts.pop() ?? "").replace(EXTENSION, "");
@@ -80,6 +85,10 @@ export function parseMediaName(input: string): ParsedName {
   let result: SegmentParse = base;
   let titleFrom: ParsedName["titleFrom"] = base.title !== undefined ? "file" : undefined;
   const sameTitle = folder?.title !== undefined && base.title !== undefined && normalizeTitle(folder.title) === normalizeTitle(base.title);
+  // "Film (1989)/Director - Film (Rip).avi": the file names the folder's film among its other names
+  const namesFolderFilm =
+    folder?.title !== undefined && folder.year !== undefined && base.year === undefined && !base.episodic &&
+    base.alternatives.some((a) => normalizeTitle(a) === normalizeTitle(folder.title!));
   // a release folder ("Show.S02E05.1080p.WEB-DL-GRP") names the file better than a file that says less than it
   const releaseFolder =
     folder !== undefined &&
@@ -100,7 +109,7 @@ export function parseMediaName(input: string): ParsedName {
     folder?.title !== undefined &&
     (base.title === undefined ||
       // "Show/03 - Episode Title.mkv": after a leading episode number comes the episode's title
-      (base.leadingNumber === true && !folder.releaseLike) || looksObfuscated(fileName) || meaningless(base) || (sameTitle && folder.year !== undefined && !folder.releaseLike))
+      (base.leadingNumber === true && !folder.releaseLike) || looksObfuscated(fileName) || meaningless(base) || ((sameTitle || namesFolderFilm) && folder.year !== undefined && !folder.releaseLike))
   ) {
     // the file says nothing ("E13 - Name.mkv", "movie.mkv", a hash), or repeats a "Title (Year)" folder: the
     // folder's spelling is the one a person wrote

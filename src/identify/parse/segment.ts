@@ -3,7 +3,7 @@
 // number), then the title is the text before the first marker. Markers are found by our own rules because the
 // library we measured (@viren070/parse-torrent-title) misses multi-episode lists, 3-digit numbering, anime
 // numbering and folder context; the library is still used to trim technical words we do not list (see name.ts).
-import { JUNK_TOKEN, LANGUAGE_WORDS, NUMBER_WORDS, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
+import { FLAG_WORDS, JUNK_TOKEN, LANGUAGE_WORDS, NUMBER_WORDS, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
 
 type MarkerKind = "se" | "season" | "episode" | "year" | "date" | "junk" | "bare" | "bonus";
 
@@ -17,6 +17,8 @@ interface Marker {
   absolute?: boolean;
   /** A bare number read as season and episode ("312" = S03E12): the number as written. */
   split?: number;
+  /** A run of years ("1993-2004"). */
+  run?: boolean;
 }
 
 export interface SegmentParse {
@@ -139,6 +141,17 @@ function readSeasonTail(s: string, from: number, first: number, firstWidth: numb
   return { seasons, end: pos };
 }
 
+/** "2nd Season", "3ª Temporada", "5-й сезон", "Second Season", "00 Season": a number before the word. */
+const ORDINAL_SEASON = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)|(\\d{1,2})|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
+  "giu",
+);
+/** "Season 2", "Saison sept", "Temporada1", "Season IV": the word, then a number. */
+const SEASON_WORD_NUMBER = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${SEASON_WORDS}|tem|temp|series)[ ._:№-]*(\\d{1,2}|${Object.keys(NUMBER_WORDS).join("|")}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
+  "giu",
+);
+
 function findEpisodeMarkers(s: string, markers: Markers): void {
   // S01E02, S01 E02, S01.E02, S01EP02 (+ lists and ranges)
   // S01E02, S01 E02, S01.E02, S01EP02, S01x02, T01E02 / T01xE02 (Temporada), 01E02 (+ lists and ranges)
@@ -159,23 +172,14 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   }
   // "2nd Season", "3ª Temporada", "5-й сезон", "Second Season": the number before the word
   // (a plain number only when no number follows: in "Show 00 Season 2" the season is 2)
-  const ordinal = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})\\s*(?:st|nd|rd|th|ª|º|°|a\\.?|-?й)|(\\d{1,2})|(${Object.keys(ORDINAL_WORDS).join("|")}))[ ._-]*(?:${SEASON_WORDS})(?![\\p{L}])`,
-    "giu",
-  );
-  for (const m of s.matchAll(ordinal)) {
+  for (const m of s.matchAll(ORDINAL_SEASON)) {
     // "Show 00 Season 2": English, French and German put the season's number after the word
     if (m[2] !== undefined && /(?:season|saison|staffel)s?$/i.test(m[0]) && /^[ ._:№-]*\d{1,2}(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
     const season = m[3] !== undefined ? ORDINAL_WORDS[m[3].toLowerCase()]! : Number(m[1] ?? m[2]);
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "season", seasons: [season] });
   }
   // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
-  const words = Object.keys(NUMBER_WORDS).join("|");
-  const seasonWord = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:${SEASON_WORDS}|tem|temp|series)[ ._:№-]*(\\d{1,2}|${words}|[ivx]{1,5}(?![\\p{L}]))(?![0-9])(?:of\\d+)?`,
-    "giu",
-  );
-  for (const m of s.matchAll(seasonWord)) {
+  for (const m of s.matchAll(SEASON_WORD_NUMBER)) {
     const token = m[1]!.toLowerCase();
     const first = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
     if (first === undefined) continue;
@@ -196,6 +200,10 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   for (const m of s.matchAll(
     /(?<![\p{L}\p{N}])(E|EP\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
   )) {
+    // "Titan.A.E.2000", "U.N.C.L.E.2015": the last letter of a dotted acronym
+    if (/^e$/i.test(m[1]!) && /(?:^|[^\p{L}\p{N}])\p{L}\.$/u.test(s.slice(0, m.index))) continue;
+    // "Saga Wars Episode 4 A New Dawn 1977": a film series' episode, its title and the year name a film
+    if (/^episode$/i.test(m[1]!) && m[2]!.length === 1 && /\p{L}{2,}/u.test(s.slice(0, m.index)) && /^[ ._-]+(?:[\p{L}'’-]+[ ._]+)+(?:19|20)\d\d(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
     let n = Number(m[2]);
     let seasons: number[] | undefined;
     const isCap = /^cap/i.test(m[1]!);
@@ -248,10 +256,10 @@ function findDates(s: string, markers: Markers): void {
 
 function findYears(s: string, markers: Markers): void {
   // a run of years, "1993-2004", "(1988 - 89)": the show's first year
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|[-.]\d)/gu)) {
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)(?![\p{L}\p{N}]|-\d)/gu)) {
     const from = Number(m[1]);
     const to = m[2]!.length === 2 ? Math.floor(from / 100) * 100 + Number(m[2]) : Number(m[2]);
-    if (isYear(m[1]!) && to > from && to - from < 100) markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: from });
+    if (isYear(m[1]!) && to > from && to - from < 100) markers.add({ start: m.index, end: m.index + m[0].length, kind: "year", year: from, run: true });
   }
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{4})(?![\p{L}\p{N}])/gu)) {
     if (/bt[.]?$/i.test(s.slice(0, m.index))) continue;
@@ -280,12 +288,41 @@ function isJunk(token: Token, s: string): boolean {
   const next = s.slice(token.end, token.end + 4).toLowerCase();
   if ((lower === "web" && next.startsWith("-dl")) || (lower === "blu" && next.startsWith("-ray")) || (lower === "dts" && next.startsWith("-hd")))
     return true;
-  if (WEAK_JUNK.has(lower) && t.length > 1) {
-    const allCaps = t === t.toUpperCase();
-    const mixed = /[a-z]/.test(t.slice(0, 1)) ? /[A-Z]/.test(t) : /[A-Z].*[a-z].*[A-Z]|[a-z][A-Z]/.test(t);
-    return allCaps || mixed;
-  }
+  if (WEAK_JUNK.has(lower) && t.length > 1) return releaseCase(t, s);
   return false;
+}
+
+let shoutingMemo: { s: string; shouting: boolean } | undefined;
+
+/**
+ * The name's title is written in capitals ("LE NOM DE LA ROSE 1986 REMASTERED"): then a word in capitals says nothing
+ * about being technical. Read from the words before the first technical word or year.
+ */
+function shouting(s: string): boolean {
+  if (shoutingMemo?.s === s) return shoutingMemo.shouting;
+  const words: string[] = [];
+  for (const token of tokens(s)) {
+    const lower = token.text.toLowerCase();
+    if (STRONG_JUNK.has(lower) || JUNK_TOKEN.some((re) => re.test(token.text)) || isYear(token.text)) break;
+    if (/\p{L}.*\p{L}/u.test(token.text)) words.push(token.text);
+  }
+  const result = words.length >= 2 && words.every((w) => w === w.toUpperCase());
+  shoutingMemo = { s, shouting: result };
+  return result;
+}
+
+/**
+ * Written the way release groups write technical words: all capitals ("GERMAN", unless the whole title is in
+ * capitals), or mixed ("MULTi", "iNTERNAL", "FanSub"), never a word's own case ("German", "german").
+ */
+function releaseCase(t: string, s: string): boolean {
+  const mixed = /^[a-z]/.test(t) ? /[A-Z]/.test(t) : t !== t.toUpperCase() && (t.match(/[A-Z]/g)?.length ?? 0) >= 2;
+  return mixed || capitals(t, s);
+}
+
+/** All capitals in a name whose title is not all capitals. */
+function capitals(t: string, s: string): boolean {
+  return t === t.toUpperCase() && /\p{Lu}/u.test(t) && !shouting(s);
 }
 
 function findJunk(s: string, markers: Markers): Token[] {
@@ -297,8 +334,18 @@ function findJunk(s: string, markers: Markers): Token[] {
     // weak word does ("Director.Cut", "Edition.Collector"), or, for a language, when a year does ("French.2011")
     if (junk[i] || !weak(i)) continue;
     const lower = all[i]!.text.toLowerCase();
-    if (junk[i + 1] || weak(i + 1) || (LANGUAGE_WORDS.has(lower) && isYear(all[i + 1]!.text))) junk[i] = true;
+    // (not before a year in brackets: "Johnny English (2003)" is a title written the library way)
+    const next = all[i + 1]!;
+    const languageBeforeYear = LANGUAGE_WORDS.has(lower) && isYear(next.text) && !/[[(]\s*$/.test(s.slice(0, next.start));
+    if (junk[i + 1] || weak(i + 1) || languageBeforeYear) junk[i] = true;
   }
+  // "The.Darjeeling.Limited.2007", "Internal.Affairs.1990": a flag that is also a word, in the title's own case
+  // and before the year, is the title's (not "Movie.LIMITED.2007", "Movie.2007.Limited", "Movie.Extended.Edition")
+  const firstYear = all.findIndex((t) => isYear(t.text));
+  all.forEach((token, i) => {
+    if (!junk[i] || i >= firstYear || !FLAG_WORDS.has(token.text.toLowerCase()) || releaseCase(token.text, s)) return;
+    if (!junk[i + 1] && !weak(i + 1)) junk[i] = false;
+  });
   // "Some Title 3D Paradise": 3D with more title after it is the title's (not "Title.3D.1080p", "Title.3D.2010")
   all.forEach((token, i) => {
     const next = all[i + 1];
@@ -311,6 +358,8 @@ function findJunk(s: string, markers: Markers): Token[] {
 }
 
 const RESOLUTION_NUMBER = /^(?:480|576|720|1080|2160)$/;
+/** Words and abbreviations for "episode" or "season" that say a bracket's number is one ("(05 сер.)", "(8 sez 21 ser)"). */
+const EPISODE_WORD = /(?<![\p{L}])(?:ep|eps|episodes?|ser|seri[aijy]a?|sez|sezon|сер|сери[яи]|сезон|folge|cap|capitulo)(?![\p{L}])/iu;
 
 interface BareCandidate {
   token: Token;
@@ -340,7 +389,9 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     return { leadingEnd: seasonEpisode[0].length + rest };
   }
   const leading = /^(\d{2,3})(?:-(\d{2,3}))?(?:v\d)?(?:\s*-\s+|\.\s+|_|-(?=\p{L})|\s+(?=\S))/iu.exec(s);
-  if (leading && !seasonMarker && (anime || !/^\d+\s+\S/.test(leading[0]) || /\s-\s/.test(leading[0]))) {
+  // "47 Ronin", "12 Angry Men": a number and a space before words is a title, not an episode (but "[Grp] 05 Title",
+  // "02 Title": an episode's number is padded)
+  if (leading && !seasonMarker && (anime || !/^[1-9]\d*\s+\p{L}/u.test(s) || /\s-\s/.test(leading[0]))) {
     const rest = s.slice(leading[0].length);
     // "300 (2006)", "300 - 2 (2006)": a number at the start of a name with a year is the title
     const withYear = markers.list.some((m) => m.kind === "year" && m.start >= leading[0].length);
@@ -377,6 +428,14 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     if (/(?<![\d.])\d\.$/.test(before)) continue;
     // "4.20.Some.Title.2018": more title, then the year: the number is the title's
     const inBrackets = (before.match(/[([]/g)?.length ?? 0) > (before.match(/[)\]]/g)?.length ?? 0);
+    // "(Short Term 12)", "(127 Hours)": a number inside a bracket of words is another title's (not "(05 сер.)")
+    if (inBrackets) {
+      const open = Math.max(before.lastIndexOf("("), before.lastIndexOf("["));
+      const close = after.search(/[)\]]/);
+      const inside = `${before.slice(open + 1)} ${close >= 0 ? after.slice(0, close) : ""}`;
+      const amongWords = /\p{L}{2,}/u.test(before.slice(open + 1)) || /^\s+\p{L}{2,}/u.test(after);
+      if (amongWords && !EPISODE_WORD.test(inside)) continue;
+    }
     if (!afterDash && !inBrackets && years.some((y) => y.start > token.end && /\p{L}/u.test(s.slice(token.end, y.start)) && !/\s-\s/.test(s.slice(token.end, y.start)))) continue;
     candidates.push({ token, index: i, afterDash, boundaryAfter });
   }
@@ -437,12 +496,30 @@ export interface CleanTitle {
 const LATIN = /\p{Script=Latin}/u;
 const OTHER_SCRIPT = /(?!\p{Script=Latin})\p{L}/u;
 
-/** "Skins Season", "The Sopranos: The Complete Series": words that describe the release, not the title. */
-const RELEASE_TAIL = /(?:[\s:,-]+(?:the\s+)?(?:complete|full|all)(?:\s+(?:series|seasons?|collection))?|\s+(?:all\s+)?seasons?)$/i;
+/**
+ * "Skins Season", "The Sopranos: The Complete Series": words that describe the release, not the title ("All" or
+ * "Full" alone are the title's: "Bones and All", "Paid in Full").
+ */
+const RELEASE_TAIL = /[\s:,-]+(?:the\s+)?(?:complete(?:\s+(?:series|seasons?|collection))?|(?:full|all)\s+(?:series|seasons?|collection))$/i;
+/** "Skins Season S01-S07": the word before a season marker; before a year it is the title's ("Happiest Season 2020"). */
+const SEASON_WORD_TAIL = /\s+(?:all\s+)?seasons?$/i;
 
-function tidy(part: string): string {
+/** "Rambo Collection", "Trilogie Robocop", "Batman l'Integrale": a set of films; the title is the films' name. */
+const COLLECTION_WORD = String.raw`(?:l['’]\s?)?(?:collection|trilog(?:y|ie)|duolog(?:y|ie)|quadrilog(?:y|ie)|tetralogy|pentalogy|hexalogy|heptalogy|octalog(?:y|ie)|int[eé]grale|coffret|box\s?set)`;
+const COLLECTION_TAIL = new RegExp(String.raw`\s+(?:(?:the|complete|ultimate|fan|(?:all|\d+)\s+(?:movies?|films?))\s+)*${COLLECTION_WORD}$`, "i");
+const COLLECTION_HEAD = new RegExp(String.raw`^${COLLECTION_WORD}\s+(?=\S)`, "i");
+const ONLY_ARTICLE = /^(?:the|a|an|le|la|les|l['’]|der|die|das|el)?$/i;
+
+function dropCollection(title: string): string {
+  const cut = title.replace(COLLECTION_TAIL, "").replace(COLLECTION_HEAD, "").trim();
+  return ONLY_ARTICLE.test(cut) ? title : cut;
+}
+
+function tidy(part: string, keepSeasonWord = false): string {
   let title = part.replace(/^[\s\-–:,;~'"#]+|[\s\-–:,;~#]+$/g, "").replace(/\s+/g, " ");
-  title = title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, "").trim();
+  title = dropCollection(title.replace(/\s+(?:ep|episode)\.?$/i, "").replace(RELEASE_TAIL, ""));
+  if (!keepSeasonWord) title = title.replace(SEASON_WORD_TAIL, "");
+  title = title.trim();
   const article = ARTICLE_SUFFIX.exec(title);
   if (article) title = `${article[2]} ${article[1]}`;
   return title;
@@ -451,9 +528,10 @@ function tidy(part: string): string {
 /**
  * Turns raw title text into a title: separators to spaces, brackets and "- subtitle" parts set aside. Of several
  * names of one thing ("Черное зеркало / Black Mirror", "超能警探.Memorist") the one in Latin script is the title:
- * that is the one Trakt's search knows best; the others are kept as alternatives.
+ * that is the one Trakt's search knows best; the others are kept as alternatives. `beforeYear`: the year follows the
+ * title, so a last "Season" is the title's ("Happiest Season 2020"), not a release's description.
  */
-export function cleanTitle(raw: string): CleanTitle {
+export function cleanTitle(raw: string, { beforeYear = false }: { beforeYear?: boolean } = {}): CleanTitle {
   const alternatives: string[] = [];
   let text = raw;
   // dots and underscores are separators, except inside acronyms (S.W.A.T., kept as written: that is how Trakt
@@ -470,8 +548,8 @@ export function cleanTitle(raw: string): CleanTitle {
   for (const m of text.matchAll(/[[(]([^\])]*)[\])]/g)) if (m[1]!.trim()) bracketed.push(m[1]!.trim());
   text = text.replace(/[[(][^\])]*[\])]/g, " ");
   text = text.replace(/[[(].*$/, " ").replaceAll(OPEN_KEPT, "(").replaceAll(CLOSE_KEPT, ")");
-  // names of one thing, "A / B": the first in Latin script leads
-  const names = text.split(/\s+\/\s+|\s+\/$|^\/\s+/).map((n) => n.trim()).filter((n) => ALNUM.test(n));
+  // names of one thing, "A / B", "A aka B": the first in Latin script leads
+  const names = text.split(/\s+\/\s+|\s+\/$|^\/\s+|\s+(?:aka|AKA|a\.k\.a\.?)\s+/).map((n) => n.trim()).filter((n) => ALNUM.test(n));
   const lead = names.find((n) => LATIN.test(n)) ?? names[0] ?? "";
   alternatives.push(...names.filter((n) => n !== lead));
   let main = lead;
@@ -484,7 +562,7 @@ export function cleanTitle(raw: string): CleanTitle {
   }
   const parts = main.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
   const result: CleanTitle = { alternatives };
-  const first = parts[0] === undefined ? "" : tidy(parts[0]);
+  const first = parts[0] === undefined ? "" : tidy(parts[0], beforeYear);
   // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
   const latinBracket = first && !LATIN.test(first) ? bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b)) : undefined;
   if (latinBracket !== undefined) {
@@ -494,7 +572,7 @@ export function cleanTitle(raw: string): CleanTitle {
     result.title = first;
   }
   if (parts.length > 1) {
-    const whole = tidy(parts.join(" - "));
+    const whole = tidy(parts.join(" - "), beforeYear);
     result.whole = whole;
     // "Mission Impossible - Dead Reckoning Part One": the whole name is often the real title, so it comes first
     alternatives.unshift(whole);
@@ -526,6 +604,21 @@ function titleFromBrackets(groups: string[], rest: string): string | undefined {
   return `${later.join(" ")} ${rest}`;
 }
 
+/**
+ * "Show.Special.720p", "[Grp] Show - OVA": an episode outside the numbering. Not a special edition of a film
+ * ("SPECIAL.EXTENDED.EDITION", "Special Assembly Cut"), nor a word of another title in brackets ("(Agent Trop Special)").
+ */
+function specialMarked(rest: string): boolean {
+  for (const m of rest.matchAll(/(?<![\p{L}])(special|OVA|ONA|OAD)(?![\p{L}])/giu)) {
+    if (/^special$/i.test(m[1]!) && /^[ ._-]*(?:edition|ed|extended|assembly|cut|version|features?)(?![\p{L}])/iu.test(rest.slice(m.index + m[0].length))) continue;
+    const open = Math.max(rest.lastIndexOf("(", m.index), rest.lastIndexOf("[", m.index));
+    const inBracket = open > Math.max(rest.lastIndexOf(")", m.index), rest.lastIndexOf("]", m.index));
+    if (inBracket && /\p{L}{2,}[ ._]+\p{L}{2,}/u.test(rest.slice(open + 1, m.index))) continue;
+    return true;
+  }
+  return false;
+}
+
 export function parseSegment(input: string): SegmentParse {
   return parseText(input.trim().slice(0, 300), false);
 }
@@ -555,18 +648,24 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
   s = s.replace(/[[(]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|ru|to|tv|info|me|cc|fr)\s*[\])]/gi, " ").trim();
-  // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…"
+  // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…" (a flag that is
+  // also a word starts a title: "Uncut.Gems.2019", "xXx.State.of.the.Union")
+  const beforeLead = s;
   for (;;) {
-    const lead = /^([^\s._:-]+)(?:[ ._]+|\s*[-:]\s*)/.exec(s);
-    if (!lead || !isJunk({ text: lead[1]!, start: 0, end: lead[1]!.length }, s) || lead[0].length >= s.length) break;
+    const lead = /^([^\s._:-]+)(?:\s*[-:]\s*|[ ._]+)/.exec(s);
+    if (!lead || (FLAG_WORDS.has(lead[1]!.toLowerCase()) && !capitals(lead[1]!, s)) || !isJunk({ text: lead[1]!, start: 0, end: lead[1]!.length }, s) || lead[0].length >= s.length) break;
     s = s.slice(lead[0].length);
   }
+  // "VHS - [1080p-BrRip] [MULTI]": when only technical words would be left, the first word was the title
+  const leftBeforeBrackets = s.split(/[[(]/)[0]!;
+  if (s !== beforeLead && tokens(leftBeforeBrackets).every((t) => isJunk(t, leftBeforeBrackets))) s = beforeLead;
   s = s.replace(/^video_ts[-_. ]+/i, "");
   // "Title+Episode+3": some tools write spaces as "+"
   if (!/\s/.test(s) && /\p{L}\+\p{L}/u.test(s)) s = s.replace(/\+/g, " ");
   // "(2000) Title - Other Title (…)": a leading year in brackets is the year, not the title
-  const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})/u.exec(s);
-  if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1]})`;
+  // "1966 - Title", "1990-Title": a year, then a dash and a title, with no other year: the year the library sorts by
+  const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})|^((?:19|20)\d\d)\s*-\s*(?=\p{L})(?!.*(?<!\d)(?:19|20)\d\d(?!\d))/u.exec(s);
+  if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1] ?? leadingYear[2]})`;
   // leading dd.mm.yy date (a download date, not part of the title)
   s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
 
@@ -596,7 +695,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   const bare = markers.list.filter((m) => m.kind === "bare");
   const enders = [...titleEnders, ...yearMarkers, ...bare.filter((m) => m.start > 0)];
   const titleEnd = Math.min(s.length, ...enders.map((m) => m.start));
-  const cleaned = cleanTitle(s.slice(titleStart, titleEnd));
+  const cleaned = cleanTitle(s.slice(titleStart, titleEnd), { beforeYear: yearMarkers.some((y) => y.start === titleEnd) });
 
   const seasons: number[] = [];
   const episodes: number[] = [];
@@ -621,7 +720,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
       inBrackets(y),
   );
   const bracketed = usable.find(inBrackets);
-  const year = (bracketed ?? usable[0])?.year;
+  const yearMarker = bracketed ?? usable[0];
+  const year = yearMarker?.year;
   const parsed: SegmentParse = {
     alternatives: cleaned.alternatives,
     seasons,
@@ -629,7 +729,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     absolute,
     episodic:
       markers.has("se", "season", "episode", "bare") ||
-      /(?<![\p{L}])(?:special(?![ ._-]*(?:edition|ed\b))|OVA|ONA|OAD)(?![\p{L}])/iu.test(s.slice(titleEnd)),
+      specialMarked(s.slice(titleEnd)),
     releaseLike: markers.has("junk"),
     dated: markers.has("date"),
   };
@@ -643,7 +743,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
   // "Title - 2 (2013)": a sequel's number after the dash belongs to the title
   if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /\s-\s(?:\d{1,2}|[IVX]{1,4})$/.test(cleaned.whole)) parsed.title = cleaned.whole;
-  if (year !== undefined) parsed.year = year;
+  // a film's name with a run of years ("Some Films (1984-1994)") names several films: no one year
+  if (year !== undefined && !(yearMarker?.run && !parsed.episodic && !parsed.dated)) parsed.year = year;
   // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
   // sequel's "[REC] 2 (2009)"): the title is in one of them
   if (!fromBrackets && groups.length > 0 && (parsed.title === undefined || !/[\p{L}\p{N}]/u.test(parsed.title) || /^\d{2,}$/.test(parsed.title) || (/^\d$/.test(parsed.title) && year !== undefined))) {

@@ -6,7 +6,7 @@ const STRONG = [
   // sources
   "hdtv", "pdtv", "sdtv", "dsr", "dsrip", "satrip", "dvbrip", "tvrip", "hdtvrip", "webrip", "web-dl", "webdl", "webcap",
   "bluray", "blu-ray", "bdrip", "brrip", "bdremux", "remux", "dvdrip", "dvdr", "dvd5", "dvd9", "dvdscr", "hddvd",
-  "hdrip", "hdlight", "vhsrip", "ppvrip", "r5", "telesync", "hdcam", "brripmux", "dvdivx", "ntsc", "pal", "secam",
+  "hdrip", "hdlight", "ultrahd", "vhsrip", "ppvrip", "r5", "telesync", "hdcam", "brripmux", "dvdivx", "ntsc", "pal", "secam",
   "amzn", "nf", "hulu", "dsnp", "hmax", "atvp",
   // video
   "x264", "x265", "h264", "h265", "hevc", "avc", "xvid", "divx", "hi10p", "10bit", "8bit", "hdr", "hdr10", "sbs",
@@ -15,7 +15,7 @@ const STRONG = [
   "ac3", "aac", "aac2", "eac3", "dts", "dts-hd", "truehd", "atmos", "flac", "mp3", "dd5", "ddp", "ddp2", "ddp5", "dd2",
   "ac3d", "aac5", "lpcm",
   // languages and subtitles as release groups write them
-  "vostfr", "vff", "vfq", "vfi", "truefrench", "subfrench", "nlsubs", "multisubs", "swissgerman", "vost",
+  "vostfr", "vff", "vfq", "vfi", "vf2", "truefrench", "subfrench", "nlsubs", "multisubs", "swissgerman", "vost",
   // flags
   "proper", "repack", "rerip", "internal", "nfofix", "unrated", "uncut", "extended", "remastered", "dubbed", "subbed",
   "fansub", "readnfo", "dual-audio", "limited", "imax", "hq", "doku", "stv", "xxx", "3d", "hsbs", "hou",
@@ -26,17 +26,24 @@ const WEAK = [
   "real", "complete", "french", "german", "english", "spanish", "italian", "hindi", "eng", "fr", "de", "vo", "vf", "dl",
   "multi", "hd", "fhd", "uhd", "sd", "ts", "cam", "edition", "special", "cut", "web", "collector", "director", "ultimate", "dc", "directors", "collector",
   "retail", "ws", "fs", "live", "feed", "east", "west", "dvd", "castellano", "esp", "ita", "vhs", "rip", "en", "es",
+  "custom", "version", "longue", "director's",
 ];
 
+/**
+ * Release flags that are also ordinary words, found in titles ("Uncut Gems", "The Darjeeling Limited", "xXx",
+ * "Internal Affairs"): at the start of a name, or before the year in a title's own case, they are the title's.
+ */
+export const FLAG_WORDS = new Set(["uncut", "limited", "internal", "proper", "criterion", "xxx"]);
+
 /** Language names: like weak words, and also technical when a year follows ("Immersion.French.2011"). */
-export const LANGUAGE_WORDS = new Set(["french", "german", "english", "spanish", "italian", "hindi", "ita", "eng", "esp"]);
+export const LANGUAGE_WORDS = new Set(["french", "german", "english", "spanish", "italian", "hindi", "ita", "eng", "esp", "vf"]);
 
 export const STRONG_JUNK = new Set(STRONG);
 export const WEAK_JUNK = new Set(WEAK);
 
 /** Patterns of whole tokens that are technical, whatever the case. */
 export const JUNK_TOKEN = [
-  /^\d{3,4}[pi]\d{0,2}$/i, // 720p, 1080i, 1080p25
+  /^(?:br|bd|hd|web)?\d{3,4}[pi]\d{0,2}$/i, // 720p, 1080i, 1080p25, BR1080P
   /^[248]k$/i,
   /^\d{3,4}x\d{3,4}$/i, // 1280x720
   /^(?:dd|ddp|aac|ac3|dts)\d(?:\.\d)?$/i,

@@ -3,8 +3,10 @@
 // Sources of truth, in order: notifications (OnPlay/OnAVStart, OnPause, OnResume, OnSpeedChanged, OnSeek, OnStop,
 // System.OnQuit/OnSleep/OnRestart), Player.GetActivePlayers on every (re)connect to pick up playback in progress,
 // and Player.GetProperties polled only while something plays, closer together as the watched threshold nears.
+// VideoLibrary.OnUpdate raising the play count of the library item playing (or just stopped) is Kodi's own
+// "watched" verdict, passed on as `playerWatched`.
 // Nothing is polled while idle: the only traffic then is the client's heartbeat.
-import type { AdapterConnectionState, AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import { reportConnection, type AdapterConnectionState, type AdapterContext, type AdapterStatus, type PlayerAdapter } from "../adapter.js";
 import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import { silentLogger, type Logger } from "../../util/log.js";
 import { displayUrl, KodiClient, type KodiClientTiming, type KodiNotification } from "./client.js";
@@ -14,6 +16,7 @@ import {
   activePlayers,
   itemFields,
   playerItem,
+  libraryUpdateData,
   playerNotificationData,
   playerProperties,
   playerPropertyNames,
@@ -47,6 +50,8 @@ export interface KodiAdapterOptions {
 
 /** A poll that finds the position this far from the extrapolated one is followed by another one soon. */
 const SETTLE_TOLERANCE_MS = 400;
+/** Kodi 20 raises the play count just before Player.OnStop; one that comes after it still counts this long. */
+const LATE_VERDICT_MS = 5 * 60_000;
 
 interface Session {
   key: string;
@@ -62,6 +67,8 @@ interface Session {
   observedAt: number;
   /** The socket dropped while this played; settled on reconnect. */
   orphaned: boolean;
+  /** A library movie or episode: its id and play count when it started (for Kodi's "watched" verdict). */
+  library: { type: string; id: number; playcount: number | undefined } | undefined;
 }
 
 export class KodiAdapter implements PlayerAdapter {
@@ -75,6 +82,8 @@ export class KodiAdapter implements PlayerAdapter {
   private readonly pollMaxMs: number;
   private readonly avStartGraceMs: number;
   private session: Session | undefined;
+  /** The last library playback that finished, for a play count raised after its OnStop. */
+  private lastFinished: { session: Session; state: "stopped" | "ended"; at: number; counted: boolean } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private avStartTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -98,7 +107,11 @@ export class KodiAdapter implements PlayerAdapter {
       options.url,
       this.log,
       {
-        onConnected: () => this.enqueue("connect", () => this.sync()),
+        onConnected: () => {
+          this.reportConnection("connected");
+          this.enqueue("connect", () => this.sync());
+        },
+        onUnavailable: (reason) => this.reportConnection("disconnected", reason),
         onDisconnected: () => this.enqueue("disconnect", () => Promise.resolve(this.onDisconnected())),
         onNotification: (n) => this.enqueue(n.method, () => this.onNotification(n)),
       },
@@ -123,6 +136,7 @@ export class KodiAdapter implements PlayerAdapter {
     await this.queue;
     this.finish("stopped", this.ctx.now());
     this.started = false;
+    this.reportConnection("stopped");
   }
 
   status(): AdapterStatus[] {
@@ -134,6 +148,12 @@ export class KodiAdapter implements PlayerAdapter {
     const failure = state === "disconnected" && this.client.lastFailure ? ` (${this.client.lastFailure})` : "";
     status.detail = `${displayUrl(this.options.url)}${failure}${playing}`;
     return [status];
+  }
+
+  /** The connection's "connected", "unavailable" and "back" moments, for the daemon's activity stream. */
+  private reportConnection(state: AdapterConnectionState, reason?: string): void {
+    const detail = `${displayUrl(this.options.url)}${reason ? ` (${reason})` : ""}`;
+    reportConnection(this.ctx, { name: this.name, kind: "kodi", state, detail }, this.log);
   }
 
   /** Everything that touches the session runs one at a time, in arrival order. */
@@ -175,6 +195,9 @@ export class KodiAdapter implements PlayerAdapter {
         this.finish(data.success && data.data.end === true ? "ended" : "stopped", this.ctx.now());
         return;
       }
+      case "VideoLibrary.OnUpdate":
+        this.onLibraryUpdate(n.data);
+        return;
       case "System.OnQuit":
       case "System.OnSleep":
       case "System.OnRestart":
@@ -224,6 +247,35 @@ export class KodiAdapter implements PlayerAdapter {
     this.emit(s, s.playing ? "playing" : "paused", this.ctx.now());
     // OnSeek gives the target time, but playback restarts a little later: re-read the position soon.
     if (s.playing) this.schedulePoll(this.pollMinMs);
+  }
+
+  /**
+   * Kodi raised the play count of a library item: when it is the one playing, or the one that just stopped (within
+   * LATE_VERDICT_MS, once), that is Kodi's verdict that it counted the playback as watched.
+   */
+  private onLibraryUpdate(raw: unknown): void {
+    const data = libraryUpdateData.safeParse(raw);
+    if (!data.success || data.data.playcount === undefined) return;
+    const { playcount } = data.data;
+    const id = data.data.item?.id ?? data.data.id;
+    const type = data.data.item?.type ?? data.data.type;
+    const raised = (s: Session): boolean => s.library !== undefined && s.library.id === id && s.library.type === type && playcount > (s.library.playcount ?? 0);
+    const now = this.ctx.now();
+    const s = this.session;
+    if (s && raised(s)) {
+      s.library!.playcount = playcount;
+      this.advance(s, now);
+      this.log.info({ session: s.key, playcount, progress: this.progress(s) }, "Kodi counted the playback as watched");
+      this.emit(s, s.playing ? "playing" : "paused", now, true);
+      return;
+    }
+    const f = this.lastFinished;
+    if (f && !f.counted && now - f.at <= LATE_VERDICT_MS && raised(f.session)) {
+      f.counted = true;
+      f.session.library!.playcount = playcount;
+      this.log.info({ session: f.session.key, playcount }, "Kodi counted the finished playback as watched");
+      this.emit(f.session, f.state, now, true);
+    }
   }
 
   /**
@@ -280,6 +332,10 @@ export class KodiAdapter implements PlayerAdapter {
       durationMs: undefined,
       observedAt: now,
       orphaned: false,
+      library:
+        item.id !== undefined && item.id >= 0 && (item.type === "movie" || item.type === "episode")
+          ? { type: item.type, id: item.id, playcount: item.playcount }
+          : undefined,
     };
     this.applyProperties(session, props, this.ctx.now());
     if (session.durationMs === undefined && session.hints.runtimeSeconds) session.durationMs = session.hints.runtimeSeconds * 1000;
@@ -409,6 +465,7 @@ export class KodiAdapter implements PlayerAdapter {
     s.playing = false;
     this.log.info({ session: s.key, state, progress: this.progress(s) }, "Kodi playback finished");
     this.emit(s, state, now);
+    this.lastFinished = s.library ? { session: s, state, at: now, counted: false } : undefined;
   }
 
   private progress(s: Session): number | undefined {
@@ -416,7 +473,7 @@ export class KodiAdapter implements PlayerAdapter {
     return Math.min(100, Math.max(0, (s.positionMs / s.durationMs) * 100));
   }
 
-  private emit(s: Session, state: PlaybackState, now: number): void {
+  private emit(s: Session, state: PlaybackState, now: number, playerWatched = false): void {
     const event: PlaybackEvent = {
       player: this.player,
       sessionKey: s.key,
@@ -430,6 +487,7 @@ export class KodiAdapter implements PlayerAdapter {
     if (progress !== undefined) event.progress = Math.round(progress * 100) / 100;
     if (s.speed > 0 && s.speed !== 1) event.speed = s.speed;
     if (this.options.account !== undefined) event.account = this.options.account;
+    if (playerWatched) event.playerWatched = true;
     try {
       this.ctx.emit(event);
     } catch (error) {

@@ -76,6 +76,8 @@ export interface KodiClientHandlers {
   onConnected?: () => void;
   /** The socket closed (Kodi quit, network, failed heartbeat). Pending requests have been rejected. */
   onDisconnected?: () => void;
+  /** Kodi cannot be reached: called once per outage (when "Kodi unavailable" is logged), with why. */
+  onUnavailable?: (reason: string | undefined) => void;
   onNotification?: (notification: KodiNotification) => void;
 }
 
@@ -195,6 +197,7 @@ export class KodiClient {
       if (!this.unavailableLogged) {
         this.unavailableLogged = true;
         this.log.warn({ url: this.shownUrl, reason: this.lastError }, connected ? "Kodi unavailable (connection lost); reconnecting quietly" : "Kodi unavailable; retrying quietly");
+        this.safely("onUnavailable", () => this.handlers.onUnavailable?.(this.lastError));
       } else {
         this.log.debug({ url: this.shownUrl, reason: this.lastError, attempt }, "Kodi still unavailable");
       }

@@ -20,7 +20,7 @@ export const activePlayers = z.array(
   z.object({ playerid: z.number().int(), type: z.string().optional(), playertype: z.string().optional() }),
 );
 
-export const itemFields = ["title", "showtitle", "season", "episode", "year", "uniqueid", "imdbnumber", "tvshowid", "file", "runtime"] as const;
+export const itemFields = ["title", "showtitle", "season", "episode", "year", "uniqueid", "imdbnumber", "tvshowid", "file", "runtime", "playcount"] as const;
 
 export const playerItem = z.object({
   item: z.object({
@@ -37,6 +37,8 @@ export const playerItem = z.object({
     tvshowid: z.number().optional(),
     file: z.string().optional(),
     runtime: z.number().optional(),
+    /** Library items only: how often Kodi has counted it as watched. */
+    playcount: z.number().optional(),
   }),
 });
 export type KodiItem = z.infer<typeof playerItem>["item"];
@@ -83,3 +85,15 @@ export const playerNotificationData = z.object({
   end: z.boolean().optional(),
 });
 export type PlayerNotificationData = z.infer<typeof playerNotificationData>;
+
+/**
+ * `params.data` of VideoLibrary.OnUpdate. Kodi 20 sends `{item: {id, type}, playcount?}` (and a second one with
+ * `{id, type}` beside it); the current schema lists `id`/`type` directly in `data`. Accept both. `playcount` is there
+ * when the play count changed — raised when Kodi counted the item as watched.
+ */
+export const libraryUpdateData = z.object({
+  item: z.object({ id: z.number().optional(), type: z.string().optional() }).optional(),
+  id: z.number().optional(),
+  type: z.string().optional(),
+  playcount: z.number().optional(),
+});

@@ -5,7 +5,7 @@ import type { MpvSection } from "../../config/sections/players.js";
 import { backoffMs } from "../../util/backoff.js";
 import { firstErrorCode } from "../../util/error-causes.js";
 import type { Logger } from "../../util/log.js";
-import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import { reportConnection, type AdapterConnectionState, type AdapterContext, type AdapterStatus, type PlayerAdapter } from "../adapter.js";
 import { MpvConnection } from "./connection.js";
 import { defaultSocketDir, SocketDirWatcher } from "./discovery.js";
 
@@ -36,6 +36,8 @@ interface Endpoint {
   /** Consecutive failures that were not "not running", for backoff. */
   failures: number;
   lastProblem: string | undefined;
+  /** The connection state last reported to the context (each change is reported once). */
+  reported: AdapterConnectionState | undefined;
 }
 
 /** Errors that only mean "no mpv listening there right now". */
@@ -101,6 +103,8 @@ export class MpvAdapter implements PlayerAdapter {
     if (!this.running) return;
     for (const path of config.sockets) this.trigger(this.endpoint(path, "config"));
     this.state = "connected";
+    const overall = this.status()[0];
+    if (overall) reportConnection(this.options.context, overall, log);
   }
 
   async stop(): Promise<void> {
@@ -114,6 +118,7 @@ export class MpvAdapter implements PlayerAdapter {
       // Closing reports anything still playing as stopped, synchronously.
       for (const connection of [...endpoint.connections]) connection.close();
       endpoint.connections.clear();
+      if (endpoint.reported !== undefined) this.report(endpoint, "stopped", undefined);
     }
     this.state = "stopped";
     await watcher?.close();
@@ -153,6 +158,7 @@ export class MpvAdapter implements PlayerAdapter {
         timer: undefined,
         failures: 0,
         lastProblem: undefined,
+        reported: undefined,
       };
       this.endpoints.set(path, endpoint);
     } else if (source === "config") {
@@ -207,6 +213,7 @@ export class MpvAdapter implements PlayerAdapter {
         endpoint.failures = 0;
         endpoint.lastProblem = undefined;
         endpoint.log.info({ pid: connection.pid }, "connected to mpv");
+        this.report(endpoint, "connected", `pid ${connection.pid ?? "?"}`);
       }
     } catch (error) {
       endpoint.connections.delete(connection);
@@ -227,6 +234,7 @@ export class MpvAdapter implements PlayerAdapter {
       endpoint.connecting = false;
     }
     if (!this.running) return;
+    if (endpoint.connections.size === 0 && endpoint.source === "config") this.report(endpoint, "disconnected", endpoint.lastProblem);
     if (endpoint.again) {
       this.trigger(endpoint);
     } else if (retryIn !== undefined && endpoint.connections.size === 0) {
@@ -246,10 +254,19 @@ export class MpvAdapter implements PlayerAdapter {
       endpoint.lastProblem = "mpv quit";
       endpoint.log.info({ pid: connection.pid }, "mpv disconnected");
     }
+    // A watched socket's mpv that quit is gone, as in status(); an explicit socket's is disconnected until it is back.
+    if (endpoint.connections.size === 0) this.report(endpoint, endpoint.source === "dir" ? "stopped" : "disconnected", endpoint.lastProblem);
     // A watched socket comes back through the watcher (the next mpv replaces the file); an explicit one is polled.
     if (endpoint.source === "config" && endpoint.connections.size === 0) {
       this.schedule(endpoint, error ? this.backoff(endpoint) : this.config.reconnectSeconds * 1000, 0);
     }
+  }
+
+  /** Tells the context of an endpoint's new connection state, once per change. */
+  private report(endpoint: Endpoint, state: AdapterConnectionState, detail: string | undefined): void {
+    if (endpoint.reported === state) return;
+    endpoint.reported = state;
+    reportConnection(this.options.context, { name: `mpv:${endpoint.path}`, kind: "mpv", state, ...(detail === undefined ? {} : { detail }) }, endpoint.log);
   }
 
   private schedule(endpoint: Endpoint, delayMs: number, attempt: number): void {

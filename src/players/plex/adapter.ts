@@ -1,8 +1,9 @@
 // Turns Plex webhook payloads into playback events: event mapping, progress (Plex sends nothing while playing, so
-// the position is estimated between events), and routing of each Plex user to a Trakt account.
+// the position is estimated between events), Plex's own "watched" verdict (media.scrobble, or the item's viewCount
+// going up during the session), and routing of each Plex user to a Trakt account.
 import type { Logger } from "../../util/log.js";
 import type { PlexSection } from "../../config/sections/players.js";
-import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import { reportConnection, type AdapterContext, type AdapterStatus, type PlayerAdapter } from "../adapter.js";
 import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import { hintsFromMetadata, isScrobblableVideo } from "./hints.js";
 import type { PlexPayload } from "./payload.js";
@@ -25,6 +26,8 @@ interface Session {
   positionAt: number;
   playing: boolean;
   scrobbled: boolean;
+  /** The item's viewCount as the session's payloads gave it (0 when left out): one going up is Plex's verdict. */
+  viewCount: number;
   graceTimer: NodeJS.Timeout | undefined;
 }
 
@@ -47,14 +50,20 @@ export class PlexAdapter implements PlayerAdapter {
   }
 
   start(_signal: AbortSignal): Promise<void> {
-    this.running = true;
+    if (!this.running) {
+      this.running = true;
+      reportConnection(this.context, this.overall(), this.log);
+    }
     return Promise.resolve();
   }
 
   /** Emits a final `stopped` for everything still open, so the engine can record it. */
   stop(): Promise<void> {
     for (const session of this.sessions.values()) this.close(session, "stopped");
-    this.running = false;
+    if (this.running) {
+      this.running = false;
+      reportConnection(this.context, { name: this.name, kind: "plex", state: "stopped" }, this.log);
+    }
     return Promise.resolve();
   }
 
@@ -64,8 +73,12 @@ export class PlexAdapter implements PlayerAdapter {
   }
 
   status(): AdapterStatus[] {
+    return [this.overall()];
+  }
+
+  private overall(): AdapterStatus {
     const detail = this.lastEventAt === undefined ? "no webhook received yet" : `last webhook ${new Date(this.lastEventAt).toISOString()}`;
-    return [{ name: this.name, kind: "plex", state: this.running ? "connected" : "stopped", detail }];
+    return { name: this.name, kind: "plex", state: this.running ? "connected" : "stopped", detail };
   }
 
   /** Handle one webhook payload. "ignored" means nothing was (or will be) scrobbled from it. */
@@ -101,24 +114,28 @@ export class PlexAdapter implements PlayerAdapter {
         positionAt: now,
         playing: false,
         scrobbled: false,
+        viewCount: metadata.viewCount ?? 0,
         graceTimer: undefined,
       };
       this.sessions.set(key, session);
     }
     if (metadata.duration !== undefined) session.durationMs = metadata.duration;
     const reported = metadata.viewOffset;
+    // Plex marked the item played since the session began (its view count went up): Plex counted this playback.
+    const marked = metadata.viewCount !== undefined && metadata.viewCount > session.viewCount;
+    if (marked) session.viewCount = metadata.viewCount!;
 
     switch (payload.event) {
       case "media.play":
       case "media.resume":
         this.moveTo(session, reported ?? this.estimate(session, now), now);
         session.playing = true;
-        this.emit(session, "playing", now);
+        this.emit(session, "playing", now, marked);
         return "used";
       case "media.pause":
         this.moveTo(session, reported ?? this.estimate(session, now), now);
         session.playing = false;
-        this.emit(session, "paused", now);
+        this.emit(session, "paused", now, marked);
         return "used";
       case "media.scrobble": {
         const floor = session.durationMs === undefined ? 0 : (session.durationMs * PLEX_SCROBBLE_PERCENT) / 100;
@@ -126,7 +143,8 @@ export class PlexAdapter implements PlayerAdapter {
         session.scrobbled = true;
         // Plex sends media.scrobble while the item plays; for a session we have not seen before, that is all we know.
         if (isNew) session.playing = true;
-        this.emit(session, session.playing ? "playing" : "paused", now);
+        // Plex's own verdict: it counts this playback as watched.
+        this.emit(session, session.playing ? "playing" : "paused", now, true);
         this.armGrace(session);
         return "used";
       }
@@ -136,7 +154,7 @@ export class PlexAdapter implements PlayerAdapter {
           position = Math.max(position, (session.durationMs * PLEX_SCROBBLE_PERCENT) / 100);
         }
         this.moveTo(session, position, now);
-        this.close(session, "stopped");
+        this.close(session, "stopped", marked);
         return "used";
       }
       default:
@@ -197,16 +215,16 @@ export class PlexAdapter implements PlayerAdapter {
     session.graceTimer.unref();
   }
 
-  private close(session: Session, state: "stopped"): void {
+  private close(session: Session, state: "stopped", playerWatched = false): void {
     if (session.graceTimer !== undefined) clearTimeout(session.graceTimer);
     const now = this.context.now();
     if (session.playing) this.moveTo(session, this.estimate(session, now), now);
     session.playing = false;
     this.sessions.delete(session.key);
-    this.emit(session, state, now);
+    this.emit(session, state, now, playerWatched);
   }
 
-  private emit(session: Session, state: PlaybackState, now: number): void {
+  private emit(session: Session, state: PlaybackState, now: number, playerWatched = false): void {
     const event: PlaybackEvent = {
       player: "plex",
       sessionKey: session.key,
@@ -220,6 +238,7 @@ export class PlexAdapter implements PlayerAdapter {
       event.durationMs = session.durationMs;
       event.progress = Math.min(100, (session.positionMs / session.durationMs) * 100);
     }
+    if (playerWatched) event.playerWatched = true;
     this.context.emit(event);
   }
 }

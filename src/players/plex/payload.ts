@@ -16,6 +16,8 @@ const metadataSchema = z.looseObject({
   Guid: z.array(z.looseObject({ id: z.string() })).optional(),
   grandparentGuid: z.string().optional(),
   viewOffset: z.number().nonnegative().optional(),
+  /** How often the user has watched it; Plex leaves it out while it is 0. */
+  viewCount: z.number().nonnegative().optional(),
   duration: z.number().positive().optional(),
   librarySectionType: z.string().optional(),
   ratingKey: plexId.optional(),

@@ -1,5 +1,5 @@
 // A scripted player for `demo` and tests: plays one item through a list of steps on a compressed clock.
-import type { AdapterContext, AdapterStatus, PlayerAdapter } from "../adapter.js";
+import { reportConnection, type AdapterContext, type AdapterStatus, type PlayerAdapter } from "../adapter.js";
 import type { MediaHints, PlaybackState } from "../../core/playback.js";
 
 export interface SimulatedStep {
@@ -40,6 +40,7 @@ export class SimulatedPlayerAdapter implements PlayerAdapter {
   }
 
   start(_signal: AbortSignal): Promise<void> {
+    reportConnection(this.context, { name: this.name, kind: "simulated", state: "connected" });
     let at = 0;
     this.playback.steps.forEach((step, index) => {
       at += step.afterMs;
@@ -47,10 +48,7 @@ export class SimulatedPlayerAdapter implements PlayerAdapter {
         setTimeout(() => {
           this.lastStep = step;
           this.emit(step.state, step.positionMs);
-          if (index === this.playback.steps.length - 1) {
-            this.done = true;
-            this.resolveFinished();
-          }
+          if (index === this.playback.steps.length - 1) this.finish();
         }, at),
       );
     });
@@ -64,9 +62,15 @@ export class SimulatedPlayerAdapter implements PlayerAdapter {
     if (!this.done && last !== undefined && (last.state === "playing" || last.state === "paused")) {
       this.emit("stopped", last.positionMs);
     }
+    this.finish();
+    return Promise.resolve();
+  }
+
+  private finish(): void {
+    if (this.done) return;
     this.done = true;
     this.resolveFinished();
-    return Promise.resolve();
+    reportConnection(this.context, { name: this.name, kind: "simulated", state: "stopped" });
   }
 
   status(): AdapterStatus[] {

@@ -255,6 +255,79 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
     }
   });
 
+  /**
+   * The issue's case, against real Kodi through the whole daemon: the movie plays from the start to about half, is
+   * skipped to 96 % and left to end. The preview rule alone says "a glance at the end" (60 s media, previewSeconds 60);
+   * Kodi marks it watched (its play count goes up). Returns what reached the Trakt emulator.
+   */
+  async function skipToTheEndThroughTheDaemon(trustPlayerVerdict: boolean) {
+    const emulator = await startTraktEmulator({ writeLimitMs: 0 });
+    const root = await mkdtemp(join(tmpdir(), "kodi-verdict-"));
+    let daemon: Daemon | undefined;
+    try {
+      const stateDir = join(root, "state");
+      await seedLogin(emulator, stateDir, "alice", "alice");
+      const configFile = join(root, "config.yaml");
+      await writeConfig(configFile, {
+        trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
+        secrets: { store: "file" },
+        server: { host: "127.0.0.1", port: 0 },
+        accounts: { default: "alice" },
+        mpv: { enabled: false },
+        plex: { enabled: false },
+        kodi: { instances: [{ name: "test-kodi", url: kodi.url }] },
+        scrobble: { previewSeconds: 60, trustPlayerVerdict },
+      });
+      daemon = await Daemon.start({ configFile, stateDir, logger: silentLogger(), watchConfig: false });
+      const percentage = async (): Promise<number> => (await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage"] })).percentage;
+
+      await kodi.play(kodi.media.movie);
+      await emulator.waitForRequest((r) => r.path === "/scrobble/start" && r.status === 201, 15_000);
+      // From the start to about half (the first part skipped ahead to keep the test short: the preview rule only
+      // looks at how the end was reached).
+      await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 45 } });
+      await expect.poll(percentage, { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(50);
+      const from = kodi.mark();
+      await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 96 } });
+      const counted = await kodi.waitForNotification("VideoLibrary.OnUpdate", from, 20_000, (n) => (n.params.data as { playcount?: number } | null)?.playcount !== undefined);
+      const stop = await kodi.waitForNotification("Player.OnStop", from, 20_000);
+      expect((stop.params.data as { end?: boolean }).end).toBe(true);
+      // Kodi counts a playback just before its OnStop; the adapter may also have seen the end first on a poll, and
+      // then gets the count just after. Either way, once the next playback's start has reached Trakt, the adapter
+      // (which handles Kodi's notifications in order) has passed on everything about this one.
+      const earlier = new Set(emulator.requests);
+      await kodi.play(kodi.media.movie);
+      await emulator.waitForRequest((r) => !earlier.has(r) && r.path === "/scrobble/start" && r.status === 201, 15_000);
+      await daemon.idleForTests();
+      return { playcount: (counted.params.data as { playcount: number }).playcount, history: emulator.history("alice"), requests: [...emulator.requests] };
+    } finally {
+      await daemon?.stop(500);
+      await emulator.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+
+  it("Kodi's own verdict: skipped to 96 % and left to end, Kodi counts it and so does Trakt", async () => {
+    const { playcount, history, requests } = await skipToTheEndThroughTheDaemon(true);
+    expect(playcount).toBeGreaterThanOrEqual(1);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ type: "movie", title: "Blade Runner 2049" });
+    // The verdict before the end: a stop (at 100 when OnStop {end: true} is read first, a little less when the
+    // adapter's last poll found Kodi done before it). After the end: the finished playthrough goes to history.
+    const watches = requests.filter((r) => r.path === "/scrobble/stop" || r.path === "/sync/history");
+    expect(watches).toHaveLength(1);
+    if (watches[0]!.path === "/scrobble/stop") expect((watches[0]!.body as { progress: number }).progress).toBeGreaterThanOrEqual(96);
+    console.log(`Kodi's verdict reached Trakt through ${watches[0]!.path} (history action ${history[0]!.action})`);
+  });
+
+  it("with scrobble.trustPlayerVerdict off, the preview rule decides: a pause, no watch", async () => {
+    const { playcount, history, requests } = await skipToTheEndThroughTheDaemon(false);
+    expect(playcount).toBeGreaterThanOrEqual(1); // Kodi did count it
+    expect(history).toEqual([]);
+    expect(requests.filter((r) => r.path === "/scrobble/stop" || r.path === "/sync/history")).toEqual([]);
+    expect(requests.filter((r) => r.path === "/scrobble/pause").map((r) => (r.body as { progress: number }).progress).at(-1)).toBeGreaterThanOrEqual(96);
+  });
+
   it("Kodi quits mid-play and comes back: stopped on quit, logged once each way, playback picked up on reconnect", async () => {
     gate = await startTcpGate(kodi.port);
     const log = captureLog("info");

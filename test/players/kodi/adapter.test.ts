@@ -4,6 +4,9 @@ import { KodiAdapter, type KodiAdapterOptions } from "../../../src/players/kodi/
 import type { PlaybackEvent } from "../../../src/core/playback.js";
 import { FakeKodi, Scenario, type FakePlayback } from "./fake-kodi.js";
 import { captureLog, EventRecorder, ioUntil, trackRequests } from "./support.js";
+import { readFile } from "node:fs/promises";
+
+const readFixture = (name: string): Promise<string> => readFile(new URL(`../../fixtures/kodi/${name}`, import.meta.url), "utf8");
 
 const FAKE: Parameters<typeof vi.useFakeTimers>[0] = { toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] };
 
@@ -102,7 +105,7 @@ describe("KodiAdapter (fake Kodi from the real transcript)", () => {
     const getItem = fake.requests.find((r) => r.method === "Player.GetItem");
     expect(getItem?.params).toEqual({
       playerid: 1,
-      properties: ["title", "showtitle", "season", "episode", "year", "uniqueid", "imdbnumber", "tvshowid", "file", "runtime"],
+      properties: ["title", "showtitle", "season", "episode", "year", "uniqueid", "imdbnumber", "tvshowid", "file", "runtime", "playcount"],
     });
     expect(fake.requests.find((r) => r.method === "VideoLibrary.GetTVShowDetails")?.params).toMatchObject({ tvshowid: 1 });
   });
@@ -162,6 +165,94 @@ describe("KodiAdapter (fake Kodi from the real transcript)", () => {
     const ended = await recorder.waitFor((e) => e.state === "ended");
     expect(ended).toMatchObject({ sessionKey: playing.sessionKey, progress: 100, positionMs: 60_021 });
     expect(recorder.events.filter((e) => e.state === "stopped" || e.state === "ended")).toHaveLength(1);
+  });
+
+  describe("Kodi's own verdict: VideoLibrary.OnUpdate raising the play count", () => {
+    const toEnd = new Scenario("library-movie-to-end");
+    /** The movie of the transcript playing, with the play count Player.GetItem gives for it. */
+    function moviePlaying(playcount: number | undefined): FakePlayback {
+      const playback = playbackFrom("library-movie-to-end", 1); // 93 %
+      const item = structuredClone(playback.item) as { item: Record<string, unknown> };
+      if (playcount !== undefined) item.item.playcount = playcount;
+      return { ...playback, item };
+    }
+
+    /** A plain file starts playing: once its event is out, every notification sent before was handled. */
+    async function nextPlaybackStarted(previousKey: string): Promise<void> {
+      fake.playback = playbackFrom("file-movie", 0);
+      fake.send(new Scenario("file-movie").notification("Player.OnAVStart"));
+      await recorder.waitFor((e) => e.state === "playing" && e.sessionKey !== previousKey);
+    }
+
+    it("before OnStop (Kodi 20's order): a playing event with playerWatched, then the end", async () => {
+      fake.playback = moviePlaying(1);
+      await start();
+      const playing = await recorder.waitFor((e) => e.state === "playing");
+      expect(fake.requests.find((r) => r.method === "Player.GetItem")?.params?.properties).toContain("playcount");
+      fake.setIdle();
+      // Verbatim: OnUpdate {item, playcount: 2}, OnUpdate {id, type}, OnStop {end: true}.
+      for (const m of [toEnd.notification("VideoLibrary.OnUpdate", 0), toEnd.notification("VideoLibrary.OnUpdate", 1), toEnd.notification("Player.OnStop")]) fake.send(m);
+      await recorder.waitFor((e) => e.state === "ended");
+      const own = recorder.events.filter((e) => e.sessionKey === playing.sessionKey);
+      expect(own.map((e) => [e.state, e.playerWatched ?? false])).toEqual([
+        ["playing", false],
+        ["playing", true],
+        ["ended", false],
+      ]);
+      expect(own[1]?.progress).toBeGreaterThan(90);
+    });
+
+    it("after OnStop: the finished playback gets a stopped event with playerWatched, once", async () => {
+      fake.playback = moviePlaying(undefined); // play count not given: any count counts as raised
+      await start();
+      const playing = await recorder.waitFor((e) => e.state === "playing");
+      fake.setIdle();
+      fake.send(new Scenario("library-movie-by-id").notification("Player.OnStop"));
+      await recorder.waitFor((e) => e.state === "stopped");
+      const update = toEnd.notification("VideoLibrary.OnUpdate", 0);
+      fake.send(update);
+      fake.send(update);
+      const verdict = await recorder.waitFor((e) => e.playerWatched === true);
+      expect(verdict).toMatchObject({ sessionKey: playing.sessionKey, state: "stopped", hints: playing.hints });
+      await nextPlaybackStarted(playing.sessionKey); // notifications are handled in order: the second update is done
+      expect(recorder.events.filter((e) => e.playerWatched)).toHaveLength(1);
+    });
+
+    it("changes nothing for a play count that did not go up, another item, a resume point, or a stale update", async () => {
+      fake.playback = moviePlaying(2);
+      await start();
+      const playing = await recorder.waitFor((e) => e.state === "playing");
+      fake.send(toEnd.notification("VideoLibrary.OnUpdate", 0)); // playcount 2: not raised
+      fake.send(new Scenario("library-episode-by-path").notification("VideoLibrary.OnUpdate")); // resume point, no play count
+      fake.send(JSON.parse(await readFixture("notification.VideoLibrary.OnUpdate.episode-playcount.json")) as Record<string, unknown>); // another item
+      fake.setIdle();
+      fake.send(toEnd.notification("Player.OnStop"));
+      await recorder.waitFor((e) => e.state === "ended");
+      await nextPlaybackStarted(playing.sessionKey);
+      expect(recorder.events.filter((e) => e.playerWatched)).toEqual([]);
+    });
+
+    it("a play count raised more than five minutes after the stop is not taken as a verdict", async () => {
+      vi.useFakeTimers(FAKE);
+      const requests = trackRequests();
+      fake.playback = moviePlaying(1);
+      await start();
+      await requests.settled();
+      await ioUntil(() => recorder.events.some((e) => e.state === "playing"), "playing");
+      fake.setIdle();
+      fake.send(toEnd.notification("Player.OnStop"));
+      await ioUntil(() => recorder.events.some((e) => e.state === "ended"), "ended");
+      for (let beat = 0; beat <= 30; beat++) {
+        // 10 s at a time, letting each heartbeat's answer in (a jump of minutes would time the heartbeat out).
+        await vi.advanceTimersByTimeAsync(10_000);
+        await requests.settled();
+      }
+      fake.send(toEnd.notification("VideoLibrary.OnUpdate", 0));
+      fake.playback = playbackFrom("file-movie", 0);
+      fake.send(new Scenario("file-movie").notification("Player.OnAVStart"));
+      await ioUntil(() => recorder.events.some((e) => e.hints.path?.includes("Blade Runner 2049 (2017).mkv") && e.hints.kind === "unknown"), "the next playback");
+      expect(recorder.events.filter((e) => e.playerWatched)).toEqual([]);
+    });
   });
 
   it("polls only while playing, closer as the watched threshold nears, and not at all once paused", async () => {

@@ -100,12 +100,16 @@ export class FakeKodi extends EventEmitter {
     this.handlers.set("VideoLibrary.GetTVShowDetails", () => tvShowDetailsResult);
   }
 
-  static async start(): Promise<FakeKodi> {
-    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  static start(): Promise<FakeKodi> {
+    return FakeKodi.startOn(0);
+  }
+
+  /** On a given port: a Kodi that comes back where it was. */
+  static async startOn(port: number): Promise<FakeKodi> {
+    const server = new WebSocketServer({ host: "127.0.0.1", port });
     await new Promise<void>((resolve) => server.once("listening", () => resolve()));
     const address = server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    return new FakeKodi(server, port);
+    return new FakeKodi(server, typeof address === "object" && address ? address.port : 0);
   }
 
   get url(): string {

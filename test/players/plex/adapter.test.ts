@@ -170,6 +170,50 @@ describe("PlexAdapter", () => {
   });
 });
 
+describe("PlexAdapter, Plex's own verdict", () => {
+  it("media.scrobble carries it; play, pause, resume and stop do not", () => {
+    const { adapter, events } = setup();
+    for (const e of ["media.play", "media.pause", "media.resume", "media.scrobble", "media.stop"]) adapter.accept(movie(e, 5_400_000));
+    expect(events.map((e) => [e.state, e.playerWatched ?? false])).toEqual([
+      ["playing", false],
+      ["paused", false],
+      ["playing", false],
+      ["playing", true],
+      ["stopped", false],
+    ]);
+  });
+
+  it("the item's viewCount going up during the session (marked played) carries it, once", () => {
+    const { adapter, events } = setup();
+    const withViews = (event: string, viewCount: number | undefined): PlexPayload =>
+      payload("movie.media.scrobble.plexagent-guidarray.json", (p) => {
+        p.event = event;
+        const metadata = p.Metadata as Record<string, unknown>;
+        if (viewCount === undefined) delete metadata.viewCount; // Plex leaves it out while it is 0
+        else metadata.viewCount = viewCount;
+      });
+    adapter.accept(withViews("media.play", undefined));
+    adapter.accept(withViews("media.pause", undefined));
+    adapter.accept(withViews("media.resume", 1));
+    adapter.accept(withViews("media.stop", 1));
+    expect(events.map((e) => [e.state, e.playerWatched ?? false])).toEqual([
+      ["playing", false],
+      ["paused", false],
+      ["playing", true],
+      ["stopped", false],
+    ]);
+    // An item already watched before: only a count above the session's first one is a verdict.
+    const second = setup();
+    second.adapter.accept(withViews("media.play", 3));
+    second.adapter.accept(withViews("media.stop", 3));
+    expect(second.events.some((e) => e.playerWatched)).toBe(false);
+    const third = setup();
+    third.adapter.accept(withViews("media.play", 3));
+    third.adapter.accept(withViews("media.stop", 4));
+    expect(third.events.at(-1)).toMatchObject({ state: "stopped", playerWatched: true });
+  });
+});
+
 describe("PlexAdapter, media.scrobble first", () => {
   it("treats a scrobble for a session it has not seen as playing", () => {
     const { adapter, events } = setup();

@@ -27,7 +27,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function startDaemon(plex: Record<string, unknown>): Promise<string> {
+async function startDaemon(plex: Record<string, unknown>, scrobble: Record<string, unknown> = {}): Promise<string> {
   const stateDir = join(root, "state");
   await seedLogin(emulator, stateDir, "alice", "alice");
   await seedLogin(emulator, stateDir, "bob", "bob");
@@ -40,7 +40,7 @@ async function startDaemon(plex: Record<string, unknown>): Promise<string> {
     kodi: { enabled: false },
     mpv: { enabled: false },
     // Webhooks of a 90-minute film arrive here seconds apart: the preview rule would read that as seeking ahead.
-    scrobble: { previewSeconds: 0, pauseDebounceSeconds: 0 },
+    scrobble: { previewSeconds: 0, pauseDebounceSeconds: 0, ...scrobble },
     plex: { enabled: true, webhookSecret: SECRET, ...plex },
   });
   daemon = await Daemon.start({ configFile, stateDir, logger: silentLogger(), watchConfig: false });
@@ -116,6 +116,24 @@ describe("Plex webhooks → daemon → Trakt emulator", () => {
     expect(history.find((h) => h.type === "movie")?.title).toBe("Big Trouble in Little China");
     const paths = scrobbles().map((r) => r.path);
     expect(paths.filter((p) => p === "/scrobble/stop")).toHaveLength(2);
+  });
+
+  // Plex's own verdict against the preview rule: webhooks seconds apart look like a skip to the end, which the
+  // preview rule alone would not count; Plex's media.scrobble says it counted the playback.
+  it.each([
+    [true, 1],
+    [false, 0],
+  ] as const)("Plex's media.scrobble with trustPlayerVerdict %s: %d watch(es)", async (trustPlayerVerdict, watches) => {
+    const url = await startDaemon({ defaultAccount: "alice" }, { previewSeconds: 60, trustPlayerVerdict });
+    const movie = "movie.media.scrobble.plexagent-guidarray.json"; // 99 min
+    expect(await post(url, session(movie, "media.play", 0))).toBe(200);
+    expect(await post(url, session(movie, "media.scrobble", 5_405_000))).toBe(200);
+    expect(await post(url, session(movie, "media.stop", 5_702_000))).toBe(200);
+    await settled();
+    expect(emulator.history("alice")).toHaveLength(watches);
+    const final = scrobbles().at(-1);
+    expect(final?.path).toBe(trustPlayerVerdict ? "/scrobble/stop" : "/scrobble/pause");
+    expect((final?.body as { progress: number }).progress).toBeGreaterThanOrEqual(95);
   });
 
   it("routes two Plex users to two Trakt accounts and ignores a third", async () => {
