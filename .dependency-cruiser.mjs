@@ -34,7 +34,7 @@ export default {
       comment: "The core (events, state machine, identification, outbox) knows no player and nothing of the programs built on it.",
       severity: "error",
       from: { path: "^src/(core|scrobble|identify|outbox)/" },
-      to: { path: "^src/(players|daemon|cli|compose|doctor|emulator|demo)/" },
+      to: { path: "^src/(players|daemon|cli|compose|doctor|emulator|demo|dashboard)/" },
     },
     {
       name: "util-is-a-leaf",
@@ -59,6 +59,14 @@ export default {
       to: { path: "^src/", pathNot: "^src/(cli/(main|options|commands)\\.ts|version\\.ts)$", dependencyTypesNot: ["type-only", "dynamic-import"] },
     },
     {
+      name: "dashboard-loads-on-first-request",
+      comment:
+        "The web dashboard (src/dashboard/) adds nothing to a daemon nobody looks at: the HTTP server imports it with `await import()` on the first request for it; everything else may only take its types.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/dashboard/" },
+      to: { path: "^src/dashboard/", dependencyTypesNot: ["type-only", "dynamic-import"] },
+    },
+    {
       name: "run-reaches-no-test-tools",
       comment: "`run` (the daemon) never loads the emulator or the demo, on any path.",
       severity: "error",
@@ -71,7 +79,7 @@ export default {
         "`healthcheck` and `status` (Docker runs healthcheck every 30 s) ask the daemon over HTTP: they load nothing of the daemon, the players, the core, Trakt, the accounts, the doctor, the emulator or the demo, and no QR code.",
       severity: "error",
       from: { path: "^src/cli/actions/(healthcheck|status)\\.ts$" },
-      to: { path: "^src/(daemon|compose|players|scrobble|identify|outbox|trakt|accounts|secrets|doctor|emulator|demo|notify)/|node_modules/qrcode/", reachable: true },
+      to: { path: "^src/(daemon|compose|players|scrobble|identify|outbox|trakt|accounts|secrets|doctor|emulator|demo|notify|dashboard)/|node_modules/qrcode/", reachable: true },
     },
     {
       name: "notifications-load-lazily",

@@ -24,6 +24,7 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && n
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY config ./config
+COPY web ./web
 RUN ln -s /app/bin/trakt-scrobblerd.js /usr/local/bin/trakt-scrobblerd \
   && mkdir -p /config && chown 1000:1000 /config
 

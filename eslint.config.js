@@ -25,6 +25,18 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's page scripts: plain browser JavaScript, served as they are (no build step, no types).
+    files: ["web/**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: "script",
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(
+        ["window", "document", "location", "history", "fetch", "EventSource", "Intl", "Node", "URLSearchParams", "requestAnimationFrame", "setTimeout", "clearTimeout", "confirm", "console"].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
+  {
     files: ["test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -5,10 +5,11 @@
 # the Dockerfile contract test), python3 (a unix datagram receiver standing in for systemd in the sd-notify test),
 # sqlite3 (Kodi test library rows), gcc + libc6-dev (the Kodi tests' render-loop cap, an LD_PRELOAD shim compiled
 # at test setup), systemd-container + debootstrap (scripts/systemd-boot-check.sh boots the unit under a real systemd
-# in systemd-nspawn, in a Debian bookworm root file system that debootstrap builds from Debian's archive).
+# in systemd-nspawn, in a Debian bookworm root file system that debootstrap builds from Debian's archive), chromium
+# (the dashboard's browser tests and screenshots, driven by playwright-core; no browser is downloaded).
 # Tests that need one of these print SKIPPED and why where it is missing.
 set -euo pipefail
-packages=(mpv ffmpeg kodi xvfb pulseaudio gnome-keyring dbus libsecret-1-dev libsecret-tools systemd systemd-container debootstrap tini python3 sqlite3 gcc libc6-dev)
+packages=(mpv ffmpeg kodi xvfb pulseaudio gnome-keyring dbus libsecret-1-dev libsecret-tools systemd systemd-container debootstrap tini python3 sqlite3 gcc libc6-dev chromium)
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: not root; skipping apt-get (${packages[*]})" >&2
   exit 0

@@ -1,7 +1,6 @@
 // The OAuth device flow (RFC 8628 as Trakt implements it): get a code, show it (and a QR code of the URL), poll at
 // `interval`, slow down on 429, stop at `expires_in`. Time, sleep and output are injected so tests drive it.
 import { setTimeout as delay } from "node:timers/promises";
-import QRCode from "qrcode"; // well-kept QR encoder with a terminal renderer; no reason to hand-roll one
 import type { TraktApi } from "../trakt/api.js";
 import { isTraktError } from "../trakt/errors.js";
 import { COMMUNITY_APP_LIMIT } from "../trakt/explain.js";
@@ -29,12 +28,24 @@ export interface DeviceFlowOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Renders the URL as a terminal QR code; `false` to skip. */
   qr?: ((url: string) => Promise<string>) | false;
+  /** Told the code as soon as Trakt issued it (the dashboard shows it on the page). */
+  onCode?: (code: DeviceCodeShown) => void;
+}
+
+/** What the user needs to approve the login: the page to open and the code to enter there. */
+export interface DeviceCodeShown {
+  userCode: string;
+  verificationUrl: string;
+  /** When the code expires (ms since epoch). */
+  expiresAt: number;
 }
 
 /** Seconds added to the poll interval on each 429 (RFC 8628 §3.5 says 5). */
 export const SLOW_DOWN_STEP_S = 5;
 
 export async function terminalQr(url: string): Promise<string> {
+  // A well-kept QR encoder with a terminal renderer; loaded when a code is shown (the dashboard loads it the same way).
+  const { default: QRCode } = await import("qrcode");
   return QRCode.toString(url, { type: "terminal", small: true });
 }
 
@@ -48,6 +59,7 @@ export async function runDeviceFlow(api: Pick<TraktApi, "deviceCode" | "pollDevi
   registerSecret(code.device_code);
   const deadline = now() + code.expires_in * 1000;
   let intervalS = Math.max(1, code.interval);
+  options.onCode?.({ userCode: code.user_code, verificationUrl: code.verification_url, expiresAt: deadline });
 
   out.write(`\nTo log in to Trakt, open ${code.verification_url} and enter this code:\n\n    ${code.user_code}\n\n`);
   if (options.qr !== false) {

@@ -14,8 +14,9 @@ export interface GetResult {
   body: string;
 }
 
-export function httpGet(url: URL, timeoutMs: number): Promise<GetResult> {
-  if (url.protocol === "https:") return httpsGet(url, timeoutMs);
+/** `headers`: extra request headers, e.g. the daemon's `authorization` beyond loopback. */
+export function httpGet(url: URL, timeoutMs: number, headers: Record<string, string> = {}): Promise<GetResult> {
+  if (url.protocol === "https:") return httpsGet(url, timeoutMs, headers);
   if (url.protocol !== "http:") return Promise.reject(new Error(`cannot GET ${url.protocol} URLs (use http:// or https://)`));
   return new Promise<GetResult>((resolve, reject) => {
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -24,7 +25,10 @@ export function httpGet(url: URL, timeoutMs: number): Promise<GetResult> {
     let size = 0;
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     socket.on("connect", () => {
-      socket.write(`GET ${url.pathname}${url.search} HTTP/1.0\r\nHost: ${url.host}\r\nUser-Agent: trakt-scrobblerd/${VERSION}\r\nAccept: application/json\r\n\r\n`);
+      const extra = Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value.replace(/[\r\n]/g, "")}\r\n`)
+        .join("");
+      socket.write(`GET ${url.pathname}${url.search} HTTP/1.0\r\nHost: ${url.host}\r\nUser-Agent: trakt-scrobblerd/${VERSION}\r\nAccept: application/json\r\n${extra}\r\n`);
     });
     socket.on("data", (chunk: Buffer) => {
       size += chunk.length;
@@ -52,10 +56,10 @@ export function parseAnswer(text: string): GetResult {
   return { status: Number(match[1]), body: text.slice(headerEnd + 4) };
 }
 
-async function httpsGet(url: URL, timeoutMs: number): Promise<GetResult> {
+async function httpsGet(url: URL, timeoutMs: number, headers: Record<string, string>): Promise<GetResult> {
   const { get } = await import("node:https");
   return new Promise<GetResult>((resolve, reject) => {
-    const request = get(url, { timeout: timeoutMs }, (response) => {
+    const request = get(url, { timeout: timeoutMs, headers }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {

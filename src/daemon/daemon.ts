@@ -21,7 +21,13 @@ import type { Logger } from "../util/log.js";
 import { VERSION } from "../version.js";
 import { AdapterActivity } from "./adapter-activity.js";
 import { ConfigWatcher, type ReloadOutcome } from "./reload.js";
-import { HttpServer, type Readiness } from "./http-server.js";
+import { HttpServer, type HttpRoutes, type Readiness } from "./http-server.js";
+import { HttpAccess } from "./http-access.js";
+import { serverToken } from "./server-token.js";
+import { writableConfigCandidate } from "./config-target.js";
+import type { DashboardHost } from "../dashboard/host.js";
+import { daemonBaseUrl } from "../config/server-address.js";
+import { systemPathContext } from "../config/paths.js";
 import { Metrics } from "./metrics.js";
 import { Players } from "./players.js";
 import { createSdNotifier, type SdNotifier } from "./sd-notify.js";
@@ -64,7 +70,7 @@ export class Daemon {
   private readonly traktHealth: TraktAppHealth;
 
   private constructor(
-    app: App,
+    private readonly app: App,
     private readonly store: LocatingSecretStore,
     private readonly tokens: TokenManager,
     private readonly identify: IdentifierSetup,
@@ -72,6 +78,7 @@ export class Daemon {
     private readonly engine: ScrobbleEngine,
     private readonly notifier: SdNotifier,
     private readonly options: DaemonOptions,
+    access: HttpAccess,
   ) {
     this.config = app.config;
     this.stateDir = app.stateDir;
@@ -82,10 +89,7 @@ export class Daemon {
     this.adapterActivity = new AdapterActivity(this.activity);
     this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }), { onConnectionChange: this.adapterActivity.report });
     this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters);
-    this.http = new HttpServer(
-      { readiness: () => this.readiness(), status: () => this.status(), metrics: () => this.renderMetrics(), webhook: (path) => this.players.webhookFor(path) },
-      this.log.child({ component: "http" }),
-    );
+    this.http = new HttpServer(this.httpRoutes(), this.log.child({ component: "http" }), access);
     this.countEvent = this.metrics.counter("scrobblerd_player_events_total", "Playback events received from players, by player kind and state");
   }
 
@@ -103,8 +107,10 @@ export class Daemon {
     const outbox = await app.outbox();
     const engine = await app.engine();
     const notifier = createSdNotifier({ logger: log.child({ component: "sd-notify" }) });
+    const { token } = await serverToken(config.server, stateDir, log.child({ component: "http" }));
+    const access = new HttpAccess({ bind: config.server.host, token, allowedHosts: config.server.allowedHosts });
 
-    const daemon = new Daemon(app, store, tokens, identify, outbox, engine, notifier, options);
+    const daemon = new Daemon(app, store, tokens, identify, outbox, engine, notifier, options, access);
     try {
       await daemon.boot();
     } catch (error) {
@@ -138,6 +144,51 @@ export class Daemon {
 
   /** The port the HTTP server listens on (useful with port 0). */
   httpPort = 0;
+
+  private httpRoutes(): HttpRoutes {
+    return {
+      readiness: () => this.readiness(),
+      status: () => this.status(),
+      metrics: () => this.renderMetrics(),
+      webhook: (path) => this.players.webhookFor(path),
+      // The dashboard's code is imported on its first request: a daemon nobody looks at never loads it.
+      dashboard: this.config.server.dashboard ? async () => (await import("../dashboard/routes.js")).createDashboard(this.dashboardHost()) : undefined,
+    };
+  }
+
+  /** What the dashboard shows and does: the running parts, and the same operations as the CLI's commands. */
+  private dashboardHost(): DashboardHost {
+    return {
+      log: this.log.child({ component: "dashboard" }),
+      version: VERSION,
+      startedAt: this.startedAt,
+      subscribe: (listener) => this.activity.subscribe(listener),
+      config: () => this.config,
+      configFile: () => this.configFile,
+      configTarget: () => this.configFile ?? writableConfigCandidate(this.options.context ?? systemPathContext()),
+      readiness: () => this.readiness(),
+      adapters: () => this.supervisor.status(),
+      sessions: () => this.engine.snapshot(),
+      outbox: this.outbox,
+      misses: () => this.identify.identifier.recentMisses(),
+      identifier: this.identify.identifier,
+      tokens: this.tokens,
+      store: this.store,
+      trakt: () => this.app.trakt(),
+      reload: () => this.reload(),
+      doctor: async () => {
+        const { runDoctor } = await import("../doctor/run.js");
+        const { host, port } = this.config.server;
+        return runDoctor({
+          configFile: this.options.configFile,
+          stateDir: this.options.stateDir,
+          ...(this.options.context ? { context: this.options.context } : {}),
+          daemonUrl: daemonBaseUrl(host, this.httpPort || port),
+          timeoutMs: 4_000,
+        });
+      },
+    };
+  }
 
   private context(): AdapterContext {
     return {
@@ -311,6 +362,9 @@ export class Daemon {
     const restartNeeded = diff.restartRequired;
     this.config = config;
     this.engine.updateSettings(config.scrobble);
+    this.http.access.setAllowedHosts(config.server.allowedHosts);
+    this.http.setRoutes(this.httpRoutes());
+    this.identify.identifier.setOverrides(config.identify.overrides);
     this.tokens.reschedule(config.schedules.tokenRefresh);
     this.scheduleJobs(config);
     await this.applyNotify(config);

@@ -1,5 +1,6 @@
 // `trakt-scrobblerd doctor`: every check in order, each a pass/warn/fail line with a hint.
 import type { LoadOptions } from "../config/load.js";
+import { clientServerToken } from "../config/server-address.js";
 import { checkAccounts, checkSecretStore, configuredAccounts } from "./accounts.js";
 import { checkConfig } from "./config.js";
 import { checkDaemon } from "./daemon.js";
@@ -50,7 +51,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   add(...(await checkMpv(config.mpv, { env, stateDir, timeoutMs: Math.min(timeoutMs, 2_000) })));
   add(...checkPlex(config));
   add(...(await checkNotify(config, timeoutMs)));
-  add(await checkDaemon(config.server, { timeoutMs: Math.min(timeoutMs, 3_000), ...(options.daemonUrl ? { baseUrl: options.daemonUrl } : {}) }));
+  const token = clientServerToken(env, { configToken: config.server.token, stateDir });
+  add(await checkDaemon(config.server, { timeoutMs: Math.min(timeoutMs, 3_000), token, ...(options.daemonUrl ? { baseUrl: options.daemonUrl } : {}) }));
   return results;
 }
 

@@ -45,6 +45,9 @@ export interface Miss {
 
 type Found = Extract<Identification, { ok: true }>;
 
+/** A miss as kept: with what an override would be matched against, so a new rule can clear the miss it covers. */
+type KeptMiss = Miss & { subject: { paths: string[]; titles: string[] } };
+
 /** Thrown inside a step when Trakt cannot be asked right now; becomes `retryable: true`. */
 class Unreachable extends Error {}
 
@@ -88,7 +91,7 @@ function missWhat(h: CleanHints): string {
 
 export class TraktIdentifier implements Identifier {
   readonly #api: SearchApi | undefined;
-  readonly #overrides: CompiledOverride[];
+  #overrides: CompiledOverride[];
   readonly #pick: PickOptions;
   readonly #cache: IdentificationCache | undefined;
   readonly #log: Logger | undefined;
@@ -173,12 +176,22 @@ export class TraktIdentifier implements Identifier {
     return result;
   }
 
-  /** The last few items that could not be identified (each once, at its latest miss), newest last: for status. */
-  recentMisses(): readonly Miss[] {
-    return this.#misses;
+  /**
+   * Applies changed `identify.overrides` (a config reload, a fix from the dashboard): identifications from now on
+   * use them. The misses a new rule now covers leave the list of misses.
+   */
+  setOverrides(rules: IdentifySection["overrides"]): void {
+    this.#overrides = compileOverrides(rules);
+    const covered = (m: KeptMiss): boolean => findOverride(this.#overrides, m.subject) !== undefined;
+    for (let i = this.#misses.length - 1; i >= 0; i--) if (covered(this.#misses[i]!)) this.#misses.splice(i, 1);
   }
 
-  readonly #misses: Miss[] = [];
+  /** The last few items that could not be identified (each once, at its latest miss), newest last: for status. */
+  recentMisses(): readonly Miss[] {
+    return this.#misses.map(({ at, key, what, reason }) => ({ at, key, what, reason }));
+  }
+
+  readonly #misses: KeptMiss[] = [];
 
   #notFound(h: CleanHints, tried: string[]): Identification {
     const what = missWhat(h);
@@ -193,17 +206,14 @@ export class TraktIdentifier implements Identifier {
     const miss: Miss = { at: Date.now(), key: missKey(h), what: missWhat(h), reason };
     const index = this.#misses.findIndex((m) => m.key === miss.key);
     if (index >= 0) this.#misses.splice(index, 1);
-    this.#misses.push(miss);
+    this.#misses.push({ ...miss, subject: overrideSubject(h, parseFromHints(h)) });
     if (this.#misses.length > MAX_MISSES) this.#misses.shift();
     this.#activity.report({ type: "not_identified", ...miss });
   }
 
   /** Overrides and ids Trakt takes as they are. */
   #withoutRequests(h: CleanHints, parsed: ParsedName | undefined, tried: string[]): Identification | undefined {
-    const override = findOverride(this.#overrides, {
-      paths: [h.path, h.mediaTitle].filter((p): p is string => p !== undefined),
-      titles: [h.title, h.showTitle, parsed?.title].filter((t): t is string => t !== undefined),
-    });
+    const override = findOverride(this.#overrides, overrideSubject(h, parsed));
     if (override) {
       const o = override.override;
       if (o.rule.to.type === "movie") {
@@ -376,6 +386,14 @@ export class TraktIdentifier implements Identifier {
     const message = error instanceof Error ? error.message : String(error);
     return new Unreachable(isTraktError(error) ? `${error.kind}: ${message}` : message, { cause: error });
   }
+}
+
+/** What an override rule is matched against: the path (or mpv's media-title) and the titles. */
+function overrideSubject(h: CleanHints, parsed: ParsedName | undefined): { paths: string[]; titles: string[] } {
+  return {
+    paths: [h.path, h.mediaTitle].filter((p): p is string => p !== undefined),
+    titles: [h.title, h.showTitle, parsed?.title].filter((t): t is string => t !== undefined),
+  };
 }
 
 /** The thing to parse: the path, else mpv's media-title, else a title that is really a file name. */

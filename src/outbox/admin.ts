@@ -1,5 +1,6 @@
 // Managing the queue by hand: list it, move a dead letter back (retry), remove an entry (drop), apply the requests
 // the CLI leaves in control/ while the daemon runs, and expire old dead letters.
+import type { MediaHints } from "../core/playback.js";
 import type { ScrobbleIntent } from "../scrobble/intent.js";
 import type { Logger } from "../util/log.js";
 import { listControlFiles, readControlFile, removeControlFile } from "./control.js";
@@ -17,6 +18,8 @@ export interface QueueEntryView {
   sessionKey: string;
   playthroughId: string;
   label: string;
+  /** What the player said about the media (path, titles, ids): what identification works from. */
+  hints: MediaHints;
   progress: number;
   /** A watch (a stop at 80 % or more, or a watched): it must reach the history exactly once. */
   watch: boolean;
@@ -61,6 +64,7 @@ function entryView(e: Entry, now: number): QueueEntryView {
     sessionKey: e.intent.sessionKey,
     playthroughId: e.intent.playthroughId,
     label: hintsLabel(e.intent),
+    hints: e.intent.hints,
     progress: e.intent.progress,
     watch: isWatch(e.intent),
     queuedAt: new Date(e.queuedAt).toISOString(),

@@ -3,7 +3,7 @@ import type { OutboxSection, ScrobbleSection } from "../config/sections/scrobble
 import type { OutboxSettings } from "./options.js";
 
 export { Outbox, DEFAULT_OUTBOX_SETTINGS, hintsLabel } from "./outbox.js";
-export type { OutboxApi, OutboxOptions, OutboxSettings, OutboxStatus, QueueEntryView, QueueListing, DeliveryView } from "./outbox.js";
+export type { OutboxApi, OutboxOptions, OutboxSettings, OutboxStatus, QueueEntryView, QueueListing, DeliveryView, WatchView } from "./outbox.js";
 export { OutboxLockedError, lockHolder } from "./lock.js";
 export type { DeadReason, DoneOutcome } from "./records.js";
 

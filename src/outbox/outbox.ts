@@ -20,7 +20,7 @@ import { OutboxStore } from "./store.js";
 export { DEFAULT_OUTBOX_SETTINGS } from "./options.js";
 export type { OutboxApi, OutboxOptions, OutboxSettings } from "./options.js";
 export type { QueueEntryView, QueueListing } from "./admin.js";
-export type { DeliveryView, OutboxStatus } from "./status.js";
+export type { DeliveryView, OutboxStatus, WatchView } from "./status.js";
 export { hintsLabel } from "./labels.js";
 
 /** Playthroughs are remembered at least a day so a repeated stop is never a second watch. */
@@ -216,6 +216,7 @@ export class Outbox implements IntentSink {
       deadByReason: counts.deadByReason,
       accounts: this.scheduler.accounts(),
       lastDeliveries: this.counters.lastDeliveries(),
+      lastWatches: this.counters.lastWatches(),
       counters: this.counters.snapshot(),
       journal: this.store.report(),
     };

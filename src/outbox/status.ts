@@ -5,7 +5,7 @@ import { isTraktError } from "../trakt/errors.js";
 import { hintsLabel } from "./labels.js";
 import type { DeadReason, DoneOutcome } from "./records.js";
 import type { JournalReport } from "./store.js";
-import type { Entry } from "./state.js";
+import { isWatch, type Entry } from "./state.js";
 
 export interface DeliveryView {
   id: string;
@@ -13,6 +13,19 @@ export interface DeliveryView {
   account: string;
   label: string;
   outcome: DoneOutcome;
+  at: string;
+}
+
+/** A watch that reached Trakt: live through /scrobble, or through /sync/history with its real time. */
+export interface WatchView {
+  id: string;
+  account: string;
+  label: string;
+  player: string;
+  /** `scrobble` = live /scrobble/stop; `history` = replayed into /sync/history; `already` = Trakt had it already. */
+  via: "scrobble" | "history" | "already";
+  /** When it was watched (playback ended), and when Trakt got it. */
+  watchedAt: string;
   at: string;
 }
 
@@ -42,6 +55,8 @@ export interface OutboxStatus {
   deadByReason: Record<DeadReason, number>;
   accounts: AccountView[];
   lastDeliveries: DeliveryView[];
+  /** The last watches recorded on Trakt, newest first (start/pause/stop deliveries are left out). */
+  lastWatches: WatchView[];
   counters: OutboxCounterValues;
   journal: JournalReport;
 }
@@ -49,6 +64,8 @@ export interface OutboxStatus {
 type Tally = Exclude<keyof OutboxCounterValues, "requests">;
 
 const LAST_DELIVERIES = 20;
+const LAST_WATCHES = 20;
+const VIA: Partial<Record<DoneOutcome, WatchView["via"]>> = { delivered: "scrobble", history: "history", in_history: "already" };
 
 export class OutboxCounters {
   private readonly values: OutboxCounterValues = {
@@ -63,6 +80,7 @@ export class OutboxCounters {
     deadLettered: 0,
   };
   private readonly last: DeliveryView[] = [];
+  private readonly watches: WatchView[] = [];
 
   add(name: Tally, n = 1): void {
     this.values[name] += n;
@@ -111,6 +129,16 @@ export class OutboxCounters {
       at: new Date(now).toISOString(),
     });
     this.last.length = Math.min(this.last.length, LAST_DELIVERIES);
+    const via = VIA[outcome];
+    if (via && isWatch(entry.intent)) {
+      const watchedAt = entry.intent.endedAt ?? entry.intent.createdAt;
+      this.watches.unshift({ id: entry.intent.id, account: entry.account, label: hintsLabel(entry.intent), player: entry.intent.player, via, watchedAt: new Date(watchedAt).toISOString(), at: new Date(now).toISOString() });
+      this.watches.length = Math.min(this.watches.length, LAST_WATCHES);
+    }
+  }
+
+  lastWatches(): WatchView[] {
+    return [...this.watches];
   }
 
   lastDeliveries(): DeliveryView[] {

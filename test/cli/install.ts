@@ -1,5 +1,5 @@
 // Builds the CLI the way a user (and the Docker image) does — `npm run build` — but into a temp directory laid out
-// like the installed package (/app in the image): package.json, bin/, dist/, config/, node_modules.
+// like the installed package (/app in the image): package.json, bin/, dist/, config/, web/, node_modules.
 // A separate copy per test file: vitest runs files in parallel, and the developer's own dist/ stays untouched.
 import { execFile } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -33,6 +33,7 @@ export async function buildInstall(prefix: string): Promise<Installed> {
   cpSync(join(repoRoot, "package.json"), join(dir, "package.json"));
   cpSync(join(repoRoot, "bin"), join(dir, "bin"), { recursive: true });
   cpSync(join(repoRoot, "config"), join(dir, "config"), { recursive: true });
+  cpSync(join(repoRoot, "web"), join(dir, "web"), { recursive: true });
   symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
   return { dir, bin: join(dir, "bin", "trakt-scrobblerd.js"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -63,7 +63,7 @@ interface Run {
 }
 
 /** Runs the CLI (src through tsx, the same module graph as dist/) and returns the modules it loaded. */
-async function cli(args: string[], env: Record<string, string> = {}, until?: (stdout: string) => boolean): Promise<Run> {
+async function cli(args: string[], env: Record<string, string> = {}, until?: (stdout: string) => boolean, before?: (stdout: string) => Promise<void>): Promise<Run> {
   const file = join(work, `modules-${++runs}.txt`);
   const child = spawn(process.execPath, ["--import", "tsx", "--import", RECORDER, CLI_ENTRY, ...args], {
     cwd: REPO,
@@ -72,14 +72,19 @@ async function cli(args: string[], env: Record<string, string> = {}, until?: (st
   });
   let stdout = "";
   let stderr = "";
+  const stoppedByUs = until !== undefined;
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout });
   lines.on("line", (line) => {
     stdout += `${line}\n`;
-    if (until?.(stdout)) child.kill("SIGTERM");
+    if (until?.(stdout)) {
+      const out = stdout;
+      until = undefined;
+      void (before ? before(out) : Promise.resolve()).finally(() => child.kill("SIGTERM"));
+    }
   });
   const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0 && code !== 3 && !until) throw new Error(`${args.join(" ")} exited ${String(code)}: ${stderr}`);
+  if (code !== 0 && code !== 3 && !stoppedByUs) throw new Error(`${args.join(" ")} exited ${String(code)}: ${stderr}`);
   const modules = (await readFile(file, "utf8")).split("\n").filter((line) => line.startsWith("file:"));
   return { code, stdout, modules };
 }
@@ -128,7 +133,29 @@ describe("commands load only what they use", () => {
       const run = await cli(["run", "--config", other.configFile, "--state-dir", other.stateDir], {}, (out) => out.includes('"msg":"ready"'));
       expect(run.stdout).toContain('"msg":"ready"');
       expect(ours(run.modules)).toEqual(expect.arrayContaining(["src/daemon/daemon.ts", "src/players/kodi/adapter.ts", "src/players/plex/index.ts"]));
-      expect(run.modules.filter((m) => /\/src\/(emulator|demo|doctor|notify)\/|\/node_modules\/qrcode\//.test(m))).toEqual([]);
+      expect(run.modules.filter((m) => /\/src\/(emulator|demo|doctor|notify|dashboard)\/|\/node_modules\/qrcode\//.test(m))).toEqual([]);
+    } finally {
+      await other.remove();
+    }
+  });
+
+  it("run loads the dashboard on its first request, and nothing of the QR code or the doctor until they are used", async () => {
+    const other = await makeDaemonDirs();
+    try {
+      await writeConfig(other.configFile, { secrets: { store: "file" }, server: { host: "127.0.0.1", port: 0 }, mpv: { enabled: false }, kodi: { enabled: false } });
+      let page = "";
+      const run = await cli(
+        ["run", "--config", other.configFile, "--state-dir", other.stateDir],
+        {},
+        (out) => out.includes('"msg":"ready"'),
+        async (out) => {
+          const port = /"port":(\d+)[^\n]*"msg":"HTTP server listening"/.exec(out)?.[1];
+          page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+        },
+      );
+      expect(page).toContain("<title>trakt-scrobblerd</title>");
+      expect(ours(run.modules)).toEqual(expect.arrayContaining(["src/dashboard/routes.ts", "src/dashboard/state.ts"]));
+      expect(run.modules.filter((m) => /\/src\/doctor\/|\/node_modules\/qrcode\//.test(m))).toEqual([]);
     } finally {
       await other.remove();
     }

@@ -28,7 +28,7 @@ describe("environment overrides", () => {
       env: { TRAKT_SCROBBLERD_PORT: "8080", TRAKT_SCROBBLERD_LOG_PRETTY: "yes", TRAKT_CLIENT_ID: "abc", UNRELATED: "x" },
     });
     if (!result.ok) throw result.error;
-    expect(result.config.server).toEqual({ host: "127.0.0.1", port: 8080 });
+    expect(result.config.server).toEqual({ host: "127.0.0.1", port: 8080, allowedHosts: [], dashboard: true });
     expect(result.config.log.pretty).toBe(true);
     expect(result.config.trakt.clientId).toBe("abc");
     expect(result.envVars.sort()).toEqual(["TRAKT_CLIENT_ID", "TRAKT_SCROBBLERD_LOG_PRETTY", "TRAKT_SCROBBLERD_PORT"]);

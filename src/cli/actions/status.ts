@@ -1,5 +1,6 @@
 // `status`: what the running daemon is doing, from its /api/status.
-import { runningDaemonUrl } from "../daemon-url.js";
+import { clientServerToken } from "../../config/server-address.js";
+import { runningDaemon } from "../daemon-url.js";
 import { httpGet } from "../http-get.js";
 import type { GlobalOptions } from "../options.js";
 
@@ -18,10 +19,11 @@ interface StatusReply {
   };
 }
 
-function render(status: StatusReply): string {
+function render(status: StatusReply, base: string, token: string | undefined): string {
   const lines: string[] = [];
   lines.push(`trakt-scrobblerd ${status.version ?? "?"}, up ${status.uptimeSeconds ?? "?"} s — ${status.ready?.ready ? "ready" : "NOT READY"}`);
   for (const reason of status.ready?.reasons ?? []) lines.push(`  ! ${reason}`);
+  lines.push("", `Dashboard: ${base}/${token ? ` — password: ${token}` : ""}`);
   lines.push("", "Accounts:");
   if (!status.accounts?.length) lines.push("  (none: run `trakt-scrobblerd login`)");
   for (const a of status.accounts ?? []) {
@@ -57,11 +59,16 @@ function render(status: StatusReply): string {
 export async function status(globals: GlobalOptions, opts: { json?: boolean; url?: string }): Promise<void> {
   let base = opts.url;
   try {
-    base ??= await runningDaemonUrl(globals);
-    const response = await httpGet(new URL("/api/status", base), 5_000);
+    const daemon = base === undefined ? await runningDaemon(globals) : { url: base, token: clientServerToken(process.env, { stateDir: globals.stateDir }) };
+    base = daemon.url;
+    // Beyond loopback the daemon asks for its token: the one in its state directory (readable by its own user).
+    const response = await httpGet(new URL("/api/status", base), 5_000, daemon.token ? { authorization: `Bearer ${daemon.token}` } : {});
+    if (response.status === 401) {
+      throw new Error("the daemon asks for its password: run this as the daemon's user (it reads <stateDir>/server-token), or set TRAKT_SCROBBLERD_SERVER_TOKEN");
+    }
     if (response.status !== 200) throw new Error(`the daemon answered ${response.status}`);
     const reply = JSON.parse(response.body) as StatusReply;
-    console.log(opts.json ? JSON.stringify(reply, null, 2) : render(reply));
+    console.log(opts.json ? JSON.stringify(reply, null, 2) : render(reply, base, daemon.token));
     if (reply.ready && !reply.ready.ready) process.exitCode = 3;
   } catch (error) {
     console.error(`cannot reach the daemon at ${base ?? "(unknown)"}: ${error instanceof Error ? error.message : String(error)}. Is \`trakt-scrobblerd run\` running?`);

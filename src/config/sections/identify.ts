@@ -43,8 +43,7 @@ export const identifySection = z
     overrides: z
       .array(overrideRule)
       .default([])
-      .describe("Rules that force a path or title to a Trakt movie or show, checked first, in order.")
-      .meta({ restart: true }),
+      .describe("Rules that force a path or title to a Trakt movie or show, checked first, in order. The dashboard's \"fix the match\" adds one here."),
     minSearchScore: z.number().min(0).default(0).describe("Reject text-search matches whose Trakt score is below this (0 = no floor).").meta({ restart: true }),
     minTitleSimilarity: z
       .number()
