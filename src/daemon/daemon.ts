@@ -67,7 +67,7 @@ export class Daemon {
     this.configFile = app.source?.file;
     this.traktHealth = app.traktHealth;
     this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }));
-    this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters);
+    this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters, store.serverTokens);
     this.http = new HttpServer(
       { readiness: () => this.readiness(), status: () => this.status(), metrics: () => this.renderMetrics(), webhook: (path) => this.players.webhookFor(path) },
       this.log.child({ component: "http" }),
