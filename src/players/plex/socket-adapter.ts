@@ -200,7 +200,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
 
   /** One connection, until it closes. Resolves with how long it was open; throws when it could not open. */
   async #connection(token: PlexToken, signal: AbortSignal): Promise<number> {
-    this.#state = "starting";
+    // Status says "disconnected" (with the reason) while it retries; "starting" only before the first attempt ends.
     const api = new PlexServerApi({ url: this.#options.url, token: token.token, timeoutMs: this.#timing.requestTimeoutMs });
     this.#api = api;
     this.#listing = undefined;
