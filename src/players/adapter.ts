@@ -16,6 +16,8 @@ export interface AdapterStatus {
 }
 
 export interface AdapterSession {
+  /** The server's own id of the session (Plex: its sessionKey). */
+  id?: string;
   /** The server's user. */
   user?: string;
   /** The client playing. */

@@ -89,7 +89,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
   #problem: Problem | undefined;
   #unavailableLogged = false;
   #timer: NodeJS.Timeout | undefined;
-  #listing: Promise<PlexSessionItem[]> | undefined;
+  #listing: { startedAt: number; answer: Promise<PlexSessionItem[]> } | undefined;
   readonly #shows = new Map<string, Promise<PlexItem | undefined>>();
   #lastToken: string | undefined;
   /** When /status/sessions last refused the token: lookups wait a while instead of asking again and again. */
@@ -142,7 +142,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
     const server = this.#identity ? ` · ${this.#identity.friendlyName ?? "Plex"}${this.#identity.version ? ` ${this.#identity.version}` : ""}` : "";
     const problem = this.#problem ? ` · ${this.#problem.message}` : "";
     const sessions = this.#tracker.summary(this.ctx.now()).map((s): AdapterSession => {
-      const out: AdapterSession = { item: s.item, state: s.state };
+      const out: AdapterSession = { id: s.sessionKey, item: s.item, state: s.state };
       if (s.user !== undefined) out.user = s.user;
       if (s.player !== undefined) out.player = s.player;
       if (s.progress !== undefined) out.progress = Math.round(s.progress * 10) / 10;
@@ -303,20 +303,29 @@ export class PlexSocketAdapter implements PlayerAdapter {
     }
   }
 
-  /** /status/sessions, once for everyone asking at the same moment. */
-  #sessions(): Promise<PlexSessionItem[]> {
+  /**
+   * /status/sessions, once for everyone asking at the same moment — but never an answer to a request sent before
+   * `notBefore` (a session first heard of after that request was sent would be missing from it).
+   */
+  #sessions(notBefore: number): Promise<PlexSessionItem[]> {
     const api = this.#api;
     if (api === undefined) return Promise.reject(new Error("not connected"));
-    this.#listing ??= api.sessions().finally(() => {
-      setImmediate(() => (this.#listing = undefined));
-    });
-    return this.#listing;
+    if (this.#listing === undefined || this.#listing.startedAt < notBefore) {
+      const listing = { startedAt: this.ctx.now(), answer: api.sessions() };
+      this.#listing = listing;
+      listing.answer
+        .finally(() => {
+          if (this.#listing === listing) this.#listing = undefined;
+        })
+        .catch(() => undefined);
+    }
+    return this.#listing.answer;
   }
 
   async #list(afterConnect: boolean): Promise<void> {
     let sessions: PlexSessionItem[];
     try {
-      sessions = await this.#sessions();
+      sessions = await this.#sessions(this.ctx.now());
     } catch (error) {
       this.#sessionsFailed(error);
       return;
@@ -354,7 +363,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
 
   async #lookup(lookup: Lookup): Promise<void> {
     try {
-      const info = await this.#describe(lookup);
+      const info = await this.#describe(lookup, this.ctx.now());
       if (info.ignored !== undefined) this.#log.debug({ session: lookup.sessionKey, ratingKey: lookup.ratingKey, why: info.ignored }, "Plex session ignored");
       this.#apply(this.#tracker.resolved(lookup, info, this.ctx.now()));
     } catch (error) {
@@ -365,11 +374,11 @@ export class PlexSocketAdapter implements PlayerAdapter {
   }
 
   /** Who plays what: the session's /status/sessions entry, the item, and for an episode its show. */
-  async #describe(lookup: Lookup): Promise<SessionInfo> {
+  async #describe(lookup: Lookup, seenAt: number): Promise<SessionInfo> {
     if (this.#sessionsDeniedAt !== undefined && this.ctx.now() - this.#sessionsDeniedAt < this.#timing.authRetry.initialMs) {
       throw new Error("the token may not list the server's sessions (see status)");
     }
-    const listed = (await this.#sessions()).find((s) => s.sessionKey === lookup.sessionKey && s.ratingKey === lookup.ratingKey);
+    const listed = (await this.#sessions(seenAt)).find((s) => s.sessionKey === lookup.sessionKey && s.ratingKey === lookup.ratingKey);
     if (listed === undefined) throw new Error(`session ${lookup.sessionKey} is not (or no longer) in /status/sessions`);
     const user = { id: listed.User?.id, title: listed.User?.title };
     const player = { id: listed.Player?.machineIdentifier, title: listed.Player?.title };

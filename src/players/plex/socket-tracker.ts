@@ -69,7 +69,7 @@ export interface TrackerOptions {
 /** A position further than this from what elapsed time explains is a seek: reported at once. */
 const JUMP_MS = 3_000;
 /** A failed lookup is tried again with the next notification, but not sooner than this. */
-const LOOKUP_RETRY_MS = 10_000;
+const LOOKUP_RETRY_MS = 5_000;
 /** Ended sessions kept for a late verdict (the server marks the item played after the stop). */
 const RECENT_ENDS = 16;
 const RECENT_END_MS = 10 * 60_000;

@@ -120,7 +120,7 @@ describe("Plex notification-socket adapter", () => {
     expect(h.followed.has(MACHINE_ID)).toBe(true);
     const status = adapter!.status()[0]!;
     expect(status).toMatchObject({ name: "plex:home", kind: "plex", state: "connected" });
-    expect(status.sessions).toEqual([{ user: "melissar26", player: DEFAULT_PLAYER.title, item: "Bob's Burgers S09E15 The Fresh Princ-ipal", state: "paused", progress: 47.1, account: "alice" }]);
+    expect(status.sessions).toEqual([{ id: "1", user: "melissar26", player: DEFAULT_PLAYER.title, item: "Bob's Burgers S09E15 The Fresh Princ-ipal", state: "paused", progress: 47.1, account: "alice" }]);
   });
 
   it("follows a movie through play, buffering, pause, resume, seek and stop at the server's positions", async () => {
