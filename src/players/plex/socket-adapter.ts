@@ -92,6 +92,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
   #listing: { startedAt: number; answer: Promise<PlexSessionItem[]> } | undefined;
   readonly #shows = new Map<string, Promise<PlexItem | undefined>>();
   #lastToken: string | undefined;
+  #ignoredFrames = 0;
   /** When /status/sessions last refused the token: lookups wait a while instead of asking again and again. */
   #sessionsDeniedAt: number | undefined;
 
@@ -263,7 +264,11 @@ export class PlexSocketAdapter implements PlayerAdapter {
   #onFrame(text: string): void {
     const parsed = parsePlexFrame(text);
     if (!parsed.ok) {
-      this.#log.debug({ reason: parsed.reason, bytes: text.length }, "ignored a frame from the notification socket");
+      // A server sending garbage may send a lot of it: the first one and every thousandth are logged.
+      this.#ignoredFrames += 1;
+      if (this.#ignoredFrames % 1_000 === 1) {
+        this.#log.debug({ reason: parsed.reason, bytes: text.length, ignoredSoFar: this.#ignoredFrames }, "ignored a frame from the notification socket that is not a notification");
+      }
       return;
     }
     this.#onNotification(parsed.notification);
