@@ -170,6 +170,8 @@ export class PlexSessionTracker {
     t.info = info;
     t.lookupPending = false;
     t.clientIdentifier ??= info.player.id;
+    // Positions heard before the runtime was known are held to it now.
+    if (info.durationMs !== undefined) t.positionMs = Math.min(t.positionMs, info.durationMs);
     if (info.ignored !== undefined) return out;
     this.#adoptOrphan(t);
     if (t.state !== undefined) out.events.push(this.#event(t, t.state, now));
