@@ -5,11 +5,14 @@ import { lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { App } from "../../src/compose/app.js";
+import { defaultConfig } from "../../src/config/schema.js";
 import type { KeytarLike } from "../../src/secrets/keychain.js";
 import { openSecretStore } from "../../src/secrets/select.js";
 import { FileServerTokenStore, serverTokenName } from "../../src/secrets/server-token-stores.js";
 import type { StoredServerToken } from "../../src/secrets/server-tokens.js";
 import { isSecretStoreError } from "../../src/secrets/store.js";
+import { silentLogger } from "../../src/util/log.js";
 
 let stateDir: string;
 beforeEach(async () => {
@@ -84,6 +87,17 @@ describe("media-server tokens in the file store", () => {
     await writeFile(elsewhere, JSON.stringify(entry));
     await symlink(elsewhere, store.fileFor(home));
     await expect(store.get(home)).rejects.toThrow(/not a regular file|symbolic link/);
+  });
+});
+
+describe("the composition root", () => {
+  it("hands out the secret store's media-server tokens (what `plex login` writes is what the daemon reads)", async () => {
+    const config = defaultConfig();
+    config.secrets.store = "file";
+    const app = new App({ config, stateDir, log: silentLogger() });
+    await (await app.serverTokens()).set(home, entry);
+    expect(await (await app.secretStore()).serverTokens.get(home)).toEqual(entry);
+    expect(await new FileServerTokenStore(stateDir).get(home)).toEqual(entry);
   });
 });
 
