@@ -66,6 +66,12 @@ export interface TrackerOptions {
   progressIntervalMs: number;
 }
 
+/**
+ * Sessions followed at once, per server. A household has a handful; a server (or something posing as one) that
+ * announces more is not followed beyond this, so it can neither grow the daemon's memory nor make it flood the
+ * server with lookups.
+ */
+export const MAX_SESSIONS = 64;
 /** A position further than this from what elapsed time explains is a seek: reported at once. */
 const JUMP_MS = 3_000;
 /** A failed lookup is tried again with the next notification, but not sooner than this. */
@@ -135,6 +141,7 @@ export class PlexSessionTracker {
     }
     if (t === undefined) {
       if (n.state === "stopped" || n.state === "error") return out; // nothing of it was ever reported
+      if (this.#sessions.size >= MAX_SESSIONS) return out;
       t = this.#track(n.sessionKey, n.ratingKey, n.clientIdentifier, now);
       out.lookups.push({ sessionKey: t.sessionKey, ratingKey: t.ratingKey, key: n.key });
     } else if (t.info === undefined && !t.lookupPending && (t.lookupFailedAt === undefined || now - t.lookupFailedAt >= LOOKUP_RETRY_MS)) {
@@ -217,7 +224,7 @@ export class PlexSessionTracker {
       this.#end(t, now, out);
     }
     for (const s of sessions) {
-      if (this.#sessions.has(s.sessionKey)) continue;
+      if (this.#sessions.has(s.sessionKey) || this.#sessions.size >= MAX_SESSIONS) continue;
       const t = this.#track(s.sessionKey, s.ratingKey, s.clientIdentifier, now);
       if (s.state === "playing" || s.state === "paused") t.state = s.state;
       if (s.viewOffset !== undefined) this.#observe(t, s.viewOffset, now);

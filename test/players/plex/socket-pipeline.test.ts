@@ -178,7 +178,8 @@ describe("Plex notification socket → daemon → Trakt emulator", () => {
   });
 
   it("the server restarting mid-play: the resumed playback under a new session key is the same playthrough, one watch", async () => {
-    await startDaemon();
+    // Back within the check time (5 s here; a server away longer ends its sessions at their last position).
+    await startDaemon({ sessionCheckSeconds: 5 });
     await playThrough(RATING_KEYS.episode, EPISODE_MS, 0, 0.3, { sessionKey: "42" });
     await sent("/scrobble/start");
     await plex.restart(150);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { PlaybackEvent } from "../../../src/core/playback.js";
 import type { PlaySessionState } from "../../../src/players/plex/notifications.js";
-import { PlexSessionTracker, type ListedSession, type SessionInfo, type TrackerOutput } from "../../../src/players/plex/socket-tracker.js";
+import { MAX_SESSIONS, PlexSessionTracker, type ListedSession, type SessionInfo, type TrackerOutput } from "../../../src/players/plex/socket-tracker.js";
 
 const T0 = Date.parse("2026-11-27T20:00:00Z");
 const CHECK_MS = 45_000;
@@ -272,6 +272,15 @@ describe("Plex session tracker", () => {
     playing(h, 0, T0, { user: { id: "77", title: "bob" }, account: "bob", viewCount: undefined });
     expect(h.tracker.verdictCandidates()).toEqual([]);
     expect(h.tracker.viewCount("146734", 5, T0 + 1_000).events).toEqual([]);
+  });
+
+  it(`follows at most ${MAX_SESSIONS} sessions at once: a server announcing thousands costs neither memory nor lookups`, () => {
+    const h = harness();
+    let lookups = 0;
+    for (let i = 0; i < 5_000; i++) lookups += h.tracker.notify(note("playing", 0, String(i)), T0).lookups.length;
+    lookups += h.tracker.listed(Array.from({ length: 1_000 }, (_, i) => listed(String(10_000 + i), 0)), T0, false).lookups.length;
+    expect(h.tracker.size).toBe(MAX_SESSIONS);
+    expect(lookups).toBe(MAX_SESSIONS);
   });
 
   it("ends what it reported when the adapter stops", () => {
