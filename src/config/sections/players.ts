@@ -109,8 +109,9 @@ export const plexSection = z
       .default([])
       .refine((list) => new Set(list.map((s) => s.name)).size === list.length, "each Plex server needs its own name")
       .describe(
-        "Plex Media Servers followed through their own notification socket (no Plex Pass needed), with the owner's token (from `trakt-scrobblerd plex login`, plex.token / PLEX_TOKEN, or the server's own `token`). Webhooks from a server listed here are ignored: each playthrough is reported once.",
-      ),
+        "Plex Media Servers followed through their own notification socket (no Plex Pass needed), with the owner's token (from `trakt-scrobblerd plex login`, plex.token / PLEX_TOKEN, or the server's own `token`). Webhooks from a server listed here are ignored: each playthrough is reported once. From the environment as PLEX_SERVERS=\"home=http://192.168.1.10:32400\".",
+      )
+      .meta({ env: "PLEX_SERVERS" }),
     token: z
       .string()
       .min(8)
