@@ -12,6 +12,8 @@
 // Player, Session, TranscodeSession → objects; other child elements → arrays; items under "Metadata"). The server
 // checks the X-Plex-Token header like PMS: a wrong token is a 401, a non-owner token may not list /status/sessions.
 // It never echoes what the client asks for: sessions exist only because the test plays something.
+// The XML fixtures are read with fast-xml-parser (a dev dependency: a well-kept parser, not worth hand-rolling for
+// tests; the daemon itself only ever reads JSON from PMS).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { XMLParser } from "fast-xml-parser";
