@@ -42,7 +42,7 @@ export async function run(): Promise<BenchRow[]> {
     const outbox = await Outbox.open({ dir: path.join(dir, "outbox"), api: client, identifier: identify.identifier, logger: log, settings: { dedupeWindowMinutes: 0 } });
     const settings = { ...scrobbleSection.parse({}), dedupeWindowMinutes: 0 };
     const engine = new ScrobbleEngine({ sink: outbox, settings, logger: log });
-    const adapter = new PlexAdapter({ users: {}, players: [], servers: [], defaultAccount: "default", scrobbleGraceMs: 60_000 }, { emit: engine.listener, now: Date.now }, log);
+    const adapter = new PlexAdapter({ users: {}, players: [], webhookServers: [], defaultAccount: "default", scrobbleGraceMs: 60_000 }, { emit: engine.listener, now: Date.now }, log);
     await adapter.start(new AbortController().signal);
 
     const base = JSON.parse(await readFile(FIXTURE, "utf8")) as Record<string, unknown>;

@@ -1,6 +1,7 @@
 // Progress error at stop per adapter, as measured by the adapters' own integration tests against real players
-// (mpv and a headless Kodi 20): this runs just those tests and reads the figure each prints. Plex reports the
-// position itself in media.stop (viewOffset), which the adapter passes on unchanged.
+// (mpv and a headless Kodi 20) and, for Plex's notification socket, through the whole daemon against the fake
+// Plex Media Server (what Trakt is told vs the server's viewOffset): this runs just those tests and reads the figure
+// each prints. Plex webhooks carry the position itself in media.stop (viewOffset), passed on unchanged.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { REPO } from "./lib/child.js";
@@ -9,6 +10,12 @@ import type { BenchRow } from "./lib/row.js";
 const TESTS = [
   { player: "mpv", file: "test/players/mpv/adapter.test.ts", name: "reports stop at about 40 %", pattern: /progress error at stop: .*→ ([\d.]+) points/ },
   { player: "Kodi 20 (headless)", file: "test/players/kodi/adapter.kodi20.test.ts", name: "stop at ~40 %", pattern: /progress at stop: .*→ error (-?[\d.]+) points/ },
+  {
+    player: "Plex notification socket (fake PMS, through the daemon)",
+    file: "test/players/plex/socket-pipeline.test.ts",
+    name: "a stop below the threshold is a pause on Trakt",
+    pattern: /plex socket progress error at stop: .*→ ([\d.]+) points/,
+  },
 ];
 
 export async function run(): Promise<BenchRow[]> {
@@ -31,6 +38,6 @@ export async function run(): Promise<BenchRow[]> {
     const points = Math.abs(Number(match[1]));
     rows.push({ metric: `progress error at stop, ${t.player}`, value: `${points.toFixed(3)} points`, goal: "≤ 1 point", ok: points <= 1 });
   }
-  rows.push({ metric: "progress error at stop, Plex", value: "0 (media.stop carries viewOffset; test/players/plex/adapter.test.ts)", goal: "≤ 1 point", ok: true });
+  rows.push({ metric: "progress error at stop, Plex webhooks", value: "0 (media.stop carries viewOffset; test/players/plex/adapter.test.ts)", goal: "≤ 1 point", ok: true });
   return rows;
 }

@@ -14,7 +14,7 @@ let events = 0;
 
 async function daemon(): Promise<number> {
   const adapter = new PlexAdapter(
-    { users: {}, players: [], servers: [], defaultAccount: "default", scrobbleGraceMs: 60_000 },
+    { users: {}, players: [], webhookServers: [], defaultAccount: "default", scrobbleGraceMs: 60_000 },
     { emit: () => void events++, now: Date.now },
     silentLogger(),
   );

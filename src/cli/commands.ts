@@ -65,6 +65,27 @@ export function registerAccountsCommand(program: Command, overrides: Partial<Acc
     });
 }
 
+export function registerPlexCommand(program: Command, overrides: Partial<AccountsDeps> = {}): void {
+  const plex = program.command("plex").description("Plex Media Servers followed through their notification socket (plex.servers)");
+  plex
+    .command("login")
+    .description("get the server owner's Plex token with the plex.tv PIN login (shows a code to enter at plex.tv/link) and store it with the other secrets")
+    .option("-s, --server <name>", "the server under plex.servers the token is for (default: the only one configured)")
+    .option("--no-qr", "do not print a QR code")
+    .action(async (opts: { server?: string; qr: boolean }, command: Command) => {
+      const { plexLogin } = await import("./actions/plex.js");
+      await plexLogin(globals(command), opts, overrides);
+    });
+  plex
+    .command("logout")
+    .description("delete the stored Plex token of a server")
+    .option("-s, --server <name>", "the server under plex.servers (default: the only one configured)")
+    .action(async (opts: { server?: string }, command: Command) => {
+      const { plexLogout } = await import("./actions/plex.js");
+      await plexLogout(globals(command), opts, overrides);
+    });
+}
+
 export function registerConfigCommand(program: Command): void {
   const config = program.command("config").description("check and print the effective configuration");
   config
@@ -188,6 +209,7 @@ export function registerCommands(program: Command): void {
   registerLoginCommand(program);
   registerLogoutCommand(program);
   registerAccountsCommand(program);
+  registerPlexCommand(program);
   registerConfigCommand(program);
   registerQueueCommand(program);
   registerMatchCommand(program);

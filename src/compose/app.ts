@@ -19,6 +19,7 @@ import type { IdentifierSetup } from "../identify/setup.js";
 import type { Outbox } from "../outbox/index.js";
 import type { ScrobbleEngine } from "../scrobble/engine.js";
 import type { LocatingSecretStore } from "../secrets/select.js";
+import type { ServerTokenStore } from "../secrets/server-tokens.js";
 import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
 import { TraktAppHealth } from "../trakt/app-health.js";
 import type { Logger } from "../util/log.js";
@@ -91,6 +92,11 @@ export class App {
       return openSecretStore({ mode: this.config.secrets.store, stateDir: this.stateDir, logger: this.log });
     })();
     return this.#secretStore;
+  }
+
+  /** Tokens of the media servers (`plex login`, `jellyfin login`): the secret store's, on the same backend. */
+  async serverTokens(): Promise<ServerTokenStore> {
+    return (await this.secretStore()).serverTokens;
   }
 
   /** Tokens of every account: refresh ahead of expiry, single-flight, "needs login". Not started: the daemon starts it. */

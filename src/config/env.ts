@@ -37,8 +37,18 @@ export function coerceEnvValue(key: KeyInfo, text: string): { value: unknown } |
       if (FALSE.has(lower)) return { value: false };
       return { error: `expected a boolean (true/false, 1/0, yes/no, on/off), got ${shown}` };
     }
-    case "array":
-      return { value: text.split(",").map((s) => s.trim()).filter((s) => s !== "") };
+    case "array": {
+      const items = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+      if (!isNamedUrlList(key)) return { value: items };
+      // A list of {name, url} (media servers): "home=http://192.168.1.10:32400,cabin=http://10.0.0.5:32400".
+      const out: { name: string; url: string }[] = [];
+      for (const item of items) {
+        const eq = item.indexOf("=");
+        if (eq <= 0) return { error: `expected comma-separated name=url pairs (e.g. "home=http://192.168.1.10:32400"), got ${shown}` };
+        out.push({ name: item.slice(0, eq).trim(), url: item.slice(eq + 1).trim() });
+      }
+      return { value: out };
+    }
     case "string":
     case "enum":
     case "literal":
@@ -57,6 +67,15 @@ export function coerceEnvValue(key: KeyInfo, text: string): { value: unknown } |
     case "object":
       return { error: `cannot be set from the environment (${key.type})` };
   }
+}
+
+/** A list whose items are mappings with a `name` and a `url` (and nothing else required). */
+function isNamedUrlList(key: KeyInfo): boolean {
+  const element = key.children[0];
+  if (element?.kind !== "object") return false;
+  const fields = element.children.map((c) => c.path[c.path.length - 1]);
+  const required = element.children.filter((c) => !c.optional && !c.hasDefault).map((c) => c.path[c.path.length - 1]);
+  return fields.includes("name") && fields.includes("url") && required.every((f) => f === "name" || f === "url");
 }
 
 export interface EnvOverlay {

@@ -167,6 +167,8 @@ function describeIssue(issue: z.core.$ZodIssue, key: KeyInfo | undefined, value:
   switch (issue.code) {
     case "invalid_type":
       if (value === undefined) return `is required.${allowed}`;
+      // A schema's own message (zod's start with "Invalid input") says more than the type, e.g. how to migrate a key.
+      if (!issue.message.startsWith("Invalid input")) return `${issue.message}.`;
       return `expected ${key?.type ?? issue.expected}, got ${got}${quotedHint(value, issue.expected)}.`;
     case "invalid_value":
       return `got ${got}; expected ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of: ${issue.values.map(String).join(", ")}`}.`;

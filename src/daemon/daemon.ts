@@ -88,7 +88,7 @@ export class Daemon {
     this.activity = app.activity;
     this.adapterActivity = new AdapterActivity(this.activity);
     this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }), { onConnectionChange: this.adapterActivity.report });
-    this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters);
+    this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters, store.serverTokens);
     this.http = new HttpServer(this.httpRoutes(), this.log.child({ component: "http" }), access);
     this.countEvent = this.metrics.counter("scrobblerd_player_events_total", "Playback events received from players, by player kind and state");
   }

@@ -7,7 +7,7 @@ import { checkDaemon } from "./daemon.js";
 import { checkKodi } from "./kodi.js";
 import { checkMpv } from "./mpv.js";
 import { checkNotify } from "./notify.js";
-import { checkPlex } from "./plex.js";
+import { checkPlex, checkPlexServers } from "./plex.js";
 import { checkStateDir } from "./state-dir.js";
 import { checkClientId, checkTraktReachable } from "./trakt.js";
 import type { CheckResult, CheckStatus } from "./types.js";
@@ -50,6 +50,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   }
   add(...(await checkMpv(config.mpv, { env, stateDir, timeoutMs: Math.min(timeoutMs, 2_000) })));
   add(...checkPlex(config));
+  add(...(await checkPlexServers(config.plex, store?.serverTokens, timeoutMs)));
   add(...(await checkNotify(config, timeoutMs)));
   const token = clientServerToken(env, { configToken: config.server.token, stateDir });
   add(await checkDaemon(config.server, { timeoutMs: Math.min(timeoutMs, 3_000), token, ...(options.daemonUrl ? { baseUrl: options.daemonUrl } : {}) }));

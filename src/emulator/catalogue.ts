@@ -103,6 +103,11 @@ export const SHOWS: readonly CatalogueShow[] = [
     ],
   },
   {
+    // real ids (the Plex notification-socket fixtures' episode, test/fixtures/media-servers); Trakt ids are the emulator's
+    title: "Bob's Burgers", year: 2011, ids: { trakt: 900206, slug: "bob-s-burgers", imdb: "tt1561755", tmdb: 32726, tvdb: 194031 }, runtime: 22,
+    episodes: [{ season: 9, number: 15, title: "The Fresh Princ-ipal", ids: { trakt: 900261, imdb: "tt9413736", tmdb: 1707381, tvdb: 7047159 } }],
+  },
+  {
     title: "Baki Hanma", year: 2021, ids: { trakt: 900205, slug: "baki-hanma" }, runtime: 25,
     episodes: [{ season: 1, number: 1, numberAbs: 1, title: "The World's Strongest Senior", ids: { trakt: 900241, imdb: "tt14765720", tmdb: 3087250, tvdb: 8530933 } }],
   },

@@ -11,6 +11,24 @@ export interface AdapterStatus {
   kind: string;
   state: AdapterConnectionState;
   detail?: string;
+  /** What a media server reports playing right now (Plex, Jellyfin, Emby servers), one entry per session. */
+  sessions?: AdapterSession[];
+}
+
+export interface AdapterSession {
+  /** The server's own id of the session (Plex: its sessionKey). */
+  id?: string;
+  /** The server's user. */
+  user?: string;
+  /** The client playing. */
+  player?: string;
+  item: string;
+  state: string;
+  progress?: number;
+  /** The Trakt account it goes to; absent when it is ignored. */
+  account?: string;
+  /** Why nothing of it goes to Trakt (a pre-roll, Live TV, a user not mapped…). */
+  ignored?: string;
 }
 
 /**
@@ -65,6 +83,13 @@ export interface SharedPlayerSettings {
   watchedThreshold: number;
   /** The daemon's private state directory (mpv's default socket directory lives there when $XDG_RUNTIME_DIR is unset). */
   stateDir: string;
+  /** Tokens stored for media servers by `plex login` / `jellyfin login` (the secret store's; src/secrets/server-tokens.ts). */
+  serverTokens?: ServerTokenSource;
+}
+
+/** Reads a media server's stored token; the shape of src/secrets/server-tokens.ts's ServerTokenStore.get. */
+export interface ServerTokenSource {
+  get(key: { kind: "plex" | "jellyfin" | "emby"; server: string }): Promise<{ token: string } | undefined>;
 }
 
 /** One adapter the config asks for. */

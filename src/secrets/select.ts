@@ -16,6 +16,8 @@ import {
   type KeytarLike,
   type ProbeResult,
 } from "./keychain.js";
+import { AutoServerTokenStore, FileServerTokenStore, KeychainServerTokenStore } from "./server-token-stores.js";
+import type { ServerTokenStore } from "./server-tokens.js";
 import { SecretStoreError, type SecretStore, type SecretStoreKind, type StoredAccount } from "./store.js";
 
 export type SecretStoreMode = "auto" | "file" | "keychain";
@@ -41,19 +43,24 @@ export interface LocatingSecretStore extends SecretStore {
   /** True once a keychain call hung (timed out). The hung native call keeps the event loop alive, so a
    * short-lived command must exit explicitly. */
   keychainHung(): boolean;
+  /** Tokens of the media servers (`plex login`, `jellyfin login`), on the same backend and with the same care. */
+  readonly serverTokens: ServerTokenStore;
 }
 
 export async function openSecretStore(options: OpenSecretStoreOptions): Promise<LocatingSecretStore> {
   const log = options.logger?.child({ component: "secrets" });
   const timeoutMs = options.keychainTimeoutMs ?? 3_000;
   const file = new FileSecretStore(options.stateDir, log);
-  if (options.mode === "file") return single(file, "file store (secrets.store: file)", undefined);
+  const fileServers = new FileServerTokenStore(options.stateDir, log);
+  if (options.mode === "file") return single(file, "file store (secrets.store: file)", undefined, fileServers);
 
   let keychain: KeychainSecretStore | undefined;
+  let keychainServers: KeychainServerTokenStore | undefined;
   let reason: string;
   try {
     const keytar = await (options.loadKeytar ?? loadKeytar)();
     keychain = new KeychainSecretStore(keytar, { stateDir: options.stateDir, timeoutMs, ...(log ? { logger: log } : {}) });
+    keychainServers = new KeychainServerTokenStore(keytar, keychain, options.stateDir, { timeoutMs, logger: log });
     const probe = await (options.probe ?? (options.loadKeytar ? probeKeychain : (_k: KeytarLike, ms: number) => probeKeychainIsolated(ms)))(keytar, timeoutMs);
     if (probe.ok) {
       reason = "OS keychain answered the probe";
@@ -63,7 +70,7 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
     }
     if (!probe.ok && options.mode === "auto") {
       log?.info({ reason }, "tokens go to the file store");
-      return new AutoStore(file, keychain, false, options.stateDir, reason);
+      return new AutoStore(file, keychain, false, options.stateDir, reason, new AutoServerTokenStore(fileServers, keychainServers, false, reason));
     }
     if (!probe.ok) log?.warn({ reason }, "secrets.store is 'keychain' but the keychain is not usable; accounts stored there report 'locked'");
     else log?.debug({ reason }, "using the OS keychain");
@@ -74,14 +81,20 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
       throw new SecretStoreError("unavailable", `secrets.store is 'keychain' but ${reason}. Install keytar's build needs (libsecret-1-dev) or set secrets.store: file`, { cause: error });
     }
     log?.info({ reason }, "tokens go to the file store");
-    return new AutoStore(file, undefined, false, options.stateDir, reason);
+    return new AutoStore(file, undefined, false, options.stateDir, reason, new AutoServerTokenStore(fileServers, undefined, false, reason));
   }
-  if (options.mode === "keychain") return single(keychain, `OS keychain (secrets.store: keychain; ${reason})`, keychain);
-  return new AutoStore(file, keychain, true, options.stateDir, reason);
+  if (options.mode === "keychain") return single(keychain, `OS keychain (secrets.store: keychain; ${reason})`, keychain, keychainServers);
+  return new AutoStore(file, keychain, true, options.stateDir, reason, new AutoServerTokenStore(fileServers, keychainServers, true, reason));
 }
 
-function single(store: FileSecretStore | KeychainSecretStore, description: string, keychain: KeychainSecretStore | undefined): LocatingSecretStore {
+function single(
+  store: FileSecretStore | KeychainSecretStore,
+  description: string,
+  keychain: KeychainSecretStore | undefined,
+  serverTokens: ServerTokenStore,
+): LocatingSecretStore {
   return {
+    serverTokens,
     keychainHung: () => keychain?.unavailableReason !== undefined,
     kind: store.kind,
     description,
@@ -103,6 +116,7 @@ class AutoStore implements LocatingSecretStore {
     private readonly keychainUsable: boolean,
     private readonly stateDir: string,
     private readonly reason: string,
+    readonly serverTokens: ServerTokenStore,
   ) {
     this.kind = keychainUsable ? "keychain" : "file";
     this.description = keychainUsable ? `OS keychain (secrets.store: auto; ${reason})` : `file store (secrets.store: auto; ${reason})`;

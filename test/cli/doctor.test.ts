@@ -17,7 +17,7 @@ import { checkConfig } from "../../src/doctor/config.js";
 import { checkDaemon } from "../../src/doctor/daemon.js";
 import { checkKodi } from "../../src/doctor/kodi.js";
 import { checkMpv } from "../../src/doctor/mpv.js";
-import { checkPlex } from "../../src/doctor/plex.js";
+import { checkPlex, checkPlexServers } from "../../src/doctor/plex.js";
 import { renderResult, runDoctor } from "../../src/doctor/run.js";
 import { checkStateDir } from "../../src/doctor/state-dir.js";
 import { checkClientId, checkTraktReachable } from "../../src/doctor/trakt.js";
@@ -27,6 +27,7 @@ import { openSecretStore } from "../../src/secrets/select.js";
 import { silentLogger } from "../../src/util/log.js";
 import { FakeKodi, startSilentTcpServer } from "../players/kodi/fake-kodi.js";
 import { hasMpv, MpvController } from "../support/mpv.js";
+import { FakePlex, OWNER_TOKEN, SHARED_TOKEN } from "../support/fake-plex.js";
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const noEnv = systemPathContext({});
@@ -325,6 +326,39 @@ describe("players", () => {
     expect(loopback["plex webhook"]?.message).not.toContain("0123456789abcdef0123");
     expect(loopback["plex reachability"]).toMatchObject({ status: "warn", hint: expect.stringContaining("server.host: 0.0.0.0") as unknown });
     expect(byCheck(checkPlex({ ...withSecret, server: { ...withSecret.server, host: "0.0.0.0" } }))["plex reachability"]?.status).toBe("pass");
+  });
+});
+
+describe("Plex servers (notification socket)", () => {
+  it("passes with the owner's token; says what to do for a missing, refused or non-owner token and an unreachable server", async () => {
+    const plex = await FakePlex.start();
+    try {
+      const base = config({}).plex;
+      const server = { name: "home", url: plex.url };
+      const pass = await checkPlexServers({ ...base, servers: [server], token: OWNER_TOKEN }, undefined, 2_000);
+      expect(pass).toEqual([{ check: "plex server home", status: "pass", message: `Fake PMS (PMS 1.20.4.3517-ab5e1197c) at ${plex.url}: token valid, sees every user's sessions (0 playing now), notification socket open` }]);
+      expect(JSON.stringify(pass)).not.toContain(OWNER_TOKEN);
+
+      const [missing] = await checkPlexServers({ ...base, servers: [server] }, undefined, 2_000);
+      expect(missing).toMatchObject({ status: "fail", message: `no token for ${plex.url}`, hint: expect.stringContaining("trakt-scrobblerd plex login --server home") as unknown });
+
+      const store = await openSecretStore({ mode: "file", stateDir: join(root, "plex-doctor") });
+      await store.serverTokens.set({ kind: "plex", server: "home" }, { token: OWNER_TOKEN, updatedAt: new Date().toISOString() });
+      expect((await checkPlexServers({ ...base, servers: [server] }, store.serverTokens, 2_000))[0]?.status).toBe("pass");
+
+      const [refused] = await checkPlexServers({ ...base, servers: [{ ...server, token: "revoked-token-123" }] }, undefined, 2_000);
+      expect(refused).toMatchObject({ status: "fail", message: `${plex.url} refused the token (wrong or revoked)` });
+
+      const [shared] = await checkPlexServers({ ...base, servers: [{ ...server, token: SHARED_TOKEN }] }, undefined, 2_000);
+      expect(shared?.message).toContain("may not list other users' sessions (/status/sessions needs the server owner's token)");
+
+      const [down] = await checkPlexServers({ ...base, servers: [{ name: "cabin", url: `http://127.0.0.1:${await closedPort()}`, token: OWNER_TOKEN }] }, undefined, 2_000);
+      expect(down).toMatchObject({ check: "plex server cabin", status: "fail", message: expect.stringContaining("connection refused") as unknown });
+      // Webhooks are optional when servers are followed.
+      expect(checkPlex({ ...config({}), plex: { ...base, servers: [server] } })).toEqual([expect.objectContaining({ check: "plex webhook", status: "skip" })]);
+    } finally {
+      await plex.close();
+    }
   });
 });
 

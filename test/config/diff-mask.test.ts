@@ -76,7 +76,19 @@ describe("maskSecrets", () => {
 
   it("covers at least the known secret keys", () => {
     const secrets = flattenKeys(configKeys()).filter((k) => k.secret).map((k) => k.name);
-    expect(secrets).toEqual(expect.arrayContaining(["trakt.clientSecret", "plex.webhookSecret"]));
+    expect(secrets).toEqual(expect.arrayContaining(["trakt.clientSecret", "plex.webhookSecret", "plex.token", "plex.servers[].token"]));
+  });
+
+  it("masks Plex server tokens, given for every server or for one, and hands them to the log scrubber", () => {
+    const config = defaultConfig();
+    config.plex.token = "owner-token-for-all";
+    config.plex.servers = [{ name: "home", url: "http://192.168.1.10:32400", token: "owner-token-for-home" }];
+    const masked = maskSecrets(config);
+    expect(masked.plex.token).toBe(MASK);
+    expect(masked.plex.servers[0]).toEqual({ name: "home", url: "http://192.168.1.10:32400", token: MASK });
+    expect(secretValues(config).sort()).toEqual(["owner-token-for-all", "owner-token-for-home"]);
+    registerConfigSecrets(config);
+    expect(scrubString("GET / with owner-token-for-home failed")).not.toContain("owner-token-for-home");
   });
 });
 

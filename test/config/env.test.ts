@@ -67,6 +67,19 @@ describe("environment overrides for maps", () => {
     expect(result.config.plex.defaultAccount).toBe("guests");
   });
 
+  it("read PLEX_SERVERS as name=url pairs and PLEX_TOKEN, so a Docker user can follow Plex servers without a file", () => {
+    const result = validateConfigText("", "c.yaml", { env: { PLEX_SERVERS: "home=http://192.168.1.10:32400, cabin = https://10.0.0.5:32400", PLEX_TOKEN: "owner-token-123" } });
+    if (!result.ok) throw result.error;
+    expect(result.config.plex.servers).toEqual([
+      { name: "home", url: "http://192.168.1.10:32400" },
+      { name: "cabin", url: "https://10.0.0.5:32400" },
+    ]);
+    expect(result.config.plex.token).toBe("owner-token-123");
+    const broken = validateConfigText("", "c.yaml", { env: { PLEX_SERVERS: "http://192.168.1.10:32400" } });
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.error.message).toMatch(/PLEX_SERVERS.*name=url pairs/);
+  });
+
   it("name the variable and the expected form when a pair is broken", () => {
     const result = validateConfigText("", "c.yaml", { env: { PLEX_USERS: "alice" } });
     expect(result.ok).toBe(false);

@@ -26,6 +26,15 @@ describe("validateConfigText", () => {
     expect(problems(text)).toEqual(["config.yaml:6: kodi.instances[1].url: expected string, got 9090."]);
   });
 
+  it("says where the old plex.servers (webhook filter by server uuid) went", () => {
+    const text = ["plex:", "  servers:", "    - 27a04b118b1bf1f25f8e99306785453623e18b67", ""].join("\n");
+    expect(problems(text)).toEqual([
+      'config.yaml:3: plex.servers[0]: plex.servers now lists the Plex Media Servers to follow (each {name, url}); the webhook filter by server uuid moved to plex.webhookServers: move "27a04b118b1bf1f25f8e99306785453623e18b67" there.',
+    ]);
+    const moved = validateConfigText(["plex:", "  webhookServers: [27a04b118b1bf1f25f8e99306785453623e18b67]", "  servers:", "    - { name: home, url: 'http://192.168.1.10:32400' }", ""].join("\n"), "config.yaml");
+    expect(moved.ok && moved.config.plex.servers).toEqual([{ name: "home", url: "http://192.168.1.10:32400" }]);
+  });
+
   it("lists the allowed values of an enum", () => {
     expect(problems("log:\n  level: verbose\n")).toEqual([
       'config.yaml:2: log.level: got "verbose"; expected one of: fatal, error, warn, info, debug, trace, silent.',

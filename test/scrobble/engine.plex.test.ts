@@ -25,7 +25,7 @@ function movie(event: string, viewOffset?: number): PlexPayload {
 it("play, 89 silent minutes, media.scrobble, media.stop → start and one stop (a watch)", async () => {
   const stored: ScrobbleIntent[] = [];
   const engine = new ScrobbleEngine({ sink: { submit: (i) => Promise.resolve(void stored.push(i)) }, settings: baseSettings });
-  const adapter = new PlexAdapter({ users: {}, players: [], servers: [], defaultAccount: "default" }, { emit: engine.listener, now: () => Date.now() }, silentLogger());
+  const adapter = new PlexAdapter({ users: {}, players: [], webhookServers: [], defaultAccount: "default" }, { emit: engine.listener, now: () => Date.now() }, silentLogger());
   await adapter.start(new AbortController().signal);
   const minute = 60_000;
 

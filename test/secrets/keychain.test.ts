@@ -214,6 +214,10 @@ describe("keychain backend against a real gnome-keyring under dbus-run-session",
     expect(results.get("delete-bob")).toBe(true);
     expect(results.get("get-bob-after-delete")).toBeNull();
     expect(results.get("get-unknown")).toBeNull();
+    expect(results.get("server-get")).toEqual({ token: "kc-plex-token-1", deviceId: "dev-1", updatedAt: new Date(0).toISOString() });
+    expect(results.get("server-files")).toEqual([]);
+    expect(results.get("list-with-server")).toEqual(["alice"]);
+    expect(results.get("server-get-locked")).toMatchObject({ ok: false, locked: true });
     expect(results.get("get-alice-locked")).toMatchObject({ ok: false, locked: true });
     expect(results.get("get-unknown-locked")).toEqual({ v: null });
     expect(results.get("state-alice-locked")).toBe("locked");

@@ -61,8 +61,8 @@ export function requireClientId(config: Config): void {
 }
 
 /** Runs a command body; an error becomes one clear line on stderr and exit code 1. */
-export async function runAccountsCommand(deps: AccountsDeps, body: (track: (ctx: AccountsContext) => void) => Promise<void>): Promise<void> {
-  let ctx: AccountsContext | undefined;
+export async function runAccountsCommand(deps: AccountsDeps, body: (track: (ctx: Pick<AccountsContext, "store">) => void) => Promise<void>): Promise<void> {
+  let ctx: Pick<AccountsContext, "store"> | undefined;
   try {
     await body((c) => (ctx = c));
   } catch (error) {

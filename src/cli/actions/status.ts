@@ -8,7 +8,7 @@ interface StatusReply {
   version?: string;
   uptimeSeconds?: number;
   ready?: { ready: boolean; reasons: string[] };
-  adapters?: { name: string; state: string; detail?: string }[];
+  adapters?: { name: string; state: string; detail?: string; sessions?: ServerSession[] }[];
   playing?: { player: string; state: string; item: string; progress?: number; account?: string }[];
   outbox?: { pending: number; deadLetters: number };
   lastScrobbles?: { label: string; kind: string; outcome: string; at: string; account: string }[];
@@ -17,6 +17,24 @@ interface StatusReply {
   notify?: {
     targets: { name: string; url: string; queued: number; sending?: number; sent: number; failed: number; dropped: number; lastResult?: { at: string; ok: boolean; error?: string }; retryAt?: string; disabled?: string }[];
   };
+}
+
+/** A media server's session (Plex, Jellyfin, Emby), as /api/status lists it under its adapter. */
+interface ServerSession {
+  user?: string;
+  player?: string;
+  item: string;
+  state: string;
+  progress?: number;
+  account?: string;
+  ignored?: string;
+}
+
+function renderSession(s: ServerSession): string {
+  const who = `${s.user ?? "?"}${s.player ? ` on ${s.player}` : ""}`;
+  const where = s.progress === undefined ? "" : ` at ${s.progress.toFixed(1)} %`;
+  const to = s.ignored !== undefined ? ` — ignored: ${s.ignored}` : s.account !== undefined ? ` → ${s.account}` : "";
+  return `    ${who}: ${s.state} ${s.item}${where}${to}`;
 }
 
 function render(status: StatusReply, base: string, token: string | undefined): string {
@@ -30,7 +48,10 @@ function render(status: StatusReply, base: string, token: string | undefined): s
     lines.push(`  ${a.account}: ${a.state}${a.user ? ` (${a.user})` : ""}${a.expiresAt ? `, token expires ${a.expiresAt}` : ""}${a.backend ? `, ${a.backend}` : ""}${a.reason ? ` — ${a.reason}` : ""}`);
   }
   lines.push("", "Players:");
-  for (const a of status.adapters ?? []) lines.push(`  ${a.name}: ${a.state}${a.detail ? ` — ${a.detail}` : ""}`);
+  for (const a of status.adapters ?? []) {
+    lines.push(`  ${a.name}: ${a.state}${a.detail ? ` — ${a.detail}` : ""}`);
+    for (const s of a.sessions ?? []) lines.push(renderSession(s));
+  }
   lines.push("", "Playing now:");
   if (!status.playing?.length) lines.push("  (nothing)");
   for (const p of status.playing ?? []) {

@@ -70,24 +70,86 @@ export const kodiSection = z
   .default({ enabled: true, instances: [{ name: "kodi", url: "ws://127.0.0.1:9090/jsonrpc" }], ignoreLiveTv: true, excludePaths: [], pollMaxSeconds: 15 })
   .describe("Kodi over JSON-RPC WebSocket.");
 
+/** Server names become adapter names ("plex:<name>") and secret-store keys: the same safe alphabet as account names. */
+const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+const plexServer = z
+  .object(
+    {
+      name: z
+        .string()
+        .regex(SERVER_NAME, "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        .describe("A name for logs and status (events come from player \"plex:<name>\") and for its stored token (`trakt-scrobblerd plex login --server <name>`). Must be unique."),
+      url: z
+        .string()
+        .refine((url) => /^https?:\/\/[^/\s]+/i.test(url), "must start with http:// or https:// (e.g. http://192.168.1.10:32400)")
+        .describe("The server's address, e.g. http://192.168.1.10:32400 (https:// when Plex requires secure connections). The daemon opens its notification socket (<url>/:/websockets/notifications) and asks it /status/sessions and /library/metadata."),
+      token: z
+        .string()
+        .min(8)
+        .optional()
+        .describe("The server owner's X-Plex-Token for this server. Instead: `trakt-scrobblerd plex login` (stored with the other secrets) or plex.token / PLEX_TOKEN for every server.")
+        .meta({ secret: true }),
+    },
+    {
+      // `plex.servers` used to be the webhook filter by Server.uuid (a list of strings).
+      error: (issue) =>
+        issue.code === "invalid_type" && typeof issue.input === "string"
+          ? `plex.servers now lists the Plex Media Servers to follow (each {name, url}); the webhook filter by server uuid moved to plex.webhookServers: move "${issue.input.slice(0, 64)}" there`
+          : undefined,
+    },
+  );
+
 export const plexSection = z
   .object({
-    enabled: z.boolean().default(true).describe("Accept Plex webhooks on the HTTP server."),
-    webhookSecret: z.string().min(16).optional().describe("Secret in the webhook URL (/plex/<secret>). Required for the endpoint to accept anything.").meta({ env: "PLEX_WEBHOOK_SECRET", secret: true }),
+    enabled: z.boolean().default(true).describe("Follow Plex: webhooks on the HTTP server, and the servers listed under `servers` through their notification socket."),
+    webhookSecret: z.string().min(16).optional().describe("Secret in the webhook URL (/plex/<secret>). Required for the webhook endpoint to accept anything.").meta({ env: "PLEX_WEBHOOK_SECRET", secret: true }),
+    servers: z
+      .array(plexServer)
+      .default([])
+      .refine((list) => new Set(list.map((s) => s.name)).size === list.length, "each Plex server needs its own name")
+      .describe(
+        "Plex Media Servers followed through their own notification socket (no Plex Pass needed), with the owner's token (from `trakt-scrobblerd plex login`, plex.token / PLEX_TOKEN, or the server's own `token`). Webhooks from a server listed here are ignored: each playthrough is reported once. From the environment as PLEX_SERVERS=\"home=http://192.168.1.10:32400\".",
+      )
+      .meta({ env: "PLEX_SERVERS" }),
+    token: z
+      .string()
+      .min(8)
+      .optional()
+      .describe("The server owner's X-Plex-Token, for every server under `servers` that has no `token` of its own (wins over a token stored by `plex login`).")
+      .meta({ env: "PLEX_TOKEN", secret: true }),
     users: z
       .record(z.string(), z.string())
       .default({})
-      .describe("Plex account title or id → Trakt account name. From the environment as PLEX_USERS=\"plexname=default,other=alice\".")
+      .describe("Plex account title or id → Trakt account name (webhooks and servers alike). From the environment as PLEX_USERS=\"plexname=default,other=alice\".")
       .meta({ env: "PLEX_USERS" }),
     defaultAccount: z.string().optional().describe("Trakt account for Plex users not listed in `users`; unset = ignore them.").meta({ env: "PLEX_DEFAULT_ACCOUNT" }),
-    players: z.array(z.string()).default([]).describe("Only these Player.uuid or titles (empty = all)."),
-    servers: z.array(z.string()).default([]).describe("Only these Server.uuid (empty = all)."),
-    allowFrom: z.array(z.string()).default([]).describe("Source addresses allowed to post (empty = any)."),
+    players: z.array(z.string()).default([]).describe("Only these players: webhook Player.uuid or title, server session Player.machineIdentifier or title (empty = all)."),
+    webhookServers: z.array(z.string()).default([]).describe("Webhooks: only these Server.uuid (empty = all). Before the notification socket this was `plex.servers`."),
+    allowFrom: z.array(z.string()).default([]).describe("Source addresses allowed to post webhooks (empty = any)."),
     maxBodyBytes: z.number().int().positive().default(2 * 1024 * 1024).describe("Largest webhook body accepted (413 above)."),
+    sessionCheckSeconds: z
+      .number()
+      .min(1)
+      .max(600)
+      .default(45)
+      .describe("Servers: a session the server has said nothing about for this long is looked up in /status/sessions; one that is gone there (a client that never sent 'stopped', a server that went away) ends at its last known position."),
+    plexTvUrl: z.url().default("https://plex.tv").describe("plex.tv, for the PIN login of `trakt-scrobblerd plex login`.").meta({ env: "PLEX_TV_URL" }),
   })
-  .default({ enabled: true, users: {}, players: [], servers: [], allowFrom: [], maxBodyBytes: 2 * 1024 * 1024 })
-  .describe("Plex webhooks.");
+  .default({
+    enabled: true,
+    servers: [],
+    users: {},
+    players: [],
+    webhookServers: [],
+    allowFrom: [],
+    maxBodyBytes: 2 * 1024 * 1024,
+    sessionCheckSeconds: 45,
+    plexTvUrl: "https://plex.tv",
+  })
+  .describe("Plex: webhooks (Plex Pass) and/or servers followed through their notification socket (no Plex Pass).");
 
+export type PlexServerConfig = z.infer<typeof plexServer>;
 export type MpvSection = z.infer<typeof mpvSection>;
 export type KodiSection = z.infer<typeof kodiSection>;
 export type PlexSection = z.infer<typeof plexSection>;

@@ -7,17 +7,24 @@ import { reportConnection, type AdapterContext, type AdapterStatus, type PlayerA
 import type { MediaHints, PlaybackEvent, PlaybackState } from "../../core/playback.js";
 import { hintsFromMetadata, isScrobblableVideo } from "./hints.js";
 import type { PlexPayload } from "./payload.js";
+import { playerAllowed, PlexUserRouter } from "./routing.js";
 
 /** Plex sends media.scrobble when an item passes 90 %. */
 const PLEX_SCROBBLE_PERCENT = 90;
 
-export type PlexSettings = Pick<PlexSection, "users" | "defaultAccount" | "players" | "servers"> & {
+export type PlexSettings = Pick<PlexSection, "users" | "defaultAccount" | "players" | "webhookServers"> & {
   /** After media.scrobble, how long to wait for a media.stop before counting the watch anyway. */
   scrobbleGraceMs?: number;
+  /**
+   * Servers followed through their notification socket (by machineIdentifier = a webhook's Server.uuid): their
+   * webhooks are ignored, so a playthrough is reported once.
+   */
+  followedServers?: { has(machineIdentifier: string): boolean };
 };
 
 interface Session {
   key: string;
+  serverUuid: string | undefined;
   ratingKey: string | undefined;
   account: string;
   hints: MediaHints;
@@ -37,7 +44,7 @@ export class PlexAdapter implements PlayerAdapter {
   readonly name = "plex";
   private settings: PlexSettings;
   private readonly sessions = new Map<string, Session>();
-  private readonly warnedUsers = new Set<string>();
+  private readonly router: PlexUserRouter;
   private running = false;
   private lastEventAt: number | undefined;
 
@@ -47,6 +54,7 @@ export class PlexAdapter implements PlayerAdapter {
     private readonly log: Logger,
   ) {
     this.settings = settings;
+    this.router = new PlexUserRouter(settings, log);
   }
 
   start(_signal: AbortSignal): Promise<void> {
@@ -69,7 +77,17 @@ export class PlexAdapter implements PlayerAdapter {
 
   updateSettings(settings: PlexSettings): void {
     this.settings = settings;
-    this.warnedUsers.clear();
+    this.router.update(settings);
+  }
+
+  /**
+   * A server is now followed through its notification socket: close what its webhooks opened (the socket reports
+   * the same playthroughs from now on).
+   */
+  handOver(serverUuid: string): void {
+    for (const session of [...this.sessions.values()]) {
+      if (session.serverUuid === serverUuid) this.close(session, "stopped");
+    }
   }
 
   status(): AdapterStatus[] {
@@ -90,7 +108,7 @@ export class PlexAdapter implements PlayerAdapter {
     if (payload.event === "media.rate") return "ignored";
     if (!isScrobblableVideo(metadata)) return "ignored";
     if (!this.passesFilters(payload)) return "ignored";
-    const account = this.route(payload);
+    const account = this.router.accountFor({ id: payload.Account?.id, title: payload.Account?.title });
     if (account === undefined) return "ignored";
 
     const key = [payload.Server?.uuid ?? "server", payload.Player?.uuid ?? "player", payload.Account?.id ?? "account"].join(":");
@@ -106,6 +124,7 @@ export class PlexAdapter implements PlayerAdapter {
     if (session === undefined) {
       session = {
         key,
+        serverUuid: payload.Server?.uuid,
         ratingKey,
         account,
         hints: hintsFromMetadata(metadata),
@@ -163,31 +182,15 @@ export class PlexAdapter implements PlayerAdapter {
   }
 
   private passesFilters(payload: PlexPayload): boolean {
-    const { players, servers } = this.settings;
-    if (players.length > 0) {
-      const ids = [payload.Player?.uuid, payload.Player?.title].filter((v): v is string => v !== undefined);
-      if (!ids.some((id) => players.includes(id))) return false;
+    const { players, webhookServers, followedServers } = this.settings;
+    if (!playerAllowed(players, [payload.Player?.uuid, payload.Player?.title])) return false;
+    const server = payload.Server?.uuid ?? "";
+    if (webhookServers.length > 0 && !webhookServers.includes(server)) return false;
+    if (followedServers?.has(server) === true) {
+      this.log.debug({ server }, "webhook from a server followed through its notification socket; ignored");
+      return false;
     }
-    if (servers.length > 0 && !servers.includes(payload.Server?.uuid ?? "")) return false;
     return true;
-  }
-
-  /** Plex user → Trakt account. Unmapped users are ignored unless a default account is configured. */
-  private route(payload: PlexPayload): string | undefined {
-    const title = payload.Account?.title;
-    const id = payload.Account?.id;
-    const mapped = (title !== undefined ? this.settings.users[title] : undefined) ?? (id !== undefined ? this.settings.users[id] : undefined);
-    if (mapped !== undefined) return mapped;
-    if (this.settings.defaultAccount !== undefined) return this.settings.defaultAccount;
-    const who = title ?? id ?? "unknown";
-    if (!this.warnedUsers.has(who)) {
-      this.warnedUsers.add(who);
-      this.log.info(
-        { plexUser: who },
-        `ignoring plays of Plex user '${who}': not mapped to a Trakt account (add it under plex.users, or set plex.defaultAccount)`,
-      );
-    }
-    return undefined;
   }
 
   private estimate(session: Session, now: number): number {

@@ -30,3 +30,24 @@ export function isScrobblableVideo(metadata: PlexMetadata): boolean {
   const section = metadata.librarySectionType;
   return section === undefined || section === "movie" || section === "show";
 }
+
+type ShowIds = NonNullable<MediaHints["showIds"]>;
+
+/**
+ * A show's ids from its guids (`GET /library/metadata/{grandparentRatingKey}`): the new agents' Guid array
+ * (imdb://tt…, tmdb://N, tvdb://N) or a legacy agent's guid (com.plexapp.agents.thetvdb://N?lang=en). Opaque guids
+ * (plex://show/…, local://…) carry no id.
+ */
+export function showIdsFromGuids(guids: readonly string[]): ShowIds | undefined {
+  const ids: ShowIds = {};
+  for (const raw of guids) {
+    const m = /^(?:com\.plexapp\.agents\.)?([a-z]+):\/\/([^/?#]+)(?:\?.*)?$/i.exec(raw.trim());
+    if (!m?.[1] || !m[2]) continue;
+    const scheme = m[1].toLowerCase();
+    const value = m[2];
+    if (scheme === "imdb" && /^tt\d+$/.test(value)) ids.imdb ??= value;
+    else if ((scheme === "tmdb" || scheme === "themoviedb") && /^\d+$/.test(value)) ids.tmdb ??= value;
+    else if ((scheme === "tvdb" || scheme === "thetvdb") && /^\d+$/.test(value)) ids.tvdb ??= value;
+  }
+  return Object.keys(ids).length > 0 ? ids : undefined;
+}

@@ -5,7 +5,7 @@ import { parseUntrustedJson } from "../../util/json.js";
 
 const plexId = z.union([z.string(), z.number()]).transform(String);
 
-const metadataSchema = z.looseObject({
+export const metadataSchema = z.looseObject({
   type: z.string(),
   title: z.string().optional(),
   grandparentTitle: z.string().optional(),

@@ -11,7 +11,7 @@ function setup(settings: Partial<PlexSettings> = {}) {
   const events: PlaybackEvent[] = [];
   const clock = { now: T0 };
   const adapter = new PlexAdapter(
-    { users: {}, players: [], servers: [], defaultAccount: "default", ...settings },
+    { users: {}, players: [], webhookServers: [], defaultAccount: "default", ...settings },
     { emit: (e) => events.push(e), now: () => clock.now },
     silentLogger(),
   );
@@ -104,13 +104,27 @@ describe("PlexAdapter", () => {
   });
 
   it("filters by player and server", () => {
-    const { adapter, events } = setup({ players: ["Living Room TV"], servers: [] });
+    const { adapter, events } = setup({ players: ["Living Room TV"], webhookServers: [] });
     expect(adapter.accept(movie("media.play", 0))).toBe("ignored");
     const byTitle = setup({ players: ["SHIELD Android TV"] });
     expect(byTitle.adapter.accept(movie("media.play", 0))).toBe("used");
-    const byServer = setup({ servers: ["another-server"] });
+    const byServer = setup({ webhookServers: ["another-server"] });
     expect(byServer.adapter.accept(movie("media.play", 0))).toBe("ignored");
     expect(events).toHaveLength(0);
+  });
+
+  it("ignores webhooks from a server followed through its notification socket, and hands its sessions over", () => {
+    const followed = new Set<string>();
+    const { adapter, events } = setup({ followedServers: followed });
+    const uuid = (movie("media.play", 0).Server as { uuid: string }).uuid;
+    expect(adapter.accept(movie("media.play", 0))).toBe("used");
+    adapter.handOver("another-server");
+    expect(events.map((e) => e.state)).toEqual(["playing"]);
+    followed.add(uuid);
+    adapter.handOver(uuid);
+    expect(events.map((e) => e.state)).toEqual(["playing", "stopped"]);
+    expect(adapter.accept(movie("media.pause", 60_000))).toBe("ignored");
+    expect(events).toHaveLength(2);
   });
 
   it("counts media.scrobble as ≥ 90 % when the stop that follows has no position", () => {

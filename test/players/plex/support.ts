@@ -53,7 +53,7 @@ export async function startPlexHarness(
   const events: PlaybackEvent[] = [];
   const clock = { now: Date.parse("2026-11-27T20:00:00Z") };
   const adapter = new PlexAdapter(
-    { users: {}, players: [], servers: [], defaultAccount: "default", ...settings },
+    { users: {}, players: [], webhookServers: [], defaultAccount: "default", ...settings },
     { emit: (e) => events.push(e), now: () => clock.now },
     silentLogger(),
   );
