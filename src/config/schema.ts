@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accountsSection, secretsSection } from "./sections/accounts.js";
 import { identifySection } from "./sections/identify.js";
+import { embySection, jellyfinSection } from "./sections/mediabrowser.js";
 import { kodiSection, mpvSection, plexSection } from "./sections/players.js";
 import { logSection, schedulesSection, serverSection } from "./sections/runtime.js";
 import { outboxSection, scrobbleSection } from "./sections/scrobble.js";
@@ -21,6 +22,8 @@ export const configSchema = z
     mpv: mpvSection,
     kodi: kodiSection,
     plex: plexSection,
+    jellyfin: jellyfinSection,
+    emby: embySection,
     schedules: schedulesSection,
   })
   .strict();

@@ -11,6 +11,20 @@ export interface AdapterStatus {
   kind: string;
   state: AdapterConnectionState;
   detail?: string;
+  /** What a media server (Jellyfin, Emby) reports playing right now, scrobbled or not. */
+  sessions?: AdapterSessionStatus[];
+}
+
+/** One playback a media server reports: who, on what, what, and which Trakt account it goes to. */
+export interface AdapterSessionStatus {
+  user: string;
+  device: string;
+  state: "playing" | "paused";
+  item: string;
+  progress?: number;
+  /** The Trakt account it is scrobbled to; unset when it is not scrobbled (`note` says why). */
+  account?: string;
+  note?: string;
 }
 
 /**
@@ -50,6 +64,16 @@ export interface SharedPlayerSettings {
   watchedThreshold: number;
   /** The daemon's private state directory (mpv's default socket directory lives there when $XDG_RUNTIME_DIR is unset). */
   stateDir: string;
+  /** Media-server tokens stored by `<player> login` (Jellyfin, Emby). Absent where no store is open (tests). */
+  serverTokens?: ServerTokenLookup;
+}
+
+/**
+ * Reads a media-server token stored by `trakt-scrobblerd <player> login` (src/secrets/server-tokens.ts's
+ * ServerTokenStore is one); adapters only read.
+ */
+export interface ServerTokenLookup {
+  get(key: { kind: "plex" | "jellyfin" | "emby"; server: string }): Promise<{ token: string; user?: string; deviceId?: string } | undefined>;
 }
 
 /** One adapter the config asks for. */
