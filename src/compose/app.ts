@@ -16,6 +16,7 @@ import type { IdentifierSetup } from "../identify/setup.js";
 import type { Outbox } from "../outbox/index.js";
 import type { ScrobbleEngine } from "../scrobble/engine.js";
 import type { LocatingSecretStore } from "../secrets/select.js";
+import type { ServerTokenStore } from "../secrets/server-tokens.js";
 import type { AccessTokenProvider, TraktApi } from "../trakt/api.js";
 import { TraktAppHealth } from "../trakt/app-health.js";
 import type { Logger } from "../util/log.js";
@@ -48,6 +49,7 @@ export class App {
   #identify: Promise<IdentifierSetup> | undefined;
   #outbox: Promise<Outbox> | undefined;
   #engine: Promise<ScrobbleEngine> | undefined;
+  #serverTokens: Promise<ServerTokenStore> | undefined;
 
   constructor(options: AppOptions) {
     this.config = options.config;
@@ -81,6 +83,17 @@ export class App {
       return openSecretStore({ mode: this.config.secrets.store, stateDir: this.stateDir, logger: this.log });
     })();
     return this.#secretStore;
+  }
+
+  /**
+   * Media-server logins (`jellyfin login`, `emby login`, `plex login`), kept with the Trakt tokens: the daemon's
+   * adapters read them, the login commands write them (contract: src/secrets/server-tokens.ts).
+   */
+  serverTokens(): Promise<ServerTokenStore> {
+    // TODO(lead): the file and keychain backends of ServerTokenStore come from the plex-socket branch; until they
+    // are merged, logins cannot be stored (a token given in the config or the environment works).
+    this.#serverTokens ??= Promise.resolve(unstoredServerTokens());
+    return this.#serverTokens;
   }
 
   /** Tokens of every account: refresh ahead of expiry, single-flight, "needs login". Not started: the daemon starts it. */
@@ -179,6 +192,15 @@ export async function openQueueOutbox(stateDir: string, options: { defaultAccoun
     ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+}
+
+/** Stands in for the media-server token store until its backends exist: nothing stored, storing says why. */
+function unstoredServerTokens(): ServerTokenStore {
+  return {
+    get: () => Promise.resolve(undefined),
+    set: () => Promise.reject(new Error("this build cannot store media-server logins yet: put the token in the config (jellyfin.token / emby.token) or the environment (JELLYFIN_TOKEN / EMBY_TOKEN)")),
+    delete: () => Promise.resolve(false),
+  };
 }
 
 /** Stands in for the client while no client id is configured: intents wait in the outbox, logins say what to set. */

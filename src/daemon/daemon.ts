@@ -12,6 +12,7 @@ import type { AdapterContext, AdapterSpec } from "../players/adapter.js";
 import type { PlaybackEvent } from "../core/playback.js";
 import type { ScrobbleEngine } from "../scrobble/engine.js";
 import type { LocatingSecretStore } from "../secrets/select.js";
+import type { ServerTokenStore } from "../secrets/server-tokens.js";
 import type { TraktAppHealth } from "../trakt/app-health.js";
 import type { Logger } from "../util/log.js";
 import { VERSION } from "../version.js";
@@ -60,6 +61,7 @@ export class Daemon {
     private readonly engine: ScrobbleEngine,
     private readonly notifier: SdNotifier,
     private readonly options: DaemonOptions,
+    serverTokens: ServerTokenStore,
   ) {
     this.config = app.config;
     this.stateDir = app.stateDir;
@@ -67,7 +69,7 @@ export class Daemon {
     this.configFile = app.source?.file;
     this.traktHealth = app.traktHealth;
     this.supervisor = new Supervisor(this.log.child({ component: "supervisor" }));
-    this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters);
+    this.players = new Players(this.supervisor, this.context(), this.log, this.stateDir, options.extraAdapters, serverTokens);
     this.http = new HttpServer(
       { readiness: () => this.readiness(), status: () => this.status(), metrics: () => this.renderMetrics(), webhook: (path) => this.players.webhookFor(path) },
       this.log.child({ component: "http" }),
@@ -89,8 +91,9 @@ export class Daemon {
     const outbox = await app.outbox();
     const engine = await app.engine();
     const notifier = createSdNotifier({ logger: log.child({ component: "sd-notify" }) });
+    const serverTokens = await app.serverTokens();
 
-    const daemon = new Daemon(app, store, tokens, identify, outbox, engine, notifier, options);
+    const daemon = new Daemon(app, store, tokens, identify, outbox, engine, notifier, options, serverTokens);
     try {
       await daemon.boot();
     } catch (error) {

@@ -7,7 +7,7 @@ interface StatusReply {
   version?: string;
   uptimeSeconds?: number;
   ready?: { ready: boolean; reasons: string[] };
-  adapters?: { name: string; state: string; detail?: string }[];
+  adapters?: { name: string; state: string; detail?: string; sessions?: { user: string; device: string; state: string; item: string; progress?: number; account?: string; note?: string }[] }[];
   playing?: { player: string; state: string; item: string; progress?: number; account?: string }[];
   outbox?: { pending: number; deadLetters: number };
   lastScrobbles?: { label: string; kind: string; outcome: string; at: string; account: string }[];
@@ -25,7 +25,13 @@ function render(status: StatusReply): string {
     lines.push(`  ${a.account}: ${a.state}${a.user ? ` (${a.user})` : ""}${a.expiresAt ? `, token expires ${a.expiresAt}` : ""}${a.backend ? `, ${a.backend}` : ""}${a.reason ? ` — ${a.reason}` : ""}`);
   }
   lines.push("", "Players:");
-  for (const a of status.adapters ?? []) lines.push(`  ${a.name}: ${a.state}${a.detail ? ` — ${a.detail}` : ""}`);
+  for (const a of status.adapters ?? []) {
+    lines.push(`  ${a.name}: ${a.state}${a.detail ? ` — ${a.detail}` : ""}`);
+    for (const s of a.sessions ?? []) {
+      const where = s.account !== undefined ? ` → ${s.account}` : s.note !== undefined ? ` (${s.note})` : "";
+      lines.push(`    ${s.user} on ${s.device}: ${s.state} ${s.item}${s.progress === undefined ? "" : ` at ${s.progress.toFixed(1)} %`}${where}`);
+    }
+  }
   lines.push("", "Playing now:");
   if (!status.playing?.length) lines.push("  (nothing)");
   for (const p of status.playing ?? []) {
