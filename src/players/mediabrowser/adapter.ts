@@ -4,9 +4,12 @@
 // Each connection: the public system info (version), who the token is (GET /Users/Me), whether this server sends
 // that token the sessions feed at all, then the WebSocket with SessionsStart, and one GET /Sessions (the server
 // sends nothing until something changes). Every picture of the sessions goes through the tracker; before an item's
-// first event the item is read once as its user sees it (the play count, for the verdict after the stop) and, for
-// an episode, its series (the show's ids). After a playback ends the item is read again: a play count that went up
-// (or Played that turned true) is the server's verdict, passed on as `playerWatched`.
+// first event the item is read once as its user sees it (whether it is marked played) and, for an episode, its
+// series (the show's ids). After a playback ends the item is read again: Played that turned true is the server's
+// verdict (it marks an item played when a stop comes past 90 %, within a second of the end, or anywhere past 5 % of
+// an item shorter than 5 minutes), passed on as `playerWatched`. The play count says nothing here: the server
+// raises it when playback starts. An item that was marked played before is a rewatch the server gives no verdict
+// on (Played stays true whatever happens), so the daemon's own judgement decides.
 //
 // Failures: a server that cannot be reached is retried with backoff, quietly; a refused token, a server that will
 // not send this token the feed, or no token at all is one clear error and the adapter shows "failed" until the
@@ -83,7 +86,7 @@ interface ServerFacts {
   access: TokenAccess;
 }
 
-/** What the adapter knows about an item a user plays: the play count before, the show's ids. */
+/** What the adapter knows about an item a user plays: its user data before this playback, the show's ids. */
 interface ItemFacts {
   before: UserData | undefined;
   showIds: MediaItemIds | undefined;
@@ -473,7 +476,8 @@ export class MediaServerAdapter implements PlayerAdapter {
     this.#items.delete(key);
     const client = this.#client;
     const facts = this.#facts;
-    if (before === undefined || !client || !facts) return;
+    // Unknown before, or played already (a rewatch): the server will say nothing we can read.
+    if (before === undefined || before.Played === true || !client || !facts) return;
     const timer = setTimeout(() => {
       this.#verdictTimers.delete(timer);
       void this.#verdict(client, facts, finished, before);
@@ -485,9 +489,8 @@ export class MediaServerAdapter implements PlayerAdapter {
   async #verdict(client: MediaServerClient, facts: ServerFacts, finished: FinishedPlayback, before: UserData): Promise<void> {
     const after = await this.#userData(client, facts, finished.itemId, finished.userId);
     if (after === undefined || this.#loop === undefined) return;
-    const counted = (after.PlayCount ?? 0) > (before.PlayCount ?? 0) || (after.Played === true && before.Played !== true);
-    if (!counted) return;
-    this.#log.debug({ session: finished.key, playCount: after.PlayCount }, `${this.#dialect.product} counted the item as played`);
+    if (before.Played === true || after.Played !== true) return;
+    this.#log.debug({ session: finished.key }, `${this.#dialect.product} marked the item played`);
     const event: PlaybackEvent = {
       player: this.#dialect.kind,
       sessionKey: finished.key,
