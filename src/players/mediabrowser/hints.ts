@@ -37,7 +37,7 @@ export function hintsFromItem(item: MediaItem): MediaHints {
 
 /** Why an item is not scrobbled, or undefined when it is (a movie or an episode, not an extra). */
 export function notScrobbled(item: MediaItem): string | undefined {
-  if (item.Type !== "Movie" && item.Type !== "Episode") return `a ${item.Type ?? "typeless"} item`;
+  if (item.Type !== "Movie" && item.Type !== "Episode") return `${item.Type ?? "no type"}, not a movie or an episode`;
   if (item.MediaType != null && item.MediaType !== "Video") return `${item.MediaType} media`;
   if (item.IsThemeMedia === true) return "theme media";
   if (item.ExtraType != null) return `an extra (${item.ExtraType})`;
