@@ -22,7 +22,7 @@ import { registerSecret, type Logger } from "../../util/log.js";
 import { maskUrlCredentials } from "../../util/url-credentials.js";
 import type { AdapterConnectionState, AdapterContext, AdapterSessionStatus, AdapterStatus, PlayerAdapter, ServerTokenLookup } from "../adapter.js";
 import type { MediaServerError } from "./client.js";
-import { isMediaServerError, MediaServerClient } from "./client.js";
+import { isMediaServerError, MediaServerClient, serverUrl } from "./client.js";
 import { parseVersion, type Dialect, type ServerVersion, type TokenAccess } from "./dialect.js";
 import { idsOf } from "./hints.js";
 import { clientIdentity, serverTokenKey, stateDirDeviceId } from "./identity.js";
@@ -249,11 +249,8 @@ export class MediaServerAdapter implements PlayerAdapter {
       this.#client = client;
 
       const { path, headers } = this.#dialect.socket(clientIdentity(credentials.deviceId), credentials.token);
-      const url = new URL(client.base);
+      const url = serverUrl(client.base, path);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-      const [pathname, query] = path.split("?");
-      url.pathname = `${url.pathname}${pathname ?? ""}`;
-      if (query !== undefined) url.search = query;
       const socket = new SessionsSocket({
         url,
         headers,

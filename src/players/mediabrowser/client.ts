@@ -57,11 +57,15 @@ export interface MediaServerClientOptions {
   fetch?: typeof fetch;
 }
 
-/** The base URL without a trailing slash: paths are appended to it. */
-export function normaliseBaseUrl(baseUrl: string): URL {
+/**
+ * The server's URL for `path` (and query) under the base URL's own path: http://nas:8096/jellyfin + /Sessions →
+ * http://nas:8096/jellyfin/Sessions. The base's query and fragment are dropped.
+ */
+export function serverUrl(baseUrl: string | URL, path: string): URL {
   const url = new URL(baseUrl);
-  url.pathname = url.pathname.replace(/\/+$/, "");
-  url.search = "";
+  const [pathname = "", query] = path.split("?");
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}${pathname}`;
+  url.search = query ?? "";
   url.hash = "";
   return url;
 }
@@ -73,7 +77,7 @@ export class MediaServerClient {
 
   constructor(options: MediaServerClientOptions) {
     this.#options = options;
-    this.base = normaliseBaseUrl(options.baseUrl);
+    this.base = serverUrl(options.baseUrl, "");
     this.#fetch = options.fetch ?? fetch;
   }
 
@@ -160,10 +164,7 @@ export class MediaServerClient {
   ): Promise<{ status: number; body: unknown }> {
     const { identity, dialect, timeoutMs, maxBytes } = this.#options;
     const token = options.authenticated === false ? undefined : this.#options.token;
-    const url = new URL(this.base);
-    const [pathname, query] = `${dialect.restPrefix}${path}`.split("?");
-    url.pathname = `${url.pathname}${pathname ?? ""}`;
-    if (query !== undefined) url.search = query;
+    const url = serverUrl(this.base, `${dialect.restPrefix}${path}`);
     const shown = `${method} ${path.split("?")[0] ?? path}`;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

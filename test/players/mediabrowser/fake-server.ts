@@ -532,7 +532,7 @@ export class FakeMediaServer {
   #login(req: IncomingMessage, res: ServerResponse, body: Json | undefined, send: (status: number, payload?: unknown) => void): void {
     const deviceId = this.#deviceIdOf(req);
     if (!deviceId) return send(400);
-    const user = [...this.users.values()].find((u) => u.name.toLowerCase() === String(body?.Username ?? "").toLowerCase());
+    const user = [...this.users.values()].find((u) => u.name.toLowerCase() === (typeof body?.Username === "string" ? body.Username : "").toLowerCase());
     if (!user || body?.Pw !== user.password) return send(401);
     send(200, this.#authResult(user, deviceId));
   }
