@@ -33,7 +33,7 @@ export class MediaServerError extends Error {
   constructor(
     readonly kind: MediaServerErrorKind,
     message: string,
-    options: { status?: number; cause?: unknown } = {},
+    options: { status?: number | undefined; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status;
