@@ -13,19 +13,30 @@ interface Product {
   /** Prefix of its environment variables. */
   env: string;
   port: number;
+  /** How the URL looks. */
+  urlHelp: string;
   tokenHelp: string;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
 }
 
 function mediaServerSection(product: Product) {
   const { key, name, env, port } = product;
   return z
     .object({
-      enabled: z.boolean().default(true).describe(`Follow a ${name} server (nothing is followed until ${key}.url is set).`),
+      enabled: z.boolean().default(true).describe(`Follow the ${name} server at ${key}.url (nothing is followed while it is unset).`),
       url: z
         .string()
-        .refine((url) => /^https?:\/\/[^/]/.test(url), `must start with http:// or https:// (e.g. http://192.168.1.20:${port})`)
+        .refine(isHttpUrl, `must be an http:// or https:// address (e.g. http://192.168.1.20:${port})`)
         .optional()
-        .describe(`The ${name} server's address as its own web app uses it: http://<host>:${port} (add the base path if you set one, e.g. http://<host>:${port}/${key}).`)
+        .describe(product.urlHelp)
         .meta({ env: `${env}_URL` }),
       token: z
         .string()
@@ -43,7 +54,7 @@ function mediaServerSection(product: Product) {
         .optional()
         .describe(`Trakt account for ${name} users not listed in \`users\`; unset = ignore them.`)
         .meta({ env: `${env}_DEFAULT_ACCOUNT` }),
-      requestTimeoutSeconds: z.number().positive().default(10).describe(`A ${name} request or WebSocket handshake without an answer within this time fails (and is retried with backoff).`),
+      requestTimeoutSeconds: z.number().positive().default(10).describe(`A request to ${name} or a WebSocket handshake without an answer within this time fails (and is retried with backoff).`),
       maxMessageBytes: z
         .number()
         .int()
@@ -60,6 +71,7 @@ export const jellyfinSection = mediaServerSection({
   name: "Jellyfin",
   env: "JELLYFIN",
   port: 8096,
+  urlHelp: "The Jellyfin server's address: http://<host>:8096, or https://… behind a proxy (without /web/…; with the base URL if one is set, e.g. http://<host>:8096/jellyfin).",
   tokenHelp:
     "An API key (Dashboard → API Keys → +; works with Jellyfin 10.8 and 10.10.6+, not 10.9.0–10.10.5) or a user's access token (of an administrator, to see every user's playback).",
 });
@@ -69,6 +81,7 @@ export const embySection = mediaServerSection({
   name: "Emby",
   env: "EMBY",
   port: 8096,
+  urlHelp: "The Emby server's address: http://<host>:8096, or https://… behind a proxy (without /emby or /web/…).",
   tokenHelp: "An API key (Settings → Advanced → API Keys → New API Key) or a user's access token (of an administrator, to see every user's playback).",
 });
 
