@@ -1,10 +1,13 @@
 // `trakt-scrobblerd doctor`: every check in order, each a pass/warn/fail line with a hint.
+import { App } from "../compose/app.js";
 import type { LoadOptions } from "../config/load.js";
+import { silentLogger } from "../util/log.js";
 import { checkAccounts, checkSecretStore, configuredAccounts } from "./accounts.js";
 import { checkConfig } from "./config.js";
 import { checkDaemon } from "./daemon.js";
 import { checkKodi } from "./kodi.js";
 import { checkMpv } from "./mpv.js";
+import { checkMediaServer } from "./mediabrowser.js";
 import { checkPlex } from "./plex.js";
 import { checkStateDir } from "./state-dir.js";
 import { checkClientId, checkTraktReachable } from "./trakt.js";
@@ -48,6 +51,10 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   }
   add(...(await checkMpv(config.mpv, { env, stateDir, timeoutMs: Math.min(timeoutMs, 2_000) })));
   add(...checkPlex(config));
+  const serverTokens = await new App({ config, stateDir, log: silentLogger() }).serverTokens().catch(() => undefined);
+  for (const kind of ["jellyfin", "emby"] as const) {
+    add(...(await checkMediaServer(kind, config[kind], { stateDir, timeoutMs, ...(serverTokens ? { serverTokens } : {}) })));
+  }
   add(await checkDaemon(config.server, { timeoutMs: Math.min(timeoutMs, 3_000), ...(options.daemonUrl ? { baseUrl: options.daemonUrl } : {}) }));
   return results;
 }
