@@ -1,6 +1,9 @@
 // Progress error at stop per adapter, as measured by the adapters' own integration tests against real players
-// (mpv and a headless Kodi 20): this runs just those tests and reads the figure each prints. Plex reports the
-// position itself in media.stop (viewOffset), which the adapter passes on unchanged.
+// (mpv and a headless Kodi 20) and, for Jellyfin and Emby, against the fake server (test/players/mediabrowser/
+// fake-server.ts: the position on the server's clock where the client stopped, vs what the adapter reported; the
+// server no longer says where a playback ended, so the adapter keeps the last position itself): this runs just those
+// tests and reads the figure each prints. Plex reports the position itself in media.stop (viewOffset), which the
+// adapter passes on unchanged.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { REPO } from "./lib/child.js";
@@ -9,6 +12,12 @@ import type { BenchRow } from "./lib/row.js";
 const TESTS = [
   { player: "mpv", file: "test/players/mpv/adapter.test.ts", name: "reports stop at about 40 %", pattern: /progress error at stop: .*→ ([\d.]+) points/ },
   { player: "Kodi 20 (headless)", file: "test/players/kodi/adapter.kodi20.test.ts", name: "stop at ~40 %", pattern: /progress at stop: .*→ error (-?[\d.]+) points/ },
+  ...(["jellyfin", "emby"] as const).map((kind) => ({
+    player: `${kind === "jellyfin" ? "Jellyfin" : "Emby"} (fake server)`,
+    file: "test/players/mediabrowser/adapter.test.ts",
+    name: `${kind} adapter stops below the threshold`,
+    pattern: new RegExp(`${kind} progress error at stop: .*→ ([\\d.]+) points`),
+  })),
 ];
 
 export async function run(): Promise<BenchRow[]> {

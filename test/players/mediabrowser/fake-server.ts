@@ -121,10 +121,22 @@ export class FakePlayback {
     this.anchorAt = Date.now();
   }
 
+  /** Where the client really is (what it reports when it pauses, seeks or stops). */
   positionMs(now = Date.now()): number {
     if (this.stopped) return this.stoppedAtMs ?? this.positionAnchorMs;
     const moved = this.paused ? 0 : now - this.anchorAt;
     return Math.min(this.positionAnchorMs + moved, this.item.runtimeMs);
+  }
+
+  /**
+   * What the server says in PlayState.PositionTicks: the client's last check-in moved on by whole seconds
+   * (SessionInfo.StartAutomaticProgress adds one second per timer tick), never up to the runtime.
+   */
+  serverPositionMs(now = Date.now()): number {
+    if (this.stopped || this.paused) return this.positionMs(now);
+    const steps = Math.floor((now - this.anchorAt) / 1000) * 1000;
+    const stepped = this.positionAnchorMs + steps;
+    return stepped >= this.item.runtimeMs ? this.positionAnchorMs + Math.max(0, Math.floor((this.item.runtimeMs - this.positionAnchorMs - 1) / 1000) * 1000) : stepped;
   }
 
   pause(): void {
@@ -729,7 +741,7 @@ export class FakeMediaServer {
       return dto;
     }
     const template = this.dialect === "emby" ? EMBY_PLAY_STATE : JELLYFIN_PLAY_STATE;
-    dto.PlayState = { ...clone(template), PositionTicks: Math.round(playback.positionMs()) * TICKS_PER_MS, IsPaused: playback.paused, MediaSourceId: playback.item.id };
+    dto.PlayState = { ...clone(template), PositionTicks: Math.round(playback.serverPositionMs()) * TICKS_PER_MS, IsPaused: playback.paused, MediaSourceId: playback.item.id };
     dto.NowPlayingItem = clone(playback.item.dto);
     if (this.dialect === "jellyfin") {
       dto.NowPlayingQueue = [{ Id: playback.item.id, PlaylistItemId: "playlistItem0" }];
