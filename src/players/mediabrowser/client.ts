@@ -169,7 +169,8 @@ export class MediaServerClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = { Accept: "application/json", ...dialect.restHeaders(identity, token) };
-    const init: RequestInit = { method, headers, signal, redirect: "error" };
+    // Redirects are not followed: the token would go along to wherever they point.
+    const init: RequestInit = { method, headers, signal, redirect: "manual" };
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(options.body);
@@ -177,9 +178,11 @@ export class MediaServerClient {
     let status: number;
     let text: string;
     let truncated: boolean;
+    let location: string | null = null;
     try {
       const response = await this.#fetch(url, init);
       status = response.status;
+      location = response.headers.get("location");
       ({ text, truncated } = await readBoundedText(response, maxBytes, signal));
     } catch (error) {
       if (options.signal?.aborted) throw error;
@@ -189,6 +192,10 @@ export class MediaServerClient {
     if (status === 401 || status === 403) {
       const what = token === undefined ? "the login" : "the token";
       throw new MediaServerError("auth", `${this.#product} refused ${what} (HTTP ${status} on ${shown})`, { status });
+    }
+    if (status >= 300 && status < 400) {
+      const target = location === null ? "elsewhere" : `to ${location.slice(0, 200)}`;
+      throw new MediaServerError("http", `${this.#product} answered ${shown} with a redirect (HTTP ${status}) ${target}: set ${dialect.kind}.url to the address it redirects to`, { status });
     }
     if (truncated) throw new MediaServerError("too-large", `${this.#product} answered ${shown} with more than ${maxBytes} bytes; not read`, { status });
     const accepted = (status >= 200 && status < 300) || options.accept?.includes(status) === true;

@@ -165,6 +165,18 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
     ]);
   });
 
+  it("takes new users and default account live (a config reload) without reconnecting", async () => {
+    const h = await harness(dialect, { settings: { users: {} } });
+    const movie = h.server.addMovie("Batman Begins", 60 * 60_000);
+    h.server.play({ user: h.admin, itemId: movie });
+    await h.until(() => h.status().sessions?.[0]?.note === "ignored: user not mapped to a Trakt account", "ignored at first");
+    const upgrades = h.server.upgrades;
+    h.adapter.updateRouting({ users: {}, defaultAccount: "family" });
+    const start = await h.events.waitFor((e) => e.state === "playing", 0, 5_000, "playing once routed");
+    expect(start.account).toBe("family");
+    expect(h.server.upgrades).toBe(upgrades);
+  });
+
   it("ignores theme media, trailers and music", async () => {
     const h = await harness(dialect);
     const theme = h.server.addOther(60_000, dialect === "emby" ? { IsThemeMedia: true } : { ExtraType: "ThemeVideo" });
