@@ -3,7 +3,7 @@
 // restarts, and an unchanged one keeps running (sessions in progress are not disturbed) and gets its live settings.
 import type { ServerResponse } from "node:http";
 import type { Config } from "../config/schema.js";
-import { receivesWebhooks, type AdapterContext, type AdapterSpec, type ServerTokenLookup, type SharedPlayerSettings } from "../players/adapter.js";
+import { receivesWebhooks, type AdapterContext, type AdapterSpec, type ServerTokenSource, type SharedPlayerSettings } from "../players/adapter.js";
 import { PLAYERS, type PlayerKind, type PlayerSections } from "../players/registry.js";
 import type { Logger } from "../util/log.js";
 import type { WebhookHandler } from "./http-server.js";
@@ -27,8 +27,8 @@ export class Players {
     private readonly stateDir: string,
     /** Adapters beyond the configured players (the demo's simulated player): started once, kept across reloads. */
     private readonly extra: readonly AdapterSpec[] = [],
-    /** Media-server logins (`jellyfin login`, `emby login`), read by the adapters at each connect. */
-    private readonly serverTokens?: ServerTokenLookup,
+    /** Tokens stored by `plex login` and friends (the secret store's). */
+    private readonly serverTokens?: ServerTokenSource,
   ) {}
 
   async apply(config: Config): Promise<{ started: string[]; stopped: string[] }> {
@@ -71,7 +71,7 @@ export class Players {
     // The registry's sections are the config's: this assignment fails to compile if they ever differ.
     const sections: PlayerSections = config;
     const shared: SharedPlayerSettings = { watchedThreshold: config.scrobble.watchedThreshold, stateDir: this.stateDir };
-    if (this.serverTokens) shared.serverTokens = this.serverTokens;
+    if (this.serverTokens !== undefined) shared.serverTokens = this.serverTokens;
     const kinds = Object.keys(PLAYERS) as PlayerKind[];
     this.#disabled = new Set(kinds.filter((kind) => !sections[kind].enabled));
     const wanted: Wanted[] = [];

@@ -1,7 +1,7 @@
 // Jellyfin and Emby: the server answers at its URL, the token is accepted, and the token may see the sessions (of
 // every user, or only its own) — the three things that decide whether anything gets scrobbled.
 import type { MediaServerSection } from "../config/sections/mediabrowser.js";
-import type { ServerTokenLookup } from "../players/adapter.js";
+import type { ServerTokenSource } from "../players/adapter.js";
 import { isMediaServerError, MediaServerClient } from "../players/mediabrowser/client.js";
 import { dialectOf, parseVersion, type MediaServerKind, type TokenAccess } from "../players/mediabrowser/dialect.js";
 import { clientIdentity, serverTokenKey, stateDirDeviceId } from "../players/mediabrowser/identity.js";
@@ -12,7 +12,7 @@ import { result, type CheckResult } from "./types.js";
 
 export interface MediaServerCheckOptions {
   /** Logins stored by `<kind> login`. */
-  serverTokens?: ServerTokenLookup;
+  serverTokens?: ServerTokenSource;
   stateDir: string;
   timeoutMs: number;
 }

@@ -11,20 +11,24 @@ export interface AdapterStatus {
   kind: string;
   state: AdapterConnectionState;
   detail?: string;
-  /** What a media server (Jellyfin, Emby) reports playing right now, scrobbled or not. */
-  sessions?: AdapterSessionStatus[];
+  /** What a media server reports playing right now (Plex, Jellyfin, Emby servers), one entry per session. */
+  sessions?: AdapterSession[];
 }
 
-/** One playback a media server reports: who, on what, what, and which Trakt account it goes to. */
-export interface AdapterSessionStatus {
-  user: string;
-  device: string;
-  state: "playing" | "paused";
+export interface AdapterSession {
+  /** The server's own id of the session (Plex: its sessionKey). */
+  id?: string;
+  /** The server's user. */
+  user?: string;
+  /** The client playing. */
+  player?: string;
   item: string;
+  state: string;
   progress?: number;
-  /** The Trakt account it is scrobbled to; unset when it is not scrobbled (`note` says why). */
+  /** The Trakt account it goes to; absent when it is ignored. */
   account?: string;
-  note?: string;
+  /** Why nothing of it goes to Trakt (a pre-roll, Live TV, a user not mapped…). */
+  ignored?: string;
 }
 
 /**
@@ -64,15 +68,12 @@ export interface SharedPlayerSettings {
   watchedThreshold: number;
   /** The daemon's private state directory (mpv's default socket directory lives there when $XDG_RUNTIME_DIR is unset). */
   stateDir: string;
-  /** Media-server tokens stored by `<player> login` (Jellyfin, Emby). Absent where no store is open (tests). */
-  serverTokens?: ServerTokenLookup;
+  /** Tokens stored for media servers by `plex login` / `jellyfin login` (the secret store's; src/secrets/server-tokens.ts). */
+  serverTokens?: ServerTokenSource;
 }
 
-/**
- * Reads a media-server token stored by `trakt-scrobblerd <player> login` (src/secrets/server-tokens.ts's
- * ServerTokenStore is one); adapters only read.
- */
-export interface ServerTokenLookup {
+/** Reads a media server's stored token; the shape of src/secrets/server-tokens.ts's ServerTokenStore.get. */
+export interface ServerTokenSource {
   get(key: { kind: "plex" | "jellyfin" | "emby"; server: string }): Promise<{ token: string; user?: string; deviceId?: string } | undefined>;
 }
 

@@ -27,7 +27,7 @@ import type { TokenSet } from "../core/tokens.js";
 import { TraktAppHealth } from "./app-health.js";
 import { WriteScheduler } from "./write-scheduler.js";
 import { registerSecret, silentLogger, type Logger } from "../util/log.js";
-import { readBoundedText } from "../util/http-body.js";
+import { readBoundedText } from "../util/bounded-body.js";
 import { USER_AGENT } from "../version.js";
 
 export interface TraktClientOptions {

@@ -29,7 +29,7 @@ interface SessionView {
   state: string;
   item: string;
   account?: string;
-  note?: string;
+  ignored?: string;
 }
 interface Status {
   adapters: { name: string; state: string; detail?: string; sessions?: SessionView[] }[];
@@ -92,10 +92,10 @@ describe.each<Dialect>(["jellyfin", "emby"])("the daemon following %s", (dialect
 
     const status = await untilJson<Status>(`${base}/api/status`, (s) => (s.adapters[0]?.sessions?.length ?? 0) === 4);
     const carolView = status.adapters[0]!.sessions!.find((s) => s.user === "carol");
-    expect(carolView).toMatchObject({ note: "ignored: user not mapped to a Trakt account" });
+    expect(carolView).toMatchObject({ ignored: "user not mapped to a Trakt account" });
     const text = runCli(["status", "--url", base]);
     await text.exited;
-    expect(text.logs.map((l) => l.msg).join("\n")).toMatch(/^ {4}carol on Tablet \/ (Jellyfin|Emby) Web: playing Barry Lyndon \(1975\) at \d+\.\d % \(ignored: user not mapped to a Trakt account\)$/m);
+    expect(text.logs.map((l) => l.msg).join("\n")).toMatch(/^ {4}carol on Tablet \/ (Jellyfin|Emby) Web: playing Barry Lyndon \(1975\) at \d+\.\d % — ignored: user not mapped to a Trakt account$/m);
 
     await until(() => emulator.history("alice").length === 2 && emulator.history("bob").length === 1, "three watches", 30_000);
     // The server's verdicts follow each stop (2 s later); nothing more may come of them.

@@ -7,12 +7,30 @@ interface StatusReply {
   version?: string;
   uptimeSeconds?: number;
   ready?: { ready: boolean; reasons: string[] };
-  adapters?: { name: string; state: string; detail?: string; sessions?: { user: string; device: string; state: string; item: string; progress?: number; account?: string; note?: string }[] }[];
+  adapters?: { name: string; state: string; detail?: string; sessions?: ServerSession[] }[];
   playing?: { player: string; state: string; item: string; progress?: number; account?: string }[];
   outbox?: { pending: number; deadLetters: number };
   lastScrobbles?: { label: string; kind: string; outcome: string; at: string; account: string }[];
   notIdentified?: { at: string; what: string; reason: string }[];
   accounts?: { account: string; user?: string; state: string; backend?: string; expiresAt?: string; reason?: string }[];
+}
+
+/** A media server's session (Plex, Jellyfin, Emby), as /api/status lists it under its adapter. */
+interface ServerSession {
+  user?: string;
+  player?: string;
+  item: string;
+  state: string;
+  progress?: number;
+  account?: string;
+  ignored?: string;
+}
+
+function renderSession(s: ServerSession): string {
+  const who = `${s.user ?? "?"}${s.player ? ` on ${s.player}` : ""}`;
+  const where = s.progress === undefined ? "" : ` at ${s.progress.toFixed(1)} %`;
+  const to = s.ignored !== undefined ? ` — ignored: ${s.ignored}` : s.account !== undefined ? ` → ${s.account}` : "";
+  return `    ${who}: ${s.state} ${s.item}${where}${to}`;
 }
 
 function render(status: StatusReply): string {
@@ -27,10 +45,7 @@ function render(status: StatusReply): string {
   lines.push("", "Players:");
   for (const a of status.adapters ?? []) {
     lines.push(`  ${a.name}: ${a.state}${a.detail ? ` — ${a.detail}` : ""}`);
-    for (const s of a.sessions ?? []) {
-      const where = s.account !== undefined ? ` → ${s.account}` : s.note !== undefined ? ` (${s.note})` : "";
-      lines.push(`    ${s.user} on ${s.device}: ${s.state} ${s.item}${s.progress === undefined ? "" : ` at ${s.progress.toFixed(1)} %`}${where}`);
-    }
+    for (const s of a.sessions ?? []) lines.push(renderSession(s));
   }
   lines.push("", "Playing now:");
   if (!status.playing?.length) lines.push("  (nothing)");

@@ -20,7 +20,7 @@ import type { PlaybackEvent } from "../../core/playback.js";
 import { backoffMs } from "../../util/backoff.js";
 import { registerSecret, type Logger } from "../../util/log.js";
 import { maskUrlCredentials } from "../../util/url-credentials.js";
-import type { AdapterConnectionState, AdapterContext, AdapterSessionStatus, AdapterStatus, PlayerAdapter, ServerTokenLookup } from "../adapter.js";
+import type { AdapterConnectionState, AdapterContext, AdapterSession, AdapterStatus, PlayerAdapter, ServerTokenSource } from "../adapter.js";
 import type { MediaServerError } from "./client.js";
 import { isMediaServerError, MediaServerClient, serverUrl } from "./client.js";
 import { parseVersion, type Dialect, type ServerVersion, type TokenAccess } from "./dialect.js";
@@ -66,7 +66,7 @@ export interface MediaServerAdapterOptions {
   dialect: Dialect;
   settings: MediaServerSettings;
   /** Where `<kind> login` stored its token. */
-  serverTokens?: ServerTokenLookup | undefined;
+  serverTokens?: ServerTokenSource | undefined;
   /** For the DeviceId of a token given in the config. */
   stateDir: string;
   timing?: Partial<MediaServerTiming>;
@@ -113,7 +113,7 @@ export class MediaServerAdapter implements PlayerAdapter {
   #facts: ServerFacts | undefined;
   #state: AdapterConnectionState = "stopped";
   #problem: string | undefined;
-  #views: AdapterSessionStatus[] = [];
+  #views: AdapterSession[] = [];
   /** The latest picture not yet processed (a newer one replaces it: each is complete). */
   #pending: { sessions: MediaSession[]; at: number } | undefined;
   #working: Promise<void> | undefined;
@@ -286,7 +286,7 @@ export class MediaServerAdapter implements PlayerAdapter {
       registerSecret(token);
       return { token, deviceId: stateDirDeviceId(this.options.stateDir), source: "config" };
     }
-    let stored: Awaited<ReturnType<ServerTokenLookup["get"]>>;
+    let stored: Awaited<ReturnType<ServerTokenSource["get"]>>;
     try {
       stored = await this.options.serverTokens?.get(serverTokenKey(this.#dialect.kind));
     } catch (error) {

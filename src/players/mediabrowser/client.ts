@@ -2,7 +2,7 @@
 // sees it, and the two logins (by name, by Quick Connect). Every answer is bounded in size and parsed leniently;
 // every failure is a MediaServerError whose kind says what can be done about it. The token travels in a header,
 // never in a URL, and is never part of a message.
-import { readBoundedText } from "../../util/http-body.js";
+import { readBoundedText } from "../../util/bounded-body.js";
 import { rootMessage } from "../../util/error-causes.js";
 import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
 import type { z } from "zod";

@@ -2,7 +2,7 @@
 // shared session has AdditionalUsers), routed to a Trakt account, items that are not scrobbled left out; and a
 // view of every session for status. Pure.
 import { describeItem, type MediaHints } from "../../core/playback.js";
-import type { AdapterSessionStatus } from "../adapter.js";
+import type { AdapterSession } from "../adapter.js";
 import { hintsFromItem, notScrobbled } from "./hints.js";
 import { TICKS_PER_MS, type MediaItem, type MediaSession } from "./messages.js";
 import type { ObservedPlayback } from "./tracker.js";
@@ -37,7 +37,7 @@ export type Enrich = (userId: string, item: MediaItem) => Partial<MediaHints> | 
 
 export interface SessionPicture {
   observed: ObservedPlayback[];
-  views: AdapterSessionStatus[];
+  views: AdapterSession[];
   /** Users seen that no account takes, by name (for one log line each). */
   unmapped: string[];
 }
@@ -59,16 +59,16 @@ export function picture(sessions: readonly MediaSession[], routing: UserRouting,
     const skipped = notScrobbled(item);
     const base = hintsFromItem(item);
     for (const user of users) {
-      const view: AdapterSessionStatus = { user: user.name ?? user.id, device, state: paused ? "paused" : "playing", item: describeItem(base) };
+      const view: AdapterSession = { id: session.Id, user: user.name ?? user.id, player: device, state: paused ? "paused" : "playing", item: describeItem(base) };
       if (progress !== undefined) view.progress = Math.round(progress * 10) / 10;
       out.views.push(view);
       if (skipped !== undefined) {
-        view.note = `not scrobbled: ${skipped}`;
+        view.ignored = skipped;
         continue;
       }
       const route = routeUser(routing, user);
       if ("ignored" in route) {
-        view.note = `ignored: ${route.ignored}`;
+        view.ignored = route.ignored;
         out.unmapped.push(user.name ?? user.id);
         continue;
       }
@@ -84,7 +84,7 @@ export function picture(sessions: readonly MediaSession[], routing: UserRouting,
         paused,
       });
     }
-    if (users.length === 0) out.views.push({ user: "nobody", device, state: paused ? "paused" : "playing", item: describeItem(base), note: "no user in the session" });
+    if (users.length === 0) out.views.push({ id: session.Id, player: device, state: paused ? "paused" : "playing", item: describeItem(base), ignored: "no user in the session" });
   }
   return out;
 }

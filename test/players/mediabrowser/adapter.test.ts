@@ -1,6 +1,6 @@
 // The Jellyfin/Emby adapter against the fake server (real HTTP and WebSocket on 127.0.0.1), once per dialect.
 import { afterEach, describe, expect, it } from "vitest";
-import type { AdapterStatus, ServerTokenLookup } from "../../../src/players/adapter.js";
+import type { AdapterStatus, ServerTokenSource } from "../../../src/players/adapter.js";
 import { MediaServerAdapter, type MediaServerSettings, type MediaServerTiming } from "../../../src/players/mediabrowser/adapter.js";
 import { EMBY, JELLYFIN } from "../../../src/players/mediabrowser/dialect.js";
 import { captureLog, EventRecorder } from "../kodi/support.js";
@@ -25,7 +25,7 @@ interface Harness {
 
 async function harness(
   dialect: Dialect,
-  options: { server?: Partial<FakeServerOptions>; settings?: Partial<MediaServerSettings>; token?: (s: FakeMediaServer, admin: FakeUser) => string | undefined; serverTokens?: ServerTokenLookup; timing?: Partial<MediaServerTiming>; start?: boolean } = {},
+  options: { server?: Partial<FakeServerOptions>; settings?: Partial<MediaServerSettings>; token?: (s: FakeMediaServer, admin: FakeUser) => string | undefined; serverTokens?: ServerTokenSource; timing?: Partial<MediaServerTiming>; start?: boolean } = {},
 ): Promise<Harness> {
   const server = await FakeMediaServer.start({ dialect, ...options.server });
   cleanups.push(() => server.close());
@@ -157,7 +157,7 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
     const byUser = Object.fromEntries(h.status().sessions!.map((s) => [s.user, s]));
     expect(byUser.foxx).toMatchObject({ account: "default", state: "playing", item: "Guardians of the Galaxy (2014)" });
     expect(byUser.bob).toMatchObject({ account: "bob" });
-    expect(byUser.carol).toMatchObject({ note: "ignored: user not mapped to a Trakt account" });
+    expect(byUser.carol).toMatchObject({ ignored: "user not mapped to a Trakt account" });
     expect(new Set(h.events.since(0).map((e) => e.account))).toEqual(new Set(["default", "bob"]));
     await new Promise((resolve) => setTimeout(resolve, 1_600)); // another Sessions message or two
     expect(h.log.lines().filter((l) => l.msg.startsWith("ignoring plays of")).map((l) => l.msg)).toEqual([
@@ -169,7 +169,7 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
     const h = await harness(dialect, { settings: { users: {} } });
     const movie = h.server.addMovie("Batman Begins", 60 * 60_000);
     h.server.play({ user: h.admin, itemId: movie });
-    await h.until(() => h.status().sessions?.[0]?.note === "ignored: user not mapped to a Trakt account", "ignored at first");
+    await h.until(() => h.status().sessions?.[0]?.ignored === "user not mapped to a Trakt account", "ignored at first");
     const upgrades = h.server.upgrades;
     h.adapter.updateRouting({ users: {}, defaultAccount: "family" });
     const start = await h.events.waitFor((e) => e.state === "playing", 0, 5_000, "playing once routed");
@@ -186,7 +186,11 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
     h.server.play({ user: h.admin, itemId: trailer, device: "b" });
     h.server.play({ user: h.admin, itemId: song, device: "c" });
     await h.until(() => (h.status().sessions?.length ?? 0) === 3, "three sessions in status");
-    expect(h.status().sessions!.every((s) => s.note?.startsWith("not scrobbled"))).toBe(true);
+    expect(h.status().sessions!.map((s) => s.ignored).sort()).toEqual([
+      "Audio, not a movie or an episode",
+      "Trailer, not a movie or an episode",
+      dialect === "emby" ? "theme media" : "an extra (ThemeVideo)",
+    ]);
     expect(h.events.events).toEqual([]);
   });
 
@@ -235,7 +239,7 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
 
   it("a refused token: one clear error, failed status, no retry storm; a new stored login is picked up", async () => {
     let stored: string | undefined = "not-a-token-of-this-server";
-    const serverTokens: ServerTokenLookup = { get: () => Promise.resolve(stored === undefined ? undefined : { token: stored, deviceId: "trakt-scrobblerd-test" }) };
+    const serverTokens: ServerTokenSource = { get: () => Promise.resolve(stored === undefined ? undefined : { token: stored, deviceId: "trakt-scrobblerd-test" }) };
     const h = await harness(dialect, { token: () => undefined, serverTokens });
     await h.until(() => h.status().state === "failed", "failed");
     expect(h.status().detail).toMatch(new RegExp(`refused the token \\(HTTP 401 on GET /Users/Me\\).*trakt-scrobblerd ${dialect} login`));

@@ -118,11 +118,11 @@ describe("routing and pictures", () => {
     ]);
     expect(seen.observed[0]!.hints.showIds).toEqual({ tvdb: "81189" });
     expect(seen.unmapped).toEqual(["carol"]);
-    expect(seen.views.map((v) => `${v.user}: ${v.item} ${v.account ?? v.note}`)).toEqual([
+    expect(seen.views.map((v) => `${v.user}: ${v.item} ${v.account ?? `ignored: ${v.ignored}`}`)).toEqual([
       "foxx: Breaking Bad S01E01 default",
       "carol: Breaking Bad S01E01 ignored: user not mapped to a Trakt account",
       "Rain: Breaking Bad S01E01 rain",
-      "foxx: I GOT YOU (2024) not scrobbled: Audio, not a movie or an episode",
+      "foxx: I GOT YOU (2024) ignored: Audio, not a movie or an episode",
     ]);
   });
 });

@@ -1,5 +1,5 @@
-// Reading an HTTP answer from a peer we do not trust (Trakt, a media server) without holding more than we mean to:
-// the body as text up to a byte limit; past it the stream is cancelled, not drained.
+// Reading an HTTP response body from a peer without trusting its size: at most `maxBytes` are read, the rest is
+// cancelled. Used for Trakt and for the media servers the players talk to.
 
 /**
  * The body as text, at most `maxBytes` of it; the rest is not read (the stream is cancelled). Each read also races
