@@ -24,10 +24,10 @@ import type { AdapterConnectionState, AdapterContext, AdapterSession, AdapterSta
 import type { MediaServerError } from "./client.js";
 import { isMediaServerError, MediaServerClient, serverUrl } from "./client.js";
 import { parseVersion, type Dialect, type ServerVersion, type TokenAccess } from "./dialect.js";
-import { idsOf } from "./hints.js";
+import { idsOf, notScrobbled } from "./hints.js";
 import { clientIdentity, serverTokenKey, stateDirDeviceId } from "./identity.js";
 import { parseSessions, type MediaItem, type MediaSession, type UserData } from "./messages.js";
-import { picture, type UserRouting } from "./sessions.js";
+import { picture, routeUser, type UserRouting } from "./sessions.js";
 import { SessionsSocket } from "./socket.js";
 import { PlaybackTracker, type FinishedPlayback } from "./tracker.js";
 
@@ -425,9 +425,14 @@ export class MediaServerAdapter implements PlayerAdapter {
     const wanted: { userId: string; item: MediaItem }[] = [];
     for (const session of sessions) {
       const item = session.NowPlayingItem;
-      if (!item || (item.Type !== "Movie" && item.Type !== "Episode")) continue;
-      const users = [session.UserId, ...(session.AdditionalUsers ?? []).map((u) => u?.UserId)].filter((u): u is string => typeof u === "string");
-      for (const userId of users) if (!this.#items.has(itemKey(userId, item.Id))) wanted.push({ userId, item });
+      if (!item || notScrobbled(item) !== undefined) continue;
+      const users = [{ id: session.UserId, name: session.UserName }, ...(session.AdditionalUsers ?? []).map((u) => ({ id: u?.UserId, name: u?.UserName }))];
+      for (const { id, name } of users) {
+        if (id == null || this.#items.has(itemKey(id, item.Id))) continue;
+        // Only what is scrobbled is looked up: an ignored user's plays cost no request.
+        if ("ignored" in routeUser(this.#routing, { id, name: name ?? undefined })) continue;
+        wanted.push({ userId: id, item });
+      }
     }
     await Promise.all(
       wanted.map(async ({ userId, item }) => {

@@ -133,7 +133,7 @@ export class SessionsSocket {
   #onMessage(raw: WebSocket.RawData, isBinary: boolean): void {
     const receivedAt = this.options.now();
     this.#lastReceivedAt = receivedAt;
-    const text = Array.isArray(raw) ? Buffer.concat(raw).toString("utf8") : Buffer.from(raw as ArrayBuffer).toString("utf8");
+    const text = Buffer.isBuffer(raw) ? raw.toString("utf8") : Array.isArray(raw) ? Buffer.concat(raw).toString("utf8") : Buffer.from(raw).toString("utf8");
     const message = parseSocketMessage(text);
     if (!message.ok) {
       this.#garbage += 1;

@@ -159,6 +159,9 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
     expect(byUser.bob).toMatchObject({ account: "bob" });
     expect(byUser.carol).toMatchObject({ ignored: "user not mapped to a Trakt account" });
     expect(new Set(h.events.since(0).map((e) => e.account))).toEqual(new Set(["default", "bob"]));
+    // An ignored user's plays cost no lookup.
+    expect(h.server.requests.filter((r) => `${r.path}${r.query}`.includes(carol.id))).toEqual([]);
+    expect(h.server.requests.filter((r) => `${r.path}${r.query}`.includes(bob.id)).length).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 1_600)); // another Sessions message or two
     expect(h.log.lines().filter((l) => l.msg.startsWith("ignoring plays of")).map((l) => l.msg)).toEqual([
       `ignoring plays of ${dialect === "jellyfin" ? "Jellyfin" : "Emby"} user 'carol': not mapped to a Trakt account (add it under ${dialect}.users, or set ${dialect}.defaultAccount)`,

@@ -90,6 +90,7 @@ export interface FakeServerOptions {
 export interface RecordedRequest {
   method: string;
   path: string;
+  query: string;
   at: number;
   credential: Credential | undefined;
 }
@@ -485,7 +486,7 @@ export class FakeMediaServer {
     if (this.dialect === "emby" && path.startsWith("/emby/")) path = path.slice(5);
     const token = this.#tokenOf(req, url);
     const credential = token === undefined ? undefined : this.#tokens.get(token);
-    this.requests.push({ method: req.method ?? "GET", path, at: Date.now(), credential });
+    this.requests.push({ method: req.method ?? "GET", path, query: url.search, at: Date.now(), credential });
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
