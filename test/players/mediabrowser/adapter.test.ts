@@ -323,3 +323,27 @@ describe("Jellyfin versions", () => {
     expect(adapter.status()[0]!.detail).toMatch(/is Emby Server, not Jellyfin: configure it under emby: instead of jellyfin:/);
   });
 });
+
+describe("the player the daemon runs (its code loaded at its first start)", () => {
+  it("says starting until it starts, and takes a routing change made before the start", async () => {
+    const { MediaServerPlayer } = await import("../../../src/players/mediabrowser/index.js");
+    const server = await FakeMediaServer.start({ dialect: "jellyfin" });
+    cleanups.push(() => server.close());
+    const foxx = server.addUser("foxx", { admin: true });
+    const events = new EventRecorder();
+    const player = new MediaServerPlayer(
+      { dialect: JELLYFIN, settings: { url: server.url, token: server.apiKey(), users: {}, defaultAccount: undefined, requestTimeoutSeconds: 2, maxMessageBytes: 1 << 20 }, stateDir: "/tmp/x", timing: FAST, log: captureLog().logger },
+      { emit: events.emit, now: Date.now },
+    );
+    cleanups.push(() => player.stop());
+    expect(player.status()).toEqual([{ name: "jellyfin", kind: "jellyfin", state: "starting" }]);
+    player.updateRouting({ users: { foxx: "alice" }, defaultAccount: undefined });
+    await player.start(new AbortController().signal);
+    server.play({ user: foxx, itemId: server.addMovie("Batman Begins", 60 * 60_000) });
+    const start = await events.waitFor((e) => e.state === "playing", 0, 5_000, "playing");
+    expect(start.account).toBe("alice");
+    await player.stop();
+    expect(player.status()[0]!.state).toBe("stopped");
+    expect(events.events.at(-1)!.state).toBe("stopped");
+  });
+});
