@@ -76,7 +76,6 @@ export interface MediaServerAdapterOptions {
 interface Credentials {
   token: string;
   deviceId: string;
-  source: "config" | "login";
 }
 
 interface ServerFacts {
@@ -125,6 +124,7 @@ export class MediaServerAdapter implements PlayerAdapter {
   readonly #warnedUsers = new Set<string>();
   #loggedUnavailable = false;
   #everConnected = false;
+  #warnedVisibility = false;
 
   constructor(
     private readonly options: MediaServerAdapterOptions,
@@ -284,7 +284,7 @@ export class MediaServerAdapter implements PlayerAdapter {
     const { token } = this.#settings;
     if (token !== undefined) {
       registerSecret(token);
-      return { token, deviceId: stateDirDeviceId(this.options.stateDir), source: "config" };
+      return { token, deviceId: stateDirDeviceId(this.options.stateDir) };
     }
     let stored: Awaited<ReturnType<ServerTokenSource["get"]>>;
     try {
@@ -295,7 +295,7 @@ export class MediaServerAdapter implements PlayerAdapter {
     }
     if (stored === undefined) return undefined;
     registerSecret(stored.token);
-    return { token: stored.token, deviceId: stored.deviceId ?? stateDirDeviceId(this.options.stateDir), source: "login" };
+    return { token: stored.token, deviceId: stored.deviceId ?? stateDirDeviceId(this.options.stateDir) };
   }
 
   #wrongProduct(productName: string | undefined): string | undefined {
@@ -314,14 +314,16 @@ export class MediaServerAdapter implements PlayerAdapter {
   #connected(access: TokenAccess): void {
     const product = this.#dialect.product;
     const url = maskUrlCredentials(this.#settings.url);
+    const wasFailed = this.#state === "failed";
     this.#state = "connected";
     this.#problem = undefined;
     if (this.#loggedUnavailable) this.#log.info({ url }, `${product} is back`);
-    else if (!this.#everConnected) this.#log.info({ url, version: this.#facts?.version, server: this.#facts?.name }, `connected to ${product}`);
+    else if (!this.#everConnected || wasFailed) this.#log.info({ url, version: this.#facts?.version, server: this.#facts?.name }, `connected to ${product}`);
     this.#loggedUnavailable = false;
     this.#everConnected = true;
     const visibility = this.#facts ? this.#dialect.visibility(this.#facts.parsed, access) : "everyone";
-    if (visibility === "own" && access.kind === "user") {
+    if (visibility === "own" && access.kind === "user" && !this.#warnedVisibility) {
+      this.#warnedVisibility = true;
       this.#log.warn(`${product} shows this login (${access.name}) only its own playback: log in as an administrator, or use an API key, to scrobble other users too`);
     }
   }
