@@ -3,6 +3,9 @@
 // The password is asked without echo, or read from stdin (--password-stdin); it is sent to the server once and
 // never stored. The DeviceId of an earlier login is reused, so a new login replaces the daemon's own older token
 // and nobody else's.
+//
+// `read` (the prompt of the npm CLI itself, kept by npm) asks without echo; raw-mode input written by hand tends to
+// get backspace, Ctrl-C and pasted text wrong.
 import { read } from "read";
 import { App } from "../../compose/app.js";
 import type { MediaServerKind } from "../../players/mediabrowser/dialect.js";
