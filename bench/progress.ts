@@ -1,7 +1,10 @@
 // Progress error at stop per adapter, as measured by the adapters' own integration tests against real players
-// (mpv and a headless Kodi 20) and, for Plex's notification socket, through the whole daemon against the fake
-// Plex Media Server (what Trakt is told vs the server's viewOffset): this runs just those tests and reads the figure
-// each prints. Plex webhooks carry the position itself in media.stop (viewOffset), passed on unchanged.
+// (mpv and a headless Kodi 20), for Plex's notification socket through the whole daemon against the fake Plex Media
+// Server (what Trakt is told vs the server's viewOffset), and for Jellyfin and Emby against the fake server
+// (test/players/mediabrowser/fake-server.ts: the position on the server's clock where the client stopped, vs what the
+// adapter reported; the server no longer says where a playback ended, so the adapter keeps the last position
+// itself): this runs just those tests and reads the figure each prints. Plex webhooks carry the position itself in
+// media.stop (viewOffset), passed on unchanged.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { REPO } from "./lib/child.js";
@@ -16,6 +19,12 @@ const TESTS = [
     name: "a stop below the threshold is a pause on Trakt",
     pattern: /plex socket progress error at stop: .*→ ([\d.]+) points/,
   },
+  ...(["jellyfin", "emby"] as const).map((kind) => ({
+    player: `${kind === "jellyfin" ? "Jellyfin" : "Emby"} (fake server)`,
+    file: "test/players/mediabrowser/adapter.test.ts",
+    name: `${kind} adapter stops below the threshold`,
+    pattern: new RegExp(`${kind} progress error at stop: .*→ ([\\d.]+) points`),
+  })),
 ];
 
 export async function run(): Promise<BenchRow[]> {

@@ -86,6 +86,34 @@ export function registerPlexCommand(program: Command, overrides: Partial<Account
     });
 }
 
+/** `jellyfin login`, `emby login`: a server user's access token for the daemon (an API key in the config works too). */
+export function registerMediaServerCommands(program: Command): void {
+  const servers = [
+    { kind: "jellyfin", product: "Jellyfin", quickConnect: true },
+    { kind: "emby", product: "Emby", quickConnect: false },
+  ] as const;
+  for (const { kind, product, quickConnect } of servers) {
+    const server = program.command(kind).description(`${product}: log in to the server the daemon follows (${kind}.url)`);
+    const login = server
+      .command("login")
+      .description(
+        `log in as a ${product} user (an administrator, to scrobble every user) and store the token with the other secrets${quickConnect ? ": Quick Connect when the server has it on, else user name and password" : ""}`,
+      )
+      .option("-u, --user <name>", "the user name (the password is asked without echo)")
+      .option("--password-stdin", "read the password from the first line of stdin (scripts, Docker secrets)");
+    if (quickConnect) login.option("--quick-connect", "log in with a Quick Connect code approved in a signed-in Jellyfin app");
+    login.addHelpText(
+      "after",
+      `
+An API key works as well and needs no login: ${product} dashboard → API Keys, then set ${kind}.token (${kind.toUpperCase()}_TOKEN).${kind === "jellyfin" ? " Jellyfin 10.9.0–10.10.5 does not send its sessions feed to API keys: log in as an administrator there." : ""}`,
+    );
+    login.action(async (opts: { user?: string; passwordStdin?: boolean; quickConnect?: boolean }, command: Command) => {
+      const { mediaServerLogin } = await import("./actions/media-login.js");
+      await mediaServerLogin(kind, globals(command), opts);
+    });
+  }
+}
+
 export function registerConfigCommand(program: Command): void {
   const config = program.command("config").description("check and print the effective configuration");
   config
@@ -210,6 +238,7 @@ export function registerCommands(program: Command): void {
   registerLogoutCommand(program);
   registerAccountsCommand(program);
   registerPlexCommand(program);
+  registerMediaServerCommands(program);
   registerConfigCommand(program);
   registerQueueCommand(program);
   registerMatchCommand(program);

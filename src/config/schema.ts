@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accountsSection, secretsSection } from "./sections/accounts.js";
 import { identifySection } from "./sections/identify.js";
 import { notifySection } from "./sections/notify.js";
+import { embySection, jellyfinSection } from "./sections/mediabrowser.js";
 import { kodiSection, mpvSection, plexSection } from "./sections/players.js";
 import { logSection, schedulesSection, serverSection } from "./sections/runtime.js";
 import { outboxSection, scrobbleSection } from "./sections/scrobble.js";
@@ -23,6 +24,8 @@ export const configSchema = z
     kodi: kodiSection,
     plex: plexSection,
     notify: notifySection,
+    jellyfin: jellyfinSection,
+    emby: embySection,
     schedules: schedulesSection,
   })
   .strict();

@@ -6,6 +6,7 @@ import { checkConfig } from "./config.js";
 import { checkDaemon } from "./daemon.js";
 import { checkKodi } from "./kodi.js";
 import { checkMpv } from "./mpv.js";
+import { checkMediaServer } from "./mediabrowser.js";
 import { checkNotify } from "./notify.js";
 import { checkPlex, checkPlexServers } from "./plex.js";
 import { checkStateDir } from "./state-dir.js";
@@ -51,6 +52,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<CheckResul
   add(...(await checkMpv(config.mpv, { env, stateDir, timeoutMs: Math.min(timeoutMs, 2_000) })));
   add(...checkPlex(config));
   add(...(await checkPlexServers(config.plex, store?.serverTokens, timeoutMs)));
+  for (const kind of ["jellyfin", "emby"] as const) {
+    add(...(await checkMediaServer(kind, config[kind], { stateDir, timeoutMs, ...(store ? { serverTokens: store.serverTokens } : {}) })));
+  }
   add(...(await checkNotify(config, timeoutMs)));
   const token = clientServerToken(env, { configToken: config.server.token, stateDir });
   add(await checkDaemon(config.server, { timeoutMs: Math.min(timeoutMs, 3_000), token, ...(options.daemonUrl ? { baseUrl: options.daemonUrl } : {}) }));

@@ -89,7 +89,7 @@ export interface SharedPlayerSettings {
 
 /** Reads a media server's stored token; the shape of src/secrets/server-tokens.ts's ServerTokenStore.get. */
 export interface ServerTokenSource {
-  get(key: { kind: "plex" | "jellyfin" | "emby"; server: string }): Promise<{ token: string } | undefined>;
+  get(key: { kind: "plex" | "jellyfin" | "emby"; server: string }): Promise<{ token: string; user?: string; deviceId?: string } | undefined>;
 }
 
 /** One adapter the config asks for. */

@@ -1,6 +1,7 @@
 // Every kind of player the daemon follows, keyed by its config section. A new player (Jellyfin, Emby) is a folder
 // with a factory (its index.ts) and a config section, plus one line here: status, metrics and live reload follow.
 // A factory is loaded only when its section is enabled, so a player nobody uses costs no memory.
+import type { EmbySection, JellyfinSection } from "../config/sections/mediabrowser.js";
 import type { KodiSection, MpvSection, PlexSection } from "../config/sections/players.js";
 import type { PlayerFactory } from "./adapter.js";
 
@@ -9,6 +10,8 @@ export interface PlayerSections {
   mpv: MpvSection;
   kodi: KodiSection;
   plex: PlexSection;
+  jellyfin: JellyfinSection;
+  emby: EmbySection;
 }
 
 export type PlayerKind = keyof PlayerSections;
@@ -17,4 +20,6 @@ export const PLAYERS: { readonly [K in PlayerKind]: () => Promise<PlayerFactory<
   mpv: async () => (await import("./mpv/index.js")).mpvAdapters,
   kodi: async () => (await import("./kodi/index.js")).kodiAdapters,
   plex: async () => (await import("./plex/index.js")).plexAdapters,
+  jellyfin: async () => (await import("./mediabrowser/index.js")).jellyfinAdapters,
+  emby: async () => (await import("./mediabrowser/index.js")).embyAdapters,
 };

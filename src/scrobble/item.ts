@@ -75,14 +75,4 @@ export function mergeHints(old: MediaHints, next: MediaHints): MediaHints {
   return merged;
 }
 
-/** A short human label for logs and status: "Show S01E02", "Title (2010)", or the file name. */
-export function describeItem(h: MediaHints): string {
-  if (h.showTitle && h.season !== undefined && h.episode !== undefined) {
-    const pad = (n: number): string => String(n).padStart(2, "0");
-    return `${h.showTitle} S${pad(h.season)}E${pad(h.episode)}`;
-  }
-  if (h.title) return h.year !== undefined ? `${h.title} (${h.year})` : h.title;
-  if (h.mediaTitle) return h.mediaTitle;
-  if (h.path) return h.path.split(/[\\/]/).filter(Boolean).pop() ?? h.path;
-  return "unknown item";
-}
+export { describeItem } from "../core/playback.js";

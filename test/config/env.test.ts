@@ -16,11 +16,15 @@ describe("environment overrides", () => {
         "TRAKT_SCROBBLERD_HOST=server.host",
         "TRAKT_SCROBBLERD_PORT=server.port",
         "PLEX_WEBHOOK_SECRET=plex.webhookSecret",
+        "JELLYFIN_URL=jellyfin.url",
+        "JELLYFIN_TOKEN=jellyfin.token",
+        "EMBY_URL=emby.url",
+        "EMBY_USERS=emby.users",
       ]),
     );
     const all = envBindings(configKeys()).map((b) => b.name);
     expect(new Set(all).size).toBe(all.length);
-    for (const name of all) expect(name).toMatch(/^(TRAKT_|PLEX_)[A-Z0-9_]+$/);
+    for (const name of all) expect(name).toMatch(/^(TRAKT_|PLEX_|JELLYFIN_|EMBY_)[A-Z0-9_]+$/);
   });
 
   it("override the file and are coerced to the key's type", () => {
