@@ -159,6 +159,20 @@ describe("config reload, section by section", () => {
     expect(await plexStatus("second-webhook-secret-4567")).not.toBe(403);
   });
 
+  it("jellyfin and emby: a server set live starts its adapter, users apply without a restart, and clearing the URL stops it", async () => {
+    // Nothing listens on port 9: the adapter keeps trying in the background, which is all a reload needs.
+    for (const kind of ["jellyfin", "emby"] as const) {
+      const started = await reloadWith((c) => (c[kind] = { url: "http://127.0.0.1:9", token: "an-api-key-0123456789" }));
+      expect(started).toMatchObject({ restartNeeded: [], started: [kind] });
+      expect(adapter(kind)).toBeDefined();
+      const routed = await reloadWith((c) => (c[kind] = { url: "http://127.0.0.1:9", token: "an-api-key-0123456789", users: { alice: "default" } }));
+      expect(routed).toMatchObject({ restartNeeded: [], stopped: [], started: [] });
+      const cleared = await reloadWith(() => undefined);
+      expect(cleared).toMatchObject({ restartNeeded: [], stopped: [kind] });
+      expect(adapter(kind)).toBeUndefined();
+    }
+  });
+
   it("schedules: a new token check schedule applies live — a token due for refresh is refreshed by it", async () => {
     // An account whose token is due at once; the base schedule never runs during the test.
     await new FileSecretStore(join(root, "state")).set("bob", { tokens: emulator.issueTokens("alice", { lifetimeSec: 2 }), username: "alice", updatedAt: new Date().toISOString() });
@@ -185,7 +199,7 @@ describe("config reload, section by section", () => {
   });
 
   it("covers every section of the config", () => {
-    const tested = ["stateDir", "trakt", "accounts", "secrets", "log", "server", "scrobble", "outbox", "identify", "mpv", "kodi", "plex", "notify", "schedules"];
+    const tested = ["stateDir", "trakt", "accounts", "secrets", "log", "server", "scrobble", "outbox", "identify", "mpv", "kodi", "plex", "jellyfin", "emby", "notify", "schedules"];
     expect(configKeys().children.map((k) => k.name).sort()).toEqual(tested.sort());
   });
 });
