@@ -7,7 +7,9 @@
 // All four start together; once all are up they settle for 40 s, then CPU time is read over 60 s and RSS at the end,
 // at log level info. Log lines written by the daemons inside the window are counted: at rest there should be none.
 // The round is repeated (BENCH_IDLE_ROUNDS, default 3) and the median shown: the machine is shared and noisy.
-// BENCH_QUICK=1: one round, 5 s to settle, 10 s window.
+// Then what one try to reach a Kodi that is not running costs (the daemon makes one every 24–30 s): the client's
+// TCP probe, and a bare WebSocket try (what each try cost before the probe), each in its own process, tries 2 s apart.
+// BENCH_QUICK=1: one round, 5 s to settle, 10 s windows.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -32,6 +34,9 @@ const WINDOW_MS = QUICK ? 10_000 : 60_000;
 const ROUNDS = QUICK ? 1 : Number(process.env.BENCH_IDLE_ROUNDS ?? 3);
 const RSS_GOAL = 1.15;
 const CPU_GOAL_MS_PER_MIN = 10;
+const KODI_TRY_INTERVAL_MS = 2_000;
+const KODI_SETTLE_MS = QUICK ? 4_000 : 10_000;
+const KODI_WINDOW_MS = QUICK ? 10_000 : 40_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -52,6 +57,36 @@ const ws = new WebSocket(wsUrl);
 await once(ws, "open");
 const socket = connect(socketPath);
 await once(socket, "connect");
+console.log("ready");
+`;
+
+/**
+ * Tries to reach a Kodi that is not running (a closed loopback port) over and over, `interval` ms apart, at log level
+ * info, and prints "try" for each TCP connection it starts. `client`: the real KodiClient, compiled (dist/); `ws`: a
+ * bare WebSocket per try, which is at least what each try cost before the client's TCP probe. Plain `node`, no tsx:
+ * tsx's loader thread alone uses a few ms a second.
+ */
+const KODI_TRIES = `
+import net from "node:net";
+import WebSocket from "ws";
+import { KodiClient } from "./dist/players/kodi/client.js";
+import { createLogger } from "./dist/util/log.js";
+const [mode, url, interval] = process.argv.slice(1);
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  process.stdout.write("try\\n");
+  return connect.apply(this, args);
+};
+if (mode === "client") {
+  new KodiClient(url, createLogger({ level: "info" }), {}, { reconnectMinMs: Number(interval), reconnectMaxMs: Number(interval) }).start();
+} else {
+  const attempt = () => {
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    socket.on("error", () => undefined);
+    socket.once("close", () => setTimeout(attempt, Number(interval)));
+  };
+  attempt();
+}
 console.log("ready");
 `;
 
@@ -180,6 +215,22 @@ async function round(bin: string, configs: { one: string; two: string }, peers: 
   }
 }
 
+/** CPU per try of reaching a Kodi that is not running, with the real client and with a bare WebSocket. */
+async function kodiTries(): Promise<Record<"client" | "ws", number>> {
+  const url = `ws://127.0.0.1:${await freePort()}/jsonrpc`;
+  const processes = (["client", "ws"] as const).map((mode) => start(mode, ["--input-type=module", "-e", KODI_TRIES, mode, url, String(KODI_TRY_INTERVAL_MS)], (line) => line === "ready"));
+  try {
+    await Promise.all(processes.map((p) => p.ready));
+    await sleep(KODI_SETTLE_MS);
+    const before = processes.map((p) => ({ cpu: preciseCpuMsOf(p.child.pid!), tries: p.lines }));
+    await sleep(KODI_WINDOW_MS);
+    const [client, ws] = processes.map((p, i) => (preciseCpuMsOf(p.child.pid!) - before[i]!.cpu) / Math.max(1, p.lines - before[i]!.tries));
+    return { client: client!, ws: ws! };
+  } finally {
+    await Promise.all(processes.map((p) => stop(p.child)));
+  }
+}
+
 export async function run(): Promise<BenchRow[]> {
   const rssGoal = `≤ ${RSS_GOAL}× floor`;
   const cpuGoal = `≤ ${CPU_GOAL_MS_PER_MIN} ms/min`;
@@ -218,7 +269,13 @@ export async function run(): Promise<BenchRow[]> {
         { metric: `idle ${name}: log lines in the window (info)`, value: String(Math.max(...samples.map((s) => s[name]!.lines))), goal: "0", ok: samples.every((s) => s[name]!.lines === 0) },
       );
     }
+    const tries = await kodiTries();
     rows.push(
+      {
+        metric: `Kodi not running: CPU per reconnect try, client (TCP probe) vs a bare WebSocket try, ${KODI_TRY_INTERVAL_MS / 1000} s apart`,
+        value: `${tries.client.toFixed(2)} ms vs ${tries.ws.toFixed(2)} ms`,
+        goal: "cheap",
+      },
       { metric: "floor: HTTP server + fetch + ws client + unix-socket client — RSS, CPU", value: `${fmtMB(floorRss)}, ${perMin(of("floor", "cpuMs")).toFixed(1)} ms/min`, goal: "floor" },
       { metric: "bare node — RSS, CPU", value: `${fmtMB(of("node", "rss"))}, ${perMin(of("node", "cpuMs")).toFixed(1)} ms/min`, goal: "0 ms/min" },
       loadRow("at the end"),
