@@ -93,7 +93,6 @@ export class App {
         api: { refreshToken: async (refreshToken, call) => (await this.trakt()).refreshToken(refreshToken, call) },
         logger: this.log,
         refreshMarginMs: this.config.accounts.refreshMarginMinutes * 60_000,
-        schedule: this.config.schedules.tokenRefresh,
       });
     })();
     return this.#tokens;
