@@ -458,7 +458,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       mpv: { enabled: true, socketDir, progressIntervalSeconds: 1 },
       kodi: { enabled: false },
       plex: { enabled: true, webhookSecret: secret, defaultAccount: "default" },
-      schedules: { outboxDrain: "*/5 * * * * *" },
     };
     const configFile = path.join(dir, "config.yaml");
     await writeFile(configFile, stringify(config));

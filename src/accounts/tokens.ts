@@ -7,8 +7,10 @@
 //  - the refresh request is never aborted by a caller: a response lost after Trakt rotated would burn the login;
 //  - invalid_grant marks the account "needs login" (persisted, logged once at error level), and nothing retries it;
 //  - the store is the source of truth: before refreshing it is re-read, so a `login` or another process that
-//    rotated the pair is picked up instead of spending a dead refresh token.
-import cron, { type ScheduledTask } from "node-cron";
+//    rotated the pair is picked up instead of spending a dead refresh token;
+//  - once started, the manager sleeps until the earliest moment a token is due (expiry − margin), or a failed
+//    refresh's backoff ends — never polling on a fixed schedule — and looks again at least every 6 hours, for
+//    accounts logged in by another process meanwhile.
 import { noActivity, type ActivitySink } from "../core/activity.js";
 import type { SecretStore, SecretStoreKind, StoredAccount } from "../secrets/store.js";
 import { isSecretStoreError, tokenExpiresAt } from "../secrets/store.js";
@@ -41,11 +43,14 @@ export interface TokenManagerOptions {
   refreshMarginMs?: number;
   /** After a refresh failed for a transient reason, wait this long before trying again. Default 60 s. */
   retryBackoffMs?: number;
-  /** node-cron expression of the periodic check (`schedules.tokenRefresh`). */
-  schedule?: string;
   /** Told (`account`) when an account's state changes, e.g. Trakt refused its refresh token: it needs a login. */
   activity?: ActivitySink;
 }
+
+/** The longest the started manager sleeps: a login made by another process meanwhile is seen within this time. */
+const LONGEST_SLEEP_MS = 6 * 3_600_000;
+/** A locked store (keyring) is looked at again this often while it stays locked. */
+const LOCKED_RECHECK_MS = 15 * 60_000;
 
 interface Cached {
   entry: StoredAccount;
@@ -60,7 +65,6 @@ export class TokenManager implements AccessTokenProvider {
   private readonly now: () => number;
   private readonly marginMs: number;
   private readonly backoffMs: number;
-  private schedule: string;
   private readonly cache = new Map<string, Cached>();
   private readonly inflight = new Map<string, Promise<TokenSet>>();
   private readonly failures = new Map<string, { at: number; error: unknown }>();
@@ -69,7 +73,11 @@ export class TokenManager implements AccessTokenProvider {
   private readonly refused = new Map<string, string>();
   private readonly known = new Map<string, AccountStatus>();
   private readonly activity: ActivitySink;
-  private task: ScheduledTask | undefined;
+  /** When each account's access token is due for a refresh (expiry − margin), from its last status. */
+  private readonly dueAt = new Map<string, number>();
+  private started = false;
+  private wake: { at: number; timer: NodeJS.Timeout } | undefined;
+  private lastCheckAt = 0;
   private checking: Promise<void> | undefined;
   private alsoInclude: string[] = [];
 
@@ -80,9 +88,7 @@ export class TokenManager implements AccessTokenProvider {
     this.now = options.now ?? Date.now;
     this.marginMs = options.refreshMarginMs ?? 6 * 3_600_000;
     this.backoffMs = options.retryBackoffMs ?? 60_000;
-    this.schedule = options.schedule ?? "*/15 * * * *";
     this.activity = options.activity ?? noActivity;
-    if (!cron.validate(this.schedule)) throw new Error(`schedules.tokenRefresh: ${JSON.stringify(this.schedule)} is not a valid cron expression`);
   }
 
   async getAccessToken(account: string, signal?: AbortSignal): Promise<string> {
@@ -135,6 +141,7 @@ export class TokenManager implements AccessTokenProvider {
     if (status.state !== previous) {
       this.activity.report({ type: "account", at: this.now(), account, state: status.state, ...(status.reason !== undefined ? { reason: status.reason } : {}) });
     }
+    this.sleepUntilDue();
     return status;
   }
 
@@ -163,6 +170,7 @@ export class TokenManager implements AccessTokenProvider {
       throw error;
     }
     if (!entry) return { ...base, state: "needs_login", reason: "not logged in" };
+    this.dueAt.set(account, tokenExpiresAt(entry.tokens) - this.marginFor(entry.tokens));
     const withInfo: AccountStatus = { ...base, expiresAt: new Date(tokenExpiresAt(entry.tokens)), ...(entry.username !== undefined ? { username: entry.username } : {}) };
     if (entry.needsLogin) return { ...withInfo, state: "needs_login", reason: entry.needsLogin.reason };
     if (this.isDue(entry)) return { ...withInfo, state: "refresh_due", reason: this.isExpired(entry) ? "access token expired" : "access token expires soon" };
@@ -186,49 +194,84 @@ export class TokenManager implements AccessTokenProvider {
     this.loggedNeedsLogin.delete(account);
     this.refused.delete(account);
     this.known.delete(account);
+    this.dueAt.delete(account);
   }
 
   /** Refreshes every stored account whose token is due. Errors are logged, never thrown. */
   refreshDue(): Promise<void> {
-    this.checking ??= this.checkAll().finally(() => {
-      this.checking = undefined;
-    });
+    this.checking ??= this.checkAll();
     return this.checking;
   }
 
-  /** Starts the periodic check (`schedules.tokenRefresh`) and runs one check now. The daemon owns start/stop.
+  /** Checks every account now, then again whenever a token is due (see the header). The daemon owns start/stop.
    * `alsoInclude` names accounts to report even when they have no tokens yet (e.g. accounts.default). */
   start(alsoInclude: string[] = []): void {
-    if (this.task) return;
+    if (this.started) return;
+    this.started = true;
     this.alsoInclude = alsoInclude;
-    this.task = cron.schedule(this.schedule, () => this.refreshDue(), { name: "token-refresh", noOverlap: true });
     void this.refreshDue();
-    this.log?.debug({ schedule: this.schedule }, "token refresh check scheduled");
-  }
-
-  /** Applies a changed `schedules.tokenRefresh` (config reload): the running check moves to the new schedule. */
-  reschedule(schedule: string): void {
-    if (schedule === this.schedule) return;
-    if (!cron.validate(schedule)) throw new Error(`schedules.tokenRefresh: ${JSON.stringify(schedule)} is not a valid cron expression`);
-    this.schedule = schedule;
-    const previous = this.task;
-    if (!previous) return;
-    this.task = cron.schedule(schedule, () => this.refreshDue(), { name: "token-refresh", noOverlap: true });
-    void previous.destroy();
-    this.log?.debug({ schedule }, "token refresh check scheduled");
   }
 
   async stop(): Promise<void> {
-    const task = this.task;
-    this.task = undefined;
-    if (task) {
-      await task.stop();
-      await task.destroy();
-    }
+    this.started = false;
+    clearTimeout(this.wake?.timer);
+    this.wake = undefined;
     await this.checking;
   }
 
+  /** When the next check has work: the earliest token due, a failed refresh's backoff ending, a locked store. */
+  private nextCheckAt(): number | undefined {
+    let next: number | undefined;
+    for (const [account, status] of this.known) {
+      let at: number | undefined;
+      switch (status.state) {
+        case "ok":
+          at = this.dueAt.get(account);
+          break;
+        case "refresh_due": {
+          const failure = this.failures.get(account);
+          at = failure ? failure.at + this.backoffMs : this.now();
+          break;
+        }
+        case "locked":
+          at = this.lastCheckAt + LOCKED_RECHECK_MS;
+          break;
+        case "needs_login":
+          // Nothing to refresh: a new login reaches the store, and whoever asks for a token (or /readyz) sees it.
+          break;
+      }
+      if (at !== undefined && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+
+  /** (Re)sets the one timer of a started manager to the next check; a check never follows the last by less than the
+   * retry backoff (a store that keeps failing must not turn this into a busy loop). */
+  private sleepUntilDue(): void {
+    if (!this.started || this.checking) return;
+    const due = this.nextCheckAt() ?? Infinity;
+    const at = Math.min(Math.max(due, this.lastCheckAt + this.backoffMs), this.lastCheckAt + LONGEST_SLEEP_MS);
+    if (this.wake?.at === at) return;
+    clearTimeout(this.wake?.timer);
+    const timer = setTimeout(() => {
+      this.wake = undefined;
+      void this.refreshDue();
+    }, Math.max(0, at - this.now()));
+    timer.unref();
+    this.wake = { at, timer };
+  }
+
   private async checkAll(): Promise<void> {
+    this.lastCheckAt = this.now();
+    try {
+      await this.checkEach();
+    } finally {
+      this.checking = undefined;
+      this.sleepUntilDue();
+    }
+  }
+
+  private async checkEach(): Promise<void> {
     let names: string[];
     try {
       names = [...new Set([...(await this.store.list()), ...this.alsoInclude])].sort();

@@ -109,7 +109,6 @@ export class App {
         api: { refreshToken: async (refreshToken, call) => (await this.trakt()).refreshToken(refreshToken, call) },
         logger: this.log,
         refreshMarginMs: this.config.accounts.refreshMarginMinutes * 60_000,
-        schedule: this.config.schedules.tokenRefresh,
         activity: this.activity,
       });
     })();

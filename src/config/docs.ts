@@ -83,9 +83,10 @@ function isEmpty(value: unknown): boolean {
   return (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
 }
 
+/** Keys that no longer do anything are left out of the example (a new file should not have them). */
 function emitChildren(key: KeyInfo, value: Record<string, unknown>, indent: string): string[] {
   const out: string[] = [];
-  for (const child of key.children) out.push(...emitKey(child, value[leafName(child)], indent));
+  for (const child of key.children) if (!child.deprecated) out.push(...emitKey(child, value[leafName(child)], indent));
   return out;
 }
 
@@ -102,6 +103,7 @@ export function generateExampleYaml(defaults: Record<string, unknown>, root: Key
     "# \"restart required\" marks keys a live reload cannot apply. Reference: docs/config.md.",
   ];
   for (const child of root.children) {
+    if (child.deprecated) continue;
     lines.push("");
     lines.push(...emitKey(child, defaults[leafName(child)], ""));
   }
@@ -129,7 +131,7 @@ export function generateReferenceMarkdown(root: KeyInfo = configKeys()): string 
   ];
   const visit = (key: KeyInfo): void => {
     for (const child of key.children) {
-      const flags = [child.restart ? "*Restart required.*" : "", child.secret ? "*Secret: masked in output.*" : ""].filter(Boolean);
+      const flags = [child.restart ? "*Restart required.*" : "", child.secret ? "*Secret: masked in output.*" : "", child.deprecated ? "*Deprecated: a file that sets it loads, with a warning.*" : ""].filter(Boolean);
       const desc = [child.description ?? "", ...flags].filter(Boolean).join(" ");
       const name = child.kind === "object" && !child.inCollection && child.path.length === 1 ? `**\`${child.name}\`**` : `\`${child.name}\``;
       rows.push(`| ${name} | ${cell(child.type)} | ${defaultCell(child)} | ${child.env ? `\`${child.env}\`` : ""} | ${cell(desc)} |`);

@@ -28,6 +28,8 @@ export interface ConfigSourceInfo {
   envVars: string[];
   /** Where the state directory choice came from. */
   stateDirFrom: string;
+  /** Keys the file sets that no longer do anything ("file:line: key: No longer used: …"); the daemon logs them. */
+  warnings: string[];
 }
 
 export interface LoadedConfig {
@@ -93,7 +95,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const choice = resolveStateDir(inputs, ctx);
 
   const envVars = result.envVars.map((name) => (credentials.fromCredentials.includes(name) ? `${name} (credential in $CREDENTIALS_DIRECTORY)` : name));
-  const source: ConfigSourceInfo = { fileFrom, searched, envVars, stateDirFrom: choice.from };
+  const source: ConfigSourceInfo = { fileFrom, searched, envVars, stateDirFrom: choice.from, warnings: result.warnings };
   if (file !== undefined) source.file = file;
   const { stateDir: _fromFile, ...rest } = result.config;
   return { config: { stateDir: choice.dir, ...rest }, source, stateDir: choice.dir };
@@ -125,5 +127,6 @@ export function describeSource(loaded: LoadedConfig): string[] {
     `config file: ${file}`,
     `environment overrides: ${source.envVars.length ? source.envVars.join(", ") : "none"}`,
     `state dir: ${loaded.stateDir} (${source.stateDirFrom})`,
+    ...source.warnings.map((w) => `warning: ${w}`),
   ];
 }

@@ -2,10 +2,10 @@
 // Never throws on bad input: live reload uses this to refuse a bad edit and keep running.
 import type { z } from "zod";
 import { configSchema, type Config } from "./schema.js";
-import { ConfigError, type ConfigProblem } from "./errors.js";
+import { ConfigError, formatProblem, type ConfigProblem } from "./errors.js";
 import { applyEnv, isRecord, type Env } from "./env.js";
 import { closest } from "./suggest.js";
-import { describeSchema, findKey, formatPath, type KeyInfo } from "./walk.js";
+import { describeSchema, findKey, flattenKeys, formatPath, type KeyInfo } from "./walk.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
 let cachedTree: KeyInfo | undefined;
@@ -15,7 +15,8 @@ export function configKeys(): KeyInfo {
   return cachedTree;
 }
 
-export type ValidationResult = { ok: true; config: Config; envVars: string[] } | { ok: false; error: ConfigError };
+/** `warnings`: keys the file sets that no longer do anything (deprecated in the schema), one line each. */
+export type ValidationResult = { ok: true; config: Config; envVars: string[]; warnings: string[] } | { ok: false; error: ConfigError };
 
 export interface ValidateOptions {
   /** Environment whose declared variables override the file (default: none). */
@@ -84,8 +85,12 @@ export function validateData(data: unknown, origin: Origin, env: Env): Validatio
     return { ok: false, error: new ConfigError(problems) };
   }
   if (!parsed.success) throw new Error("unreachable: a failed parse always has issues");
+  // Keys that no longer do anything still load (an old file keeps working), with a line saying so.
+  const warnings = flattenKeys(root)
+    .filter((key) => key.deprecated === true && !key.inCollection && valueAt(data, key.path) !== undefined)
+    .map((key) => formatProblem({ ...where(key.path), path: key.name, message: key.description ?? "no longer used" }));
   // zod hands out `.default()` values by reference; a clone keeps one config's edits out of every other.
-  return { ok: true, config: structuredClone(parsed.data), envVars: overlay.used };
+  return { ok: true, config: structuredClone(parsed.data), envVars: overlay.used, warnings };
 }
 
 /** `key:` with no value (YAML null) means "not set": the default applies, as with the example's commented keys. */

@@ -1,5 +1,5 @@
 // Walks the zod config schema and describes every key: its type in words, default, description, env var, and the
-// `secret` / `restart` flags. Docs, the example file, env overrides, unknown-key checks, masking and the restart
+// `secret` / `restart` / `deprecated` flags. Docs, the example file, env overrides, unknown-key checks, masking and the restart
 // diff are all derived from this one walk, so the schema stays the single source of truth.
 import type { z } from "zod";
 
@@ -15,6 +15,9 @@ export interface KeyMeta {
    * secret parts masked, and which values those are. Without it a secret is shown as ******** whole.
    */
   maskWith?: (value: string) => { shown: string; secrets: string[] };
+  /** The key no longer does anything (its description says why and what to do); a file that sets it still loads,
+   * with a warning. */
+  deprecated?: boolean;
 }
 
 /** One key of the config, found by walking the schema. */
@@ -75,6 +78,7 @@ function metaOf(schema: z.ZodType): KeyMeta {
   if (m.secret === true) out.secret = true;
   if (m.restart === true) out.restart = true;
   if (typeof m.maskWith === "function") out.maskWith = m.maskWith as NonNullable<KeyMeta["maskWith"]>;
+  if (m.deprecated === true) out.deprecated = true;
   return out;
 }
 

@@ -1,8 +1,9 @@
 // The daemon: the parts the composition root builds (src/compose/app.ts) put to work — adapters under a supervisor,
-// one HTTP server, periodic jobs, live reload and shutdown.
+// one HTTP server, the daily cache prune, queue requests, live reload and shutdown. At rest nothing runs on a timer:
+// the outbox and the token manager wake themselves when they have work, players announce themselves.
 import cron, { type ScheduledTask } from "node-cron";
 import type { TokenManager } from "../accounts/tokens.js";
-import { App, CLIENT_ID_MISSING } from "../compose/app.js";
+import { App, CLIENT_ID_MISSING, outboxDir } from "../compose/app.js";
 import type { Activity } from "../core/activity.js";
 import { liveConfig } from "../config/diff.js";
 import { dashboardUrl } from "../config/server-address.js";
@@ -12,6 +13,7 @@ import { hasNotifyTargets } from "../config/sections/notify.js";
 import type { IdentifierSetup } from "../identify/setup.js";
 import type { HeldWatch, Notifier } from "../notify/index.js";
 import type { Outbox } from "../outbox/index.js";
+import { controlDir } from "../outbox/control.js";
 import type { AdapterContext, AdapterSpec } from "../players/adapter.js";
 import type { PlaybackEvent } from "../core/playback.js";
 import type { ScrobbleEngine } from "../scrobble/engine.js";
@@ -30,6 +32,7 @@ import { daemonBaseUrl } from "../config/server-address.js";
 import { systemPathContext } from "../config/paths.js";
 import { Metrics } from "./metrics.js";
 import { Players } from "./players.js";
+import { QueueRequestWatcher } from "./queue-requests.js";
 import { createSdNotifier, type SdNotifier } from "./sd-notify.js";
 import { secureStateDir } from "./state-dir.js";
 import { Supervisor } from "./supervisor.js";
@@ -57,6 +60,7 @@ export class Daemon {
   private watcher: ConfigWatcher | undefined;
   /** Loaded only when the config names a notification target. */
   private notifications: Notifier | undefined;
+  private queueRequests: QueueRequestWatcher | undefined;
   private stopWatchdog: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
   private readonly startedAt = Date.now();
@@ -100,6 +104,7 @@ export class Daemon {
     const { config, stateDir, log, source } = app;
     await secureStateDir(stateDir, log);
     log.info({ version: VERSION, config: source?.file ?? source?.fileFrom, stateDir, envVars: source?.envVars }, "starting trakt-scrobblerd");
+    for (const warning of source?.warnings ?? []) log.warn(warning);
     if (!config.trakt.clientId) log.warn(`${CLIENT_ID_MISSING}. Watches are kept in the outbox until then.`);
     const store = await app.secretStore();
     const tokens = await app.tokens();
@@ -135,8 +140,10 @@ export class Daemon {
       this.watcher = new ConfigWatcher(this.configFile, () => void this.reload(), this.log.child({ component: "reload" }));
       await this.watcher.start();
     }
-    // Whatever waited in the outbox from the last run goes out now.
+    // Whatever waited in the outbox from the last run goes out now; `queue retry|drop` requests as they come.
     void this.outbox.drain();
+    this.queueRequests = new QueueRequestWatcher(controlDir(outboxDir(this.stateDir)), () => this.outbox.drain(), this.log.child({ component: "outbox" }));
+    await this.queueRequests.start();
     await this.notifier.ready(`scrobbling; HTTP on ${address.address}:${address.port}`);
     this.stopWatchdog = this.notifier.startWatchdog();
     this.log.info({ adapters: this.supervisor.names() }, "ready");
@@ -201,10 +208,10 @@ export class Daemon {
     };
   }
 
+  /** The daily identification cache prune. node-cron sets one timer for the next run (it does not tick between runs). */
   private scheduleJobs(config: Config): void {
     for (const job of this.jobs.splice(0)) void job.destroy();
     this.jobs.push(
-      cron.schedule(config.schedules.outboxDrain, () => this.outbox.drain(), { name: "outbox-drain", noOverlap: true }),
       cron.schedule(
         config.schedules.cachePrune,
         async () => {
@@ -350,7 +357,9 @@ export class Daemon {
     if (this.stopping) return { applied: false, error: "shutting down" };
     let next: Config;
     try {
-      next = loadConfig(this.options).config;
+      const loaded = loadConfig(this.options);
+      next = loaded.config;
+      for (const warning of loaded.source.warnings) this.log.warn(warning);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log.error({ err: error }, `config change refused; still running on the previous config: ${message}`);
@@ -365,7 +374,6 @@ export class Daemon {
     this.http.access.setAllowedHosts(config.server.allowedHosts);
     this.http.setRoutes(this.httpRoutes());
     this.identify.identifier.setOverrides(config.identify.overrides);
-    this.tokens.reschedule(config.schedules.tokenRefresh);
     this.scheduleJobs(config);
     await this.applyNotify(config);
     // Sessions in progress are kept: adapters that did not change keep running untouched.
@@ -402,6 +410,7 @@ export class Daemon {
       await this.notifier.stopping("shutting down").catch(() => undefined);
       this.stopWatchdog?.();
       await this.watcher?.stop();
+      this.queueRequests?.stop();
       for (const job of this.jobs.splice(0)) void job.destroy();
       await this.engine.stop();
       await this.supervisor.stopAll();

@@ -9,6 +9,9 @@ export function checkConfig(options: LoadOptions): { result: CheckResult; loaded
     const { source } = loaded;
     const file = source.file ? `${source.file} (${source.fileFrom})` : `no file (${source.fileFrom}${source.searched.length ? `; looked in ${source.searched.join(", ")}` : ""})`;
     const env = source.envVars.length ? `; environment: ${source.envVars.join(", ")}` : "; no environment overrides";
+    if (source.warnings.length > 0) {
+      return { result: result("config", "warn", `loaded ${file}${env}; keys no longer used:\n${source.warnings.join("\n")}`, "remove the keys named above from the file"), loaded };
+    }
     return { result: result("config", "pass", `loaded ${file}${env}`), loaded };
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -23,6 +23,8 @@ export type { QueueEntryView, QueueListing } from "./admin.js";
 export type { DeliveryView, OutboxStatus, WatchView } from "./status.js";
 export { hintsLabel } from "./labels.js";
 
+const DAY = 24 * 60 * MINUTE;
+
 /** Playthroughs are remembered at least a day so a repeated stop is never a second watch. */
 function keepWatchesMs(settings: OutboxSettings): number {
   return Math.max(settings.dedupeWindowMinutes * MINUTE, 24 * 60 * MINUTE);
@@ -33,24 +35,29 @@ export class Outbox implements IntentSink {
   private readonly scheduler: AccountScheduler;
   private readonly delivery: Delivery;
   private readonly admin: QueueAdmin;
+  private readonly autoWake: boolean;
+  /** With autoWake: removes the oldest dead letter when it expires (see armExpiry). */
+  private expiry: { at: number; timer: NodeJS.Timeout } | undefined;
 
   private constructor(
     private readonly store: OutboxStore,
     private readonly settings: OutboxSettings,
     private readonly abort: AbortController,
     private readonly now: () => number,
-    log: Logger,
+    private readonly log: Logger,
     options: OutboxOptions,
   ) {
     const signal = abort.signal;
+    this.autoWake = options.autoWake !== false;
     this.scheduler = new AccountScheduler({
       state: store.state,
       settings,
       log,
       now,
       signal,
-      autoWake: options.autoWake !== false,
+      autoWake: this.autoWake,
       active: store.writable,
+      onSettled: () => this.armExpiry(),
       deliver: (account, head, queue, at) =>
         goesThroughHistory(head, at, settings.replayAfterMinutes) ? deliverHistory(this.delivery, account, head, queue, at) : deliverLive(this.delivery, account, head),
     });
@@ -74,7 +81,7 @@ export class Outbox implements IntentSink {
     return OutboxStore.journalFile(dir);
   }
 
-  /** Where `queue retry|drop` leaves requests for a running daemon (applied at its next drain). */
+  /** Where `queue retry|drop` leaves requests for a running daemon (it watches the directory and drains). */
   static controlDir(dir: string): string {
     return controlDir(dir);
   }
@@ -154,7 +161,42 @@ export class Outbox implements IntentSink {
     await this.admin.applyControlRequests();
     if (this.state.byId.size === 0) return;
     await this.admin.expireDeadLetters();
+    this.armExpiry();
     await this.scheduler.kickAll();
+  }
+
+  /**
+   * With autoWake, the outbox needs no drain from outside to expire its dead letters: one timer for the oldest, set
+   * whenever the queue may have changed (a drain, the end of a delivery loop). setTimeout cannot wait longer than
+   * ~24.8 days, so a later expiry is looked at again after a day.
+   */
+  private armExpiry(notBefore = 0): void {
+    if (!this.autoWake || this.closing || !this.store.writable) return;
+    const at = this.admin.nextExpiry();
+    if (at === this.expiry?.at) return;
+    clearTimeout(this.expiry?.timer);
+    this.expiry = undefined;
+    if (at === undefined) return;
+    const timer = setTimeout(
+      () => {
+        this.expiry = undefined;
+        void this.expireNow();
+      },
+      Math.min(DAY, Math.max(0, at - this.now(), notBefore - this.now())),
+    );
+    timer.unref();
+    this.expiry = { at, timer };
+  }
+
+  private async expireNow(): Promise<void> {
+    if (this.closing) return;
+    try {
+      await this.admin.expireDeadLetters();
+    } catch (error) {
+      this.log.warn({ err: error }, "could not remove expired dead letters; trying again in a minute");
+      return this.armExpiry(this.now() + MINUTE);
+    }
+    this.armExpiry();
   }
 
   /**
@@ -226,12 +268,14 @@ export class Outbox implements IntentSink {
   async close(): Promise<void> {
     if (this.closing) return;
     this.abort.abort(new Error("outbox closing"));
+    clearTimeout(this.expiry?.timer);
+    this.expiry = undefined;
     this.scheduler.stop();
     await this.scheduler.idle();
     await this.store.close();
   }
 
-  /** Hands a retry/drop to the daemon that holds the lock; it applies it at its next drain. */
+  /** Hands a retry/drop to the daemon that holds the lock; it applies it at its next drain (at once: it watches). */
   static requestControl(dir: string, request: ControlRequest): Promise<string> {
     return writeControlRequest(dir, request);
   }

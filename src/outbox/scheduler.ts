@@ -1,7 +1,8 @@
 // When each account's queue is delivered. One delivery loop per account (accounts run in parallel, an account's
 // entries in order); an account Trakt is failing for waits — exponential backoff or Retry-After while Trakt is
-// unreachable, a hold while a person must act — and, with autoWake, wakes itself when the wait ends. Nothing runs
-// while there is nothing to send: `nextWakeAt()` says when there next is.
+// unreachable, a hold while a person must act — and, with autoWake, wakes itself when the wait ends (and a minute
+// after a loop failed, e.g. on a full disk). Nothing runs while there is nothing to send: `nextWakeAt()` says when
+// there next is.
 import type { Logger } from "../util/log.js";
 import { MINUTE, type OutboxSettings } from "./options.js";
 import { backoffMs } from "../util/backoff.js";
@@ -24,7 +25,12 @@ export interface SchedulerOptions {
   /** False for a read-only outbox: nothing is ever delivered. */
   active: boolean;
   deliver: DeliverStep;
+  /** A delivery loop has ended (the queue may have changed: delivered, dead-lettered, waiting). */
+  onSettled?: () => void;
 }
+
+/** After a delivery loop failed for a reason of its own (not Trakt's: the journal could not be written, a bug). */
+const LOOP_RETRY_MS = MINUTE;
 
 interface AccountRun {
   /** The whole account waits until then (backoff or hold). */
@@ -71,9 +77,13 @@ export class AccountScheduler {
           await this.loop(account, run);
         } while (run.again && !this.stopped);
       } catch (error) {
-        if (!this.stopped) this.options.log.error({ err: error, account }, "outbox delivery loop failed; it runs again at the next drain");
+        if (!this.stopped) {
+          this.options.log.error({ err: error, account }, "outbox delivery loop failed; it runs again in a minute");
+          this.wakeAt(account, run, this.options.now() + LOOP_RETRY_MS);
+        }
       } finally {
         run.running = undefined;
+        this.options.onSettled?.();
       }
     })();
     return run.running;

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NeedsLoginError } from "../../src/accounts/errors.js";
 import { TokenManager } from "../../src/accounts/tokens.js";
 import { FileSecretStore } from "../../src/secrets/file.js";
-import { SecretStoreError, type SecretStore } from "../../src/secrets/store.js";
+import { SecretStoreError, type SecretStore, type StoredAccount } from "../../src/secrets/store.js";
 import { TraktError } from "../../src/trakt/errors.js";
 import type { TokenSet } from "../../src/core/tokens.js";
 import { createLogger } from "../../src/util/log.js";
@@ -37,6 +37,7 @@ beforeEach(async () => {
   store = new FileSecretStore(dir);
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -245,30 +246,64 @@ describe("TokenManager", () => {
     expect(await tm.statuses()).toMatchObject([{ account: "alice", state: "ok" }, { account: "bob", state: "ok" }]);
   });
 
-  it("start() runs the check on the cron schedule and stop() ends it", async () => {
-    await loggedIn();
-    clock += 23 * HOUR;
-    const tm = manager({ schedule: "* * * * * *" });
-    tm.start();
+  /** A store in memory: with fake timers, every step of a check then completes within advanceTimersByTimeAsync. */
+  function memoryStore(): SecretStore & { lookups: number } {
+    const entries = new Map<string, StoredAccount>();
+    const memory = {
+      kind: "file" as const,
+      lookups: 0,
+      get: (a: string) => {
+        memory.lookups += 1;
+        return Promise.resolve(structuredClone(entries.get(a) ?? null));
+      },
+      set: (a: string, e: StoredAccount) => Promise.resolve(void entries.set(a, structuredClone(e))),
+      delete: (a: string) => Promise.resolve(entries.delete(a)),
+      list: () => Promise.resolve([...entries.keys()].sort()),
+    };
+    return memory;
+  }
+
+  it("once started it sleeps until a token is due (expiry − margin), refreshes it then, and stop() ends it", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: clock });
+    trakt = new FakeTraktAuth(Date.now);
+    const memory = memoryStore();
+    await memory.set("default", { tokens: trakt.issue(), updatedAt: new Date().toISOString() }); // 24 h token
+    // Due 19 h from now (5 h margin), between two of its 6-hourly looks for logins made elsewhere.
+    const tm = new TokenManager({ store: memory, api: trakt, now: Date.now, refreshMarginMs: 5 * HOUR });
+    tm.start(["default"]);
     try {
-      await expect.poll(() => trakt.refreshCalls, { timeout: 5_000 }).toBe(1);
+      await vi.advanceTimersByTimeAsync(19 * HOUR - 60_000);
+      expect(trakt.refreshCalls).toBe(0);
+      expect(memory.lookups).toBeLessThanOrEqual(4); // the first check and the 6-hourly ones: no schedule
+      await vi.advanceTimersByTimeAsync(2 * 60_000);
+      expect(trakt.refreshCalls).toBe(1);
+      expect(tm.snapshot()[0]?.state).toBe("ok");
     } finally {
       await tm.stop();
     }
-    expect(await tm.state("default")).toBe("ok");
+    await vi.advanceTimersByTimeAsync(48 * HOUR);
+    expect(trakt.refreshCalls).toBe(1);
   });
 
-  it("reschedule() moves the running check to a new schedule (config reload)", async () => {
-    await loggedIn();
-    const tm = manager({ schedule: "0 0 1 1 *" });
+  it("after a refresh failed for a transient reason it tries again when the backoff ends, by itself", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: clock });
+    trakt = new FakeTraktAuth(Date.now);
+    const memory = memoryStore();
+    const first = trakt.issue();
+    await memory.set("default", { tokens: first, updatedAt: new Date().toISOString() });
+    const tm = new TokenManager({ store: memory, api: trakt, now: Date.now, refreshMarginMs: 6 * HOUR, retryBackoffMs: 60_000 });
+    await vi.advanceTimersByTimeAsync(20 * HOUR);
+    trakt.failNextRefresh = new TraktError("retryable", "503 from Trakt", { status: 503 });
     tm.start();
     try {
-      await tm.refreshDue(); // the check start() runs at once: nothing is due yet
-      expect(trakt.refreshCalls).toBe(0);
-      clock += 23 * HOUR;
-      tm.reschedule("* * * * * *");
-      await expect.poll(() => trakt.refreshCalls, { timeout: 5_000 }).toBe(1);
-      expect(() => tm.reschedule("now and then")).toThrow(/schedules.tokenRefresh/);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(trakt.refreshCalls).toBe(1);
+      expect(tm.snapshot()[0]?.state).toBe("refresh_due");
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(trakt.refreshCalls).toBe(1);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(trakt.refreshCalls).toBe(2);
+      expect((await memory.get("default"))!.tokens.access_token).not.toBe(first.access_token);
     } finally {
       await tm.stop();
     }
@@ -300,8 +335,5 @@ describe("TokenManager", () => {
     expect((await store.get("carol"))!.tokens.access_token).not.toBe(carol.access_token);
   });
 
-  it("rejects an invalid cron expression with the config key in the message", () => {
-    expect(() => manager({ schedule: "every now and then" })).toThrow(/schedules.tokenRefresh/);
-  });
 });
 

@@ -149,6 +149,14 @@ describe("config, client id and Trakt reachability", () => {
     expect(result.message).toContain("TRAKT_SCROBBLERD_PORT");
   });
 
+  it("warns about keys the file sets that are no longer used, naming each", async () => {
+    const { configFile, stateDir } = await setup({ trakt: traktAt(emulator), schedules: { outboxDrain: "* * * * *" } });
+    const { result } = checkConfig({ configFile, stateDir, context: noEnv });
+    expect(result.status).toBe("warn");
+    expect(result.message).toMatch(/:\d+: schedules\.outboxDrain: No longer used/);
+    expect(result.hint).toContain("remove");
+  });
+
   it("a missing client id fails with where to get one", () => {
     const r = checkClientId(config({}).trakt);
     expect(r.status).toBe("fail");

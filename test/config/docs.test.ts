@@ -26,10 +26,14 @@ describe("generated config docs", () => {
     expect(result.config).toEqual(defaultConfig());
   });
 
-  it("the example mentions every key, its env var and its description", () => {
+  it("the example mentions every key, its env var and its description — but no key that is no longer used", () => {
     const text = generateExampleYaml(defaultConfig());
     for (const key of flattenKeys(configKeys())) {
       if (key.path.includes("*")) continue;
+      if (key.deprecated) {
+        expect(text, key.name).not.toMatch(new RegExp(`^\\s*#?\\s*${key.path.at(-1)!}:`, "m"));
+        continue;
+      }
       const leaf = key.path[key.path.length - 1]!;
       if (leaf !== "[]") expect(text, key.name).toMatch(new RegExp(`^\\s*#?\\s*${leaf}:`, "m"));
       if (key.env) expect(text).toContain(`env: ${key.env}`);
@@ -47,6 +51,9 @@ describe("generated config docs", () => {
     const md = generateReferenceMarkdown(root);
     expect(md).toContain("| `port` | integer 1–9 | `5` | `X_PORT` | A port. *Restart required.* |");
     expect(md).toContain("| `token` | string |  |  | A token. *Secret: masked in output.* |");
+    const retired = describeSchema(z.object({ old: z.string().optional().describe("No longer used.").meta({ deprecated: true }), kept: z.number().default(1) }));
+    expect(generateExampleYaml({ kept: 1 }, retired)).not.toContain("old");
+    expect(generateReferenceMarkdown(retired)).toContain("| `old` | string |  |  | No longer used. *Deprecated: a file that sets it loads, with a warning.* |");
   });
 
   it("writes the reference between markers, into README.md too, and leaves the rest alone", () => {

@@ -73,6 +73,17 @@ describe("loadConfig: config file lookup", () => {
     expect((caught as ConfigError).message).toBe(`${file}:4: server.port: expected integer 0–65535, got "nope".`);
   });
 
+  it("loads a file that still sets keys no longer used, and names each one with its line and what to do", () => {
+    const file = write("old.yaml", 'log:\n  level: info\nschedules:\n  tokenRefresh: "*/15 * * * *"\n  outboxDrain: "* * * * *"\n  cachePrune: "17 3 * * *"\n');
+    const loaded = loadConfig({ configFile: file, context: context() });
+    expect(loaded.config.schedules).toEqual({ cachePrune: "17 3 * * *", tokenRefresh: "*/15 * * * *", outboxDrain: "* * * * *" });
+    expect(loaded.source.warnings).toEqual([
+      `${file}:4: schedules.tokenRefresh: No longer used: tokens are refreshed when they are due (accounts.refreshMarginMinutes before they expire), not on a schedule. Remove it from the file.`,
+      `${file}:5: schedules.outboxDrain: No longer used: the outbox retries by itself when a wait ends, and \`queue retry|drop\` requests are applied at once. Remove it from the file.`,
+    ]);
+    expect(loadConfig({ context: context() }).source.warnings).toEqual([]);
+  });
+
   it("applies env overrides over the file and reports which were used", () => {
     const file = write("c.yaml", "trakt:\n  clientId: from-file\n");
     const loaded = loadConfig({ configFile: file, context: context({ TRAKT_CLIENT_ID: "from-env", TRAKT_SCROBBLERD_HOST: "0.0.0.0" }) });

@@ -11,7 +11,6 @@ import { configKeys } from "../../src/config/validate.js";
 import { Daemon } from "../../src/daemon/daemon.js";
 import type { ReloadOutcome } from "../../src/daemon/reload.js";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
-import { FileSecretStore } from "../../src/secrets/file.js";
 import { fixture, multipart } from "../players/plex/support.js";
 import { seedLogin, writeConfig } from "../support/daemon.js";
 import { captureLogger } from "../support/emulator.js";
@@ -40,8 +39,6 @@ beforeAll(async () => {
     // Nothing listens there: the adapter keeps trying in the background, which is all a reload needs.
     kodi: { enabled: true, instances: [{ name: "living-room", url: "ws://127.0.0.1:9/jsonrpc" }] },
     plex: { enabled: true, webhookSecret: SECRET },
-    // Never during the test, unless a reload says otherwise.
-    schedules: { tokenRefresh: "0 0 1 1 *" },
   };
   await writeConfig(configFile, base);
   const { logger, lines } = captureLogger();
@@ -173,22 +170,22 @@ describe("config reload, section by section", () => {
     }
   });
 
-  it("schedules: a new token check schedule applies live — a token due for refresh is refreshed by it", async () => {
-    // An account whose token is due at once; the base schedule never runs during the test.
-    await new FileSecretStore(join(root, "state")).set("bob", { tokens: emulator.issueTokens("alice", { lifetimeSec: 2 }), username: "alice", updatedAt: new Date().toISOString() });
-    emulator.clearRequests();
-    const outcome = await reloadWith((c) => (c.schedules!.tokenRefresh = "* * * * * *"));
+  it("schedules: a new cache prune schedule applies live; the retired keys still load, each with a warning", async () => {
+    const before = logLines.length;
+    const outcome = await reloadWith((c) => (c.schedules = { cachePrune: "5 4 * * *", tokenRefresh: "*/15 * * * *", outboxDrain: "* * * * *" }));
     expect(outcome.restartNeeded).toEqual([]);
-    await emulator.waitForRequest((r) => r.path === "/oauth/token" && r.status === 200, 5_000);
-    expect(logLines.join("")).toContain('"schedule":"* * * * * *","msg":"token refresh check scheduled"');
+    expect(running().schedules.cachePrune).toBe("5 4 * * *");
+    const warnings = logLines.slice(before).filter((l) => l.includes('"level":40')).join("\n");
+    expect(warnings).toMatch(/config\.yaml:\d+: schedules\.tokenRefresh: No longer used: tokens are refreshed when they are due/);
+    expect(warnings).toMatch(/config\.yaml:\d+: schedules\.outboxDrain: No longer used: the outbox retries by itself/);
   });
 
   it("an invalid schedule is refused and the daemon keeps running on the previous config", async () => {
-    await writeConfig(configFile, { ...base, schedules: { tokenRefresh: "every now and then" } });
+    await writeConfig(configFile, { ...base, schedules: { cachePrune: "every now and then" } });
     const outcome = await daemon.reload();
     expect(outcome).toMatchObject({ applied: false });
-    expect(outcome.applied ? "" : outcome.error).toMatch(/schedules\.tokenRefresh.*not a valid cron expression/s);
-    expect(running().schedules.tokenRefresh).toBe("0 0 1 1 *");
+    expect(outcome.applied ? "" : outcome.error).toMatch(/schedules\.cachePrune.*not a valid cron expression/s);
+    expect(running().schedules.cachePrune).toBe("17 3 * * *");
   });
 
   it("notify: targets apply live — the notifier starts with the first and stops with the last (test/notify/daemon.e2e.test.ts sends through them)", async () => {

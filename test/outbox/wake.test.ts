@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Outbox, type OutboxSettings } from "../../src/outbox/outbox.js";
 import { TraktError } from "../../src/trakt/errors.js";
 import { FakeIdentifier, FakeTrakt, intent } from "./fakes.js";
@@ -29,6 +29,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   for (const o of open.splice(0)) await o.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -140,5 +141,24 @@ describe("nextWakeAt", () => {
     open.push(ro);
     expect(ro.depth()).toBe(1);
     expect(ro.nextWakeAt()).toBeUndefined();
+  });
+});
+
+describe("with autoWake (the daemon: nothing drains it periodically)", () => {
+  it("removes a dead letter when it expires, by itself", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: t });
+    const outbox = await Outbox.open({ dir, api: trakt, identifier, now: Date.now, settings: { deadLetterExpiryDays: 2 } });
+    open.push(outbox);
+    await outbox.submit(intent({ kind: "stop", hints: { title: "unknown" } }, Date.now()));
+    await outbox.idle();
+    expect(outbox.deadLetterCount()).toBe(1);
+    // A timer cannot wait 2 days: it looks after one, and again at the expiry.
+    await vi.advanceTimersByTimeAsync(24 * 60 * MIN);
+    expect(outbox.deadLetterCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(24 * 60 * MIN - 1_000);
+    expect(outbox.deadLetterCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(outbox.deadLetterCount()).toBe(0);
+    expect(outbox.nextWakeAt()).toBeUndefined();
   });
 });

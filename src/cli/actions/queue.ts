@@ -1,6 +1,6 @@
 // `trakt-scrobblerd queue list | retry ID | drop ID`: look at and manage the outbox and its dead letters.
 // When the daemon is running it holds the journal's lock: `list` then reads a snapshot, and `retry`/`drop` are handed
-// to the daemon through <stateDir>/outbox/control/ (applied at its next drain). Otherwise the command opens the
+// to the daemon through <stateDir>/outbox/control/ (which it watches: applied at once). Otherwise the command opens the
 // journal itself, with the lock, so two writers never meet.
 import path from "node:path";
 import { openQueueOutbox, outboxDir } from "../../compose/app.js";
@@ -89,7 +89,7 @@ export async function runQueue(
     const entry = snapshot.find(id ?? "");
     if (op === "retry" && !entry.dead) throw new Error(`${entry.id} is not a dead letter; it is already waiting in the queue`);
     await Outbox.requestControl(dir, { op, id: entry.id });
-    io.out(`${op === "retry" ? "retry" : "drop"} of ${entry.id} (${entry.label}) handed to the running daemon (${daemon}); it applies it at its next drain (about a minute)`);
+    io.out(`${op === "retry" ? "retry" : "drop"} of ${entry.id} (${entry.label}) handed to the running daemon (${daemon}); it applies it at once`);
     return 0;
   }
 

@@ -20,7 +20,7 @@ export const accountsSection = z
       .int()
       .min(1)
       .default(360)
-      .describe("Refresh an access token this many minutes before it expires (capped at half the token's lifetime). Keep it well above the schedules.tokenRefresh interval.")
+      .describe("Refresh an access token this many minutes before it expires (capped at half the token's lifetime). The daemon wakes up at that moment to refresh it.")
       .meta({ restart: true }),
   })
   .default({ default: "default", refreshMarginMinutes: 360 })

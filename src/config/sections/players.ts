@@ -12,7 +12,9 @@ export const mpvSection = z
     sockets: z
       .array(z.string().min(1))
       .default([])
-      .describe("Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket), retried every reconnectSeconds while mpv is not running."),
+      .describe(
+        "Explicit socket paths (or Windows named pipes, \\\\.\\pipe\\mpvsocket). Each one's directory is watched, so an mpv that starts there is followed at once; one that cannot be watched (a named pipe, a directory that does not exist yet) is tried every reconnectSeconds while mpv is not running.",
+      ),
     account: z.string().optional().describe("Trakt account for mpv playback (default: accounts.default)."),
     progressIntervalSeconds: z
       .number()
@@ -23,7 +25,7 @@ export const mpvSection = z
       .number()
       .positive()
       .default(2)
-      .describe("How often an explicit socket is retried while its mpv is not running (doubles up to 60 s after protocol errors)."),
+      .describe("How often an explicit socket that cannot be watched is tried while its mpv is not running; also the first retry after a connection broke (doubling up to 60 s)."),
     requestTimeoutSeconds: z
       .number()
       .positive()

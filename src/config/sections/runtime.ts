@@ -48,14 +48,17 @@ export const serverSection = z
 /** A node-cron expression, checked when the config is read (and on every reload) rather than when the job starts. */
 const cronExpression = z.string().refine((expression) => cron.validate(expression), 'not a valid cron expression (node-cron syntax: "minute hour day month weekday", optionally seconds first)');
 
+/** A key that no longer does anything: a file that sets it still loads, and a warning says what to do. */
+const retired = (why: string) => z.string().optional().describe(`No longer used: ${why} Remove it from the file.`).meta({ deprecated: true });
+
 export const schedulesSection = z
   .object({
-    tokenRefresh: cronExpression.default("*/15 * * * *").describe("cron: check tokens and refresh those near expiry."),
-    outboxDrain: cronExpression.default("* * * * *").describe("cron: retry what is waiting in the outbox."),
+    tokenRefresh: retired("tokens are refreshed when they are due (accounts.refreshMarginMinutes before they expire), not on a schedule."),
+    outboxDrain: retired("the outbox retries by itself when a wait ends, and `queue retry|drop` requests are applied at once."),
     cachePrune: cronExpression.default("17 3 * * *").describe("cron: prune the identification cache."),
   })
-  .default({ tokenRefresh: "*/15 * * * *", outboxDrain: "* * * * *", cachePrune: "17 3 * * *" })
-  .describe("Periodic jobs (node-cron syntax, with optional seconds field).");
+  .default({ cachePrune: "17 3 * * *" })
+  .describe("Periodic jobs (node-cron syntax, with optional seconds field). Nothing else runs on a schedule: the daemon wakes only when there is work.");
 
 export type LogSection = z.infer<typeof logSection>;
 export type ServerSection = z.infer<typeof serverSection>;

@@ -3,6 +3,7 @@
 //
 // `ws` rather than Node's global WebSocket: the global one is still experimental on Node 20, and `ws` gives us
 // handshake timeouts and `terminate()` for a peer that stops answering.
+import { connect } from "node:net";
 import WebSocket from "ws";
 import { backoffMs } from "../../util/backoff.js";
 import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
@@ -114,6 +115,8 @@ export class KodiClient {
   private lastError: string | undefined;
 
   private readonly shownUrl: string;
+  /** Where a TCP connection is tried before each WebSocket (undefined for a URL without a usable host and port). */
+  private readonly tcp: { host: string; port: number } | undefined;
 
   constructor(
     readonly url: string,
@@ -123,6 +126,7 @@ export class KodiClient {
   ) {
     this.timing = { ...defaultKodiClientTiming, ...timing };
     this.shownUrl = displayUrl(url);
+    this.tcp = tcpAddress(url);
   }
 
   get state(): KodiConnectionState {
@@ -185,6 +189,7 @@ export class KodiClient {
       let connected = false;
       try {
         this.connectionState = "connecting";
+        await this.reachable(signal);
         const socket = await this.open(signal);
         connected = true;
         attempt = 0;
@@ -201,12 +206,42 @@ export class KodiClient {
       } else {
         this.log.debug({ url: this.shownUrl, reason: this.lastError, attempt }, "Kodi still unavailable");
       }
-      // Exponential backoff with equal jitter (a hand-written loop: this is a lifelong reconnect, not one retried call).
-      const wait = backoffMs(attempt, { initialMs: this.timing.reconnectMinMs, maxMs: this.timing.reconnectMaxMs, jitter: 0.5 });
+      // Exponential backoff with some jitter (a hand-written loop: this is a lifelong reconnect, not one retried call).
+      // Once at the cap, Kodi is tried every 24–30 s (reconnectMaxMs 30 s): the pick-up delay users expect.
+      const wait = backoffMs(attempt, { initialMs: this.timing.reconnectMinMs, maxMs: this.timing.reconnectMaxMs, jitter: 0.2 });
       attempt = Math.min(attempt + 1, 30);
       await sleep(wait, signal);
     }
     this.connectionState = "stopped";
+  }
+
+  /**
+   * Resolves once something accepts a TCP connection where Kodi should listen (then closes it). While Kodi is not
+   * running — for hours, on most machines — each try costs one refused connect instead of a WebSocket with its HTTP
+   * upgrade request, key and parser: about 0.8 ms of CPU instead of 2.5–6 ms (`npm run bench -- idle`).
+   */
+  private reachable(signal: AbortSignal): Promise<void> {
+    const tcp = this.tcp;
+    if (!tcp) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const socket = connect(tcp);
+      let settled = false;
+      const settle = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        socket.destroy();
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = (): void => settle(new Error("stopped"));
+      const timer = setTimeout(() => settle(new Error(`no TCP connection within ${this.timing.connectTimeoutMs} ms`)), this.timing.connectTimeoutMs);
+      signal.addEventListener("abort", onAbort, { once: true });
+      socket.once("connect", () => settle());
+      socket.once("error", (error) => settle(error));
+      socket.once("close", () => settle(new Error("connection closed")));
+    });
   }
 
   private open(signal: AbortSignal): Promise<WebSocket> {
@@ -371,6 +406,19 @@ export class KodiClient {
     } catch (error) {
       this.log.error({ err: error, handler: what }, "Kodi client handler failed");
     }
+  }
+}
+
+/** The TCP host and port of a ws:// or wss:// URL (default ports 80 and 443). */
+function tcpAddress(url: string): { host: string; port: number } | undefined {
+  try {
+    const parsed = new URL(url);
+    const port = parsed.port ? Number(parsed.port) : parsed.protocol === "wss:" ? 443 : 80;
+    // An IPv6 literal comes bracketed ("[::1]"); net.connect wants it bare.
+    const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+    return host && Number.isInteger(port) ? { host, port } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,8 @@
 // The mpv PlayerAdapter: finds mpv sockets (explicit paths and/or a watched directory), keeps one connection per
 // running mpv, and passes on the PlaybackEvents its connections produce. Connection policy lives here; the
-// protocol is in client.ts, the playback logic in tracker.ts.
+// protocol is in client.ts, the playback logic in tracker.ts. Nothing is polled while mpv is not running: sockets
+// are found through file system events (discovery.ts, path-watch.ts); only an explicit socket whose directory
+// cannot be watched is retried every reconnectSeconds.
 import type { MpvSection } from "../../config/sections/players.js";
 import { backoffMs } from "../../util/backoff.js";
 import { firstErrorCode } from "../../util/error-causes.js";
@@ -8,6 +10,7 @@ import type { Logger } from "../../util/log.js";
 import { reportConnection, type AdapterConnectionState, type AdapterContext, type AdapterStatus, type PlayerAdapter } from "../adapter.js";
 import { MpvConnection } from "./connection.js";
 import { defaultSocketDir, SocketDirWatcher } from "./discovery.js";
+import { SocketPathWatcher } from "./path-watch.js";
 
 export interface MpvAdapterOptions {
   /** The parsed `mpv` config section. */
@@ -33,6 +36,8 @@ interface Endpoint {
   /** Another trigger arrived while connecting (e.g. the socket was replaced): try once more afterwards. */
   again: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** An explicit socket's watch (its directory); while it is active the socket is not polled. */
+  watch: SocketPathWatcher | undefined;
   /** Consecutive failures that were not "not running", for backoff. */
   failures: number;
   lastProblem: string | undefined;
@@ -42,9 +47,15 @@ interface Endpoint {
 
 /** Errors that only mean "no mpv listening there right now". */
 const NOT_RUNNING = new Set(["ECONNREFUSED", "ENOENT", "ENOTSOCK", "ECONNRESET"]);
-/** Retry delays after a watched socket appeared but refused: mpv binds before it listens. */
+/** Retry delays after a watched socket appeared but refused (mpv binds before it listens), or vanished while mpv
+ * replaced it. */
 const DIR_RETRY_MS = [100, 400, 1000];
 const MAX_BACKOFF_MS = 60_000;
+/** The next try of an endpoint: in how long, and which try it is (for DIR_RETRY_MS). */
+interface Retry {
+  inMs: number;
+  attempt: number;
+}
 
 export class MpvAdapter implements PlayerAdapter {
   readonly name = "mpv";
@@ -101,7 +112,11 @@ export class MpvAdapter implements PlayerAdapter {
       log.info({ dir }, "watching for mpv sockets");
     }
     if (!this.running) return;
-    for (const path of config.sockets) this.trigger(this.endpoint(path, "config"));
+    for (const path of config.sockets) {
+      const endpoint = this.endpoint(path, "config");
+      this.watchPath(endpoint, true);
+      this.trigger(endpoint);
+    }
     this.state = "connected";
     const overall = this.status()[0];
     if (overall) reportConnection(this.options.context, overall, log);
@@ -115,6 +130,7 @@ export class MpvAdapter implements PlayerAdapter {
     for (const endpoint of this.endpoints.values()) {
       clearTimeout(endpoint.timer);
       endpoint.timer = undefined;
+      endpoint.watch?.close();
       // Closing reports anything still playing as stopped, synchronously.
       for (const connection of [...endpoint.connections]) connection.close();
       endpoint.connections.clear();
@@ -156,6 +172,7 @@ export class MpvAdapter implements PlayerAdapter {
         connecting: false,
         again: false,
         timer: undefined,
+        watch: undefined,
         failures: 0,
         lastProblem: undefined,
         reported: undefined,
@@ -196,7 +213,7 @@ export class MpvAdapter implements PlayerAdapter {
       emit: context.emit,
       onClosed: (closed, error) => this.closed(endpoint, closed, error),
     });
-    let retryIn: number | undefined;
+    let retry: Retry | undefined;
     // Listed while it opens, so that stop() closes it and status() shows it.
     endpoint.connections.add(connection);
     try {
@@ -222,13 +239,13 @@ export class MpvAdapter implements PlayerAdapter {
       if (code !== undefined && NOT_RUNNING.has(code)) {
         endpoint.lastProblem = `mpv not running (${code})`;
         endpoint.log.debug({ code }, "no mpv listening on this socket");
-        retryIn = endpoint.source === "dir" ? DIR_RETRY_MS[attempt] : config.reconnectSeconds * 1000;
+        retry = this.retryWhileNotRunning(endpoint, attempt);
       } else {
         const message = error instanceof Error ? error.message : String(error);
         if (endpoint.lastProblem !== message) endpoint.log.warn({ err: error }, "mpv socket is not usable; disconnected");
         endpoint.lastProblem = message;
         endpoint.failures += 1;
-        retryIn = endpoint.source === "config" ? this.backoff(endpoint) : undefined;
+        if (endpoint.source === "config") retry = { inMs: this.backoff(endpoint), attempt: attempt + 1 };
       }
     } finally {
       endpoint.connecting = false;
@@ -237,16 +254,51 @@ export class MpvAdapter implements PlayerAdapter {
     if (endpoint.connections.size === 0 && endpoint.source === "config") this.report(endpoint, "disconnected", endpoint.lastProblem);
     if (endpoint.again) {
       this.trigger(endpoint);
-    } else if (retryIn !== undefined && endpoint.connections.size === 0) {
-      this.schedule(endpoint, retryIn, attempt + 1);
+    } else if (retry !== undefined && endpoint.connections.size === 0) {
+      this.schedule(endpoint, retry.inMs, retry.attempt);
     }
+  }
+
+  /**
+   * When to try an endpoint again after "no mpv listening": a watched socket (in a socket directory, or an explicit one
+   * whose directory is watched) a few times shortly after an event, then only at the next event; an explicit socket
+   * that cannot be watched every reconnectSeconds — and each time it is tried, watching its directory is tried too.
+   */
+  private retryWhileNotRunning(endpoint: Endpoint, attempt: number): Retry | undefined {
+    if (endpoint.source === "dir" || endpoint.watch?.active) {
+      const inMs = DIR_RETRY_MS[attempt];
+      return inMs === undefined ? undefined : { inMs, attempt: attempt + 1 };
+    }
+    // Watched from now on (its directory appeared): one more look in case mpv started just before, then events only.
+    if (this.watchPath(endpoint, false)) return { inMs: DIR_RETRY_MS[0]!, attempt: DIR_RETRY_MS.length };
+    return { inMs: this.config.reconnectSeconds * 1000, attempt: attempt + 1 };
+  }
+
+  /** Starts watching an explicit socket's directory; false when it cannot be (the socket is then polled). */
+  private watchPath(endpoint: Endpoint, first: boolean): boolean {
+    endpoint.watch ??= new SocketPathWatcher({
+      path: endpoint.path,
+      onEvent: () => this.trigger(endpoint),
+      onLost: (reason) => {
+        endpoint.log.info({ reason }, `no longer watching for this mpv socket; trying it every ${this.config.reconnectSeconds} s`);
+        if (endpoint.connections.size === 0) this.schedule(endpoint, this.config.reconnectSeconds * 1000, 0);
+      },
+    });
+    const problem = endpoint.watch.start();
+    if (problem === undefined) {
+      if (!first) endpoint.log.info("watching for this mpv socket again");
+      return true;
+    }
+    if (first) endpoint.log.info({ reason: problem }, `cannot watch for this mpv socket; trying it every ${this.config.reconnectSeconds} s instead`);
+    return false;
   }
 
   private closed(endpoint: Endpoint, connection: MpvConnection, error: Error | undefined): void {
     endpoint.connections.delete(connection);
     if (!this.running) return;
     const code = firstErrorCode(error);
-    if (error && !(code !== undefined && NOT_RUNNING.has(code))) {
+    const broken = error !== undefined && !(code !== undefined && NOT_RUNNING.has(code));
+    if (broken) {
       endpoint.failures += 1;
       endpoint.lastProblem = error.message;
       endpoint.log.warn({ err: error, pid: connection.pid }, "mpv connection dropped");
@@ -256,9 +308,11 @@ export class MpvAdapter implements PlayerAdapter {
     }
     // A watched socket's mpv that quit is gone, as in status(); an explicit socket's is disconnected until it is back.
     if (endpoint.connections.size === 0) this.report(endpoint, endpoint.source === "dir" ? "stopped" : "disconnected", endpoint.lastProblem);
-    // A watched socket comes back through the watcher (the next mpv replaces the file); an explicit one is polled.
+    // The next mpv on a watched socket shows up through its watcher (it replaces the file); an explicit socket that
+    // is not watched is polled. After a broken connection the mpv may still be listening: it is tried with backoff.
     if (endpoint.source === "config" && endpoint.connections.size === 0) {
-      this.schedule(endpoint, error ? this.backoff(endpoint) : this.config.reconnectSeconds * 1000, 0);
+      if (broken) this.schedule(endpoint, this.backoff(endpoint), 0);
+      else if (!endpoint.watch?.active) this.schedule(endpoint, this.config.reconnectSeconds * 1000, 0);
     }
   }
 

@@ -199,7 +199,7 @@ describe("KodiClient", () => {
       }
       expect(failures()).toBe(4);
       expect(silent.connections()).toBeGreaterThanOrEqual(4);
-      // 4 handshake timeouts of 5 s plus growing backoff (0.5–1 s, 1–2 s, 2–4 s): at least 23.5 s of fake time.
+      // 4 handshake timeouts of 5 s plus growing backoff (0.8–1 s, 1.6–2 s, 3.2–4 s): at least 25.6 s of fake time.
       expect(Date.now() - started).toBeGreaterThanOrEqual(23_000);
       expect(client.state).not.toBe("connected");
       const warnings = log.lines().filter((l) => l.level === 40).map((l) => l.msg);

@@ -10,6 +10,9 @@ import { createLogger } from "../../../src/util/log.js";
 import { EventCollector, makeMedia, makeTempDir, requireMpv, startMpv, type MpvController, type MpvProcess } from "../../support/mpv.js";
 
 const runnable = requireMpv();
+/** Tries one mpv start may cause on a watched socket: one per event (its old socket removed, the new one created)
+ * and the adapter's quick retries after each (DIR_RETRY_MS in adapter.ts: mpv binds before it listens). */
+const QUICK_RETRIES = 8;
 
 interface Harness {
   adapter: MpvAdapter;
@@ -296,6 +299,66 @@ describe.skipIf(!runnable)("MpvAdapter with real mpv", () => {
     await adapter.start(new AbortController().signal);
     cleanups.push(() => adapter.stop());
     expect(adapter.status().find((s) => s.name === `mpv:${socket}`)?.state).toBe("disconnected");
+    mpv(socket, { speed: 10 });
+    const ended = await events.next((e) => e.state === "ended", "ended");
+    expect(ended.player).toBe(`mpv:${socket}`);
+  });
+
+  /** An adapter that follows only explicit socket paths, with its debug log kept and waitable. */
+  async function explicitAdapter(sockets: string[], reconnectSeconds: number): Promise<{ events: EventCollector; logs: string[]; logged: (text: string) => Promise<void> }> {
+    const events = new EventCollector();
+    const logs: string[] = [];
+    const waiters: { text: string; resolve: () => void }[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        const line = chunk.toString();
+        logs.push(line);
+        for (const w of waiters.filter((w) => line.includes(w.text))) w.resolve();
+        done();
+      },
+    });
+    const logged = (text: string): Promise<void> =>
+      logs.some((l) => l.includes(text)) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve }));
+    const adapter = new MpvAdapter({
+      config: mpvSection.parse({ sockets, reconnectSeconds, progressIntervalSeconds: 1 }),
+      context: { emit: events.emit, now: Date.now },
+      log: createLogger({ level: "debug", destination }),
+    });
+    await adapter.start(new AbortController().signal);
+    cleanups.push(() => adapter.stop());
+    return { events, logs, logged };
+  }
+
+  it("watches an explicit socket instead of polling it: an mpv started there, and the next one after it quit, is followed at once", async () => {
+    testDir = join(root.dir, `t${++testCount}-watched`);
+    await mkdir(testDir);
+    const socket = join(testDir, "explicit.sock");
+    // An hour between polls: only the watch can find these.
+    const { events, logs } = await explicitAdapter([socket], 3600);
+    const tries = (): number => logs.filter((l) => l.includes("no mpv listening")).length;
+    const first = mpv(socket, { speed: 10 });
+    await events.next((e) => e.state === "ended", "first ended");
+    await first.exited;
+    const before = tries();
+    const second = mpv(socket, { speed: 10 });
+    await events.until((all) => all.filter((e) => e.state === "ended").length === 2, "second ended");
+    const ended = events.events.filter((e) => e.state === "ended");
+    expect(ended[0]!.sessionKey).toContain(`#${first.process.pid}:`);
+    expect(ended[1]!.sessionKey).toContain(`#${second.process.pid}:`);
+    // Between the two, nothing was tried but what the second mpv's socket events asked for.
+    expect(tries() - before).toBeLessThanOrEqual(QUICK_RETRIES);
+    expect(logs.join("")).not.toMatch(/"level":(40|50)/);
+  });
+
+  it("polls an explicit socket whose directory does not exist yet, and watches it once the directory is there", async () => {
+    testDir = join(root.dir, `t${++testCount}-later`);
+    await mkdir(testDir);
+    const dir = join(testDir, "not-yet");
+    const socket = join(dir, "explicit.sock");
+    const { events, logged } = await explicitAdapter([socket], 0.05);
+    await logged("cannot watch for this mpv socket");
+    await mkdir(dir);
+    await logged("watching for this mpv socket again");
     mpv(socket, { speed: 10 });
     const ended = await events.next((e) => e.state === "ended", "ended");
     expect(ended.player).toBe(`mpv:${socket}`);
