@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { systemPathContext } from "../../src/config/paths.js";
@@ -34,6 +35,24 @@ const noEnv = systemPathContext({});
 
 let emulator: Emulator;
 let root: string;
+/** An unprivileged uid without a passwd entry, for checks root would pass (root reads any directory). */
+const OTHER_UID = 61_935;
+
+/** checkMpv in a child process running as `uid` (needs root): the parents of `dir` are made searchable for it. */
+async function checkMpvAsUid(uid: number, dir: string): Promise<CheckResult[]> {
+  await chmod(root, 0o755);
+  const module = new URL("../../src/doctor/mpv.ts", import.meta.url).href;
+  const script = `const { checkMpv } = await import(${JSON.stringify(module)});
+    console.log(JSON.stringify(await checkMpv({ enabled: true, sockets: [], socketDir: ${JSON.stringify(dir)} }, { stateDir: ${JSON.stringify(root)} })));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    uid,
+    gid: uid,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "[]") as CheckResult[];
+}
 let kodi: FakeKodi;
 
 beforeAll(async () => {
@@ -312,17 +331,17 @@ describe("players", () => {
   });
   if (!hasMpv) console.log("SKIPPED: mpv not installed (stale socket case)");
 
-  it("mpv: a directory this user cannot read fails", async (ctx) => {
-    if (process.getuid?.() === 0) {
-      console.log("SKIPPED: running as root, which can read any directory");
-      ctx.skip();
-    }
+  it("mpv: a directory this user cannot read fails", async () => {
     const dir = join(root, "locked-mpv");
     await mkdir(dir);
     await chmod(dir, 0o000);
-    const [r] = await checkMpv({ ...config({}).mpv, socketDir: dir }, { stateDir: root });
-    await chmod(dir, 0o700);
-    expect(r).toMatchObject({ status: "fail", message: expect.stringContaining("not readable by this user") as unknown });
+    try {
+      // Root reads any directory: as root (CI), the check runs in a child process as an unprivileged uid.
+      const [r] = process.getuid?.() === 0 ? await checkMpvAsUid(OTHER_UID, dir) : await checkMpv({ ...config({}).mpv, socketDir: dir }, { stateDir: root });
+      expect(r).toMatchObject({ status: "fail", message: expect.stringContaining("not readable by this user") as unknown });
+    } finally {
+      await chmod(dir, 0o700);
+    }
   });
 
   it("Plex: no secret warns; a loopback bind warns that a remote Plex cannot post; 0.0.0.0 passes", () => {
