@@ -3,7 +3,8 @@
 // notification socket.
 import type { Config } from "../config/schema.js";
 import { PlexHttpError, PlexServerApi } from "../players/plex/server-api.js";
-import { closePlexSocket, openPlexSocket } from "../players/plex/socket.js";
+import { openPlexSocket } from "../players/plex/socket.js";
+import { closeWebSocket } from "../util/ws-close.js";
 import type { ServerTokenStore } from "../secrets/server-tokens.js";
 import { maskUrlCredentials } from "../util/url-credentials.js";
 import { networkFailure } from "./trakt.js";
@@ -90,7 +91,7 @@ async function checkServer(plex: Config["plex"], server: Config["plex"]["servers
   }
   try {
     const socket = await openPlexSocket(server.url, token, { connectTimeoutMs: timeoutMs, heartbeatMs: timeoutMs }, AbortSignal.timeout(timeoutMs));
-    closePlexSocket(socket);
+    closeWebSocket(socket);
   } catch (error) {
     return result(check, "fail", `${name} at ${url}: the notification socket does not open: ${(error as Error).message}`, "a reverse proxy in front of Plex must pass WebSocket upgrades on /:/websockets/notifications");
   }

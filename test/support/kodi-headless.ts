@@ -224,6 +224,11 @@ export interface HeadlessKodi {
   restart(): Promise<void>;
   /** Restarts kodi.bin if it died on its own (real Kodi 20 crashes now and then under load; the log says so). */
   ensureRunning(): Promise<void>;
+  /**
+   * Leaves Kodi idle for the next test: stops any playback and waits until no player is active. Cleanup is not
+   * what a test checks, so a Kodi that does not let go in time (it happens under load) is restarted, and says so.
+   */
+  stopAllPlayback(): Promise<void>;
   /** Kills Kodi, PulseAudio and Xvfb and removes the scratch directory. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -516,6 +521,16 @@ export async function startHeadlessKodi(options: HeadlessKodiOptions = {}): Prom
         if (kodi && kodi.exitCode === null && kodi.signalCode === null && driver?.open) return;
         log("kodi.bin is not running; starting it again");
         await kodiHandle.restart();
+      },
+      stopAllPlayback: async () => {
+        try {
+          const players = await kodiHandle.rpc<{ playerid: number }[]>("Player.GetActivePlayers");
+          for (const p of players) await kodiHandle.rpc("Player.Stop", { playerid: p.playerid });
+          await until("no active player", 20_000, async () => ((await kodiHandle.rpc<unknown[]>("Player.GetActivePlayers")).length === 0 ? true : undefined));
+        } catch (error) {
+          log(`Kodi did not stop playback (${String(error)}); restarting it`);
+          await kodiHandle.restart();
+        }
       },
       close,
     };

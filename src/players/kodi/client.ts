@@ -9,6 +9,8 @@ import { backoffMs } from "../../util/backoff.js";
 import { JsonTooDeepError, parseUntrustedJson } from "../../util/json.js";
 import { maskUrlCredentials } from "../../util/url-credentials.js";
 import type { Logger } from "../../util/log.js";
+import { sleepUnlessAborted } from "../../util/sleep.js";
+import { closeWebSocket } from "../../util/ws-close.js";
 
 /**
  * Largest WebSocket message accepted from Kodi; a bigger one closes the socket (1009) before it is buffered, and the
@@ -210,7 +212,7 @@ export class KodiClient {
       // Once at the cap, Kodi is tried every 24–30 s (reconnectMaxMs 30 s): the pick-up delay users expect.
       const wait = backoffMs(attempt, { initialMs: this.timing.reconnectMinMs, maxMs: this.timing.reconnectMaxMs, jitter: 0.2 });
       attempt = Math.min(attempt + 1, 30);
-      await sleep(wait, signal);
+      await sleepUnlessAborted(wait, signal);
     }
     this.connectionState = "stopped";
   }
@@ -338,14 +340,8 @@ export class KodiClient {
   private closeSocket(): void {
     const socket = this.socket;
     if (!socket) return;
-    if (socket.readyState === WebSocket.OPEN) {
-      socket.close(1000);
-      // Kodi's close handshake is malformed; do not wait long for it.
-      const timer = setTimeout(() => socket.terminate(), 500);
-      socket.once("close", () => clearTimeout(timer));
-    } else {
-      socket.terminate();
-    }
+    // Kodi's close handshake is malformed; do not wait long for it.
+    closeWebSocket(socket, 500);
   }
 
   private onMessage(raw: WebSocket.RawData, isBinary: boolean): void {
@@ -420,17 +416,4 @@ function tcpAddress(url: string): { host: string; port: number } | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -14,7 +14,6 @@
 // Failures: a server that cannot be reached is retried with backoff, quietly; a refused token, a server that will
 // not send this token the feed, or no token at all is one clear error and the adapter shows "failed" until the
 // token changes (the stored login is re-read every minute) or, at the latest, half an hour later.
-import { setTimeout as delay } from "node:timers/promises";
 import type { MediaServerSection } from "../../config/sections/mediabrowser.js";
 import type { PlaybackEvent } from "../../core/playback.js";
 import { backoffMs } from "../../util/backoff.js";
@@ -30,6 +29,7 @@ import { parseSessions, type MediaItem, type MediaSession, type UserData } from 
 import { picture, routeUser, type UserRouting } from "./sessions.js";
 import { SessionsSocket } from "./socket.js";
 import { PlaybackTracker, type FinishedPlayback } from "./tracker.js";
+import { sleepUnlessAborted } from "../../util/sleep.js";
 
 export interface MediaServerTiming {
   reconnectMinMs: number;
@@ -213,7 +213,7 @@ export class MediaServerAdapter implements PlayerAdapter {
       this.#unavailable(outcome.reason, outcome.connectedMs > 0);
       const wait = backoffMs(failures, { initialMs: this.#timing.reconnectMinMs, maxMs: this.#timing.reconnectMaxMs, jitter: 0.5 });
       failures = Math.min(failures + 1, 30);
-      await sleep(wait, signal);
+      await sleepUnlessAborted(wait, signal);
     }
   }
 
@@ -351,7 +351,7 @@ export class MediaServerAdapter implements PlayerAdapter {
   async #waitForNewToken(before: Credentials | undefined, signal: AbortSignal): Promise<void> {
     const deadline = this.context.now() + this.#timing.attentionRetryMs;
     while (!signal.aborted && this.context.now() < deadline) {
-      await sleep(Math.min(this.#timing.tokenCheckMs, Math.max(0, deadline - this.context.now())), signal);
+      await sleepUnlessAborted(Math.min(this.#timing.tokenCheckMs, Math.max(0, deadline - this.context.now())), signal);
       if (signal.aborted) return;
       const now = await this.#credentials();
       if (now !== undefined && now.token !== before?.token) {
@@ -536,9 +536,4 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
     if (oldest === undefined) break;
     map.delete(oldest);
   }
-}
-
-/** Waits, or less when the signal aborts (never throws). */
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  await delay(ms, undefined, { signal, ref: false }).catch(() => undefined);
 }

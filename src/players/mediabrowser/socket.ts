@@ -14,6 +14,7 @@ import WebSocket from "ws";
 import type { Logger } from "../../util/log.js";
 import { MediaServerError } from "./client.js";
 import { parseSocketMessage } from "./messages.js";
+import { closeWebSocket } from "../../util/ws-close.js";
 
 /** What the subscription asks for: no initial delay, at most one message per 1.5 s (Data must be a string). */
 export const SESSIONS_START = JSON.stringify({ MessageType: "SessionsStart", Data: "0,1500" });
@@ -116,14 +117,7 @@ export class SessionsSocket {
     const socket = this.#socket;
     if (!socket) return;
     this.#endReason ??= { reason: "closed" };
-    if (socket.readyState === WebSocket.OPEN) {
-      socket.close(1000);
-      const timer = setTimeout(() => socket.terminate(), 1_000);
-      timer.unref();
-      socket.once("close", () => clearTimeout(timer));
-    } else {
-      socket.terminate();
-    }
+    closeWebSocket(socket);
   }
 
   #sectionHint(): string {

@@ -18,8 +18,10 @@ import { hintsFromMetadata, isScrobblableVideo, showIdsFromGuids } from "./hints
 import { isLiveTvKey, parsePlexFrame, ratingKeyOfItemKey, type PlexNotification } from "./notifications.js";
 import { playerAllowed, PlexUserRouter, type PlexRouting } from "./routing.js";
 import { PlexHttpError, PlexServerApi, type PlexIdentity, type PlexItem, type PlexSessionItem } from "./server-api.js";
-import { closePlexSocket, openPlexSocket, PlexSocketError, servePlexSocket, type PlexSocketTiming } from "./socket.js";
+import { openPlexSocket, PlexSocketError, servePlexSocket, type PlexSocketTiming } from "./socket.js";
 import { PlexSessionTracker, type ListedSession, type Lookup, type SessionInfo, type TrackerOutput } from "./socket-tracker.js";
+import { sleepUnlessAborted } from "../../util/sleep.js";
+import { closeWebSocket } from "../../util/ws-close.js";
 
 export interface PlexToken {
   token: string;
@@ -122,7 +124,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
   /** Ends what is playing at its last known position (the engine records it) and closes the socket. */
   async stop(): Promise<void> {
     this.#controller?.abort();
-    if (this.#socket) closePlexSocket(this.#socket);
+    if (this.#socket) closeWebSocket(this.#socket);
     await this.#loop;
     this.#loop = undefined;
     this.#clearTimer();
@@ -194,7 +196,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
       // Only a connection that lasted a while starts the backoff over: a server that accepts and drops us at once
       // (or floods oversized frames) is not retried in a tight loop.
       if (connectedFor >= 60_000) attempt = 0;
-      await sleep(backoffMs(attempt, this.#timing.reconnect), signal);
+      await sleepUnlessAborted(backoffMs(attempt, this.#timing.reconnect), signal);
       attempt = Math.min(attempt + 1, 30);
     }
   }
@@ -255,7 +257,7 @@ export class PlexSocketAdapter implements PlayerAdapter {
   async #waitForNewToken(current: string | undefined, maxMs: number, signal: AbortSignal): Promise<void> {
     const until = Date.now() + maxMs;
     while (!signal.aborted && Date.now() < until) {
-      await sleep(Math.min(this.#timing.tokenPollMs, until - Date.now()), signal);
+      await sleepUnlessAborted(Math.min(this.#timing.tokenPollMs, until - Date.now()), signal);
       const next = await this.#options.token().catch(() => undefined);
       if (next !== undefined && next.token !== current) return;
     }
@@ -468,17 +470,4 @@ function isAuthFailure(error: unknown): boolean {
 
 function signalState(signal: AbortSignal | undefined): AdapterConnectionState {
   return signal?.aborted ? "stopped" : "disconnected";
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -118,15 +118,3 @@ export function servePlexSocket(socket: WebSocket, timing: PlexSocketTiming, onF
     });
   });
 }
-
-/** Closes a socket without waiting long for the peer's half of the close handshake. */
-export function closePlexSocket(socket: WebSocket): void {
-  if (socket.readyState === WebSocket.OPEN) {
-    socket.close(1000);
-    const timer = setTimeout(() => socket.terminate(), 1_000);
-    timer.unref();
-    socket.once("close", () => clearTimeout(timer));
-  } else {
-    socket.terminate();
-  }
-}

@@ -39,14 +39,8 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
   afterEach(async () => {
     await adapter?.stop();
     adapter = undefined;
-    // Leave Kodi idle for the next test.
-    const players = kodi ? await kodi.rpc<{ playerid: number }[]>("Player.GetActivePlayers").catch(() => []) : [];
-    for (const p of players) {
-      const from = kodi.mark();
-      await kodi.rpc("Player.Stop", { playerid: p.playerid });
-      await kodi.waitForNotification("Player.OnStop", from);
-    }
-  });
+    await kodi?.stopAllPlayback();
+  }, 90_000);
 
   afterAll(async () => {
     await gate?.close();
