@@ -6,10 +6,8 @@
 //  2. What does opening it cost? The first view in real headless Chromium: bytes transferred (page, stylesheet,
 //     script, icon, the first state over the event stream), and the daemon's RSS once the page was opened.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -17,9 +15,11 @@ import { stringify } from "yaml";
 import { startTraktEmulator, type Emulator } from "../src/emulator/index.js";
 import { FileSecretStore } from "../src/secrets/file.js";
 import { hasChromium, launchBrowser } from "../test/support/browser.js";
-import { REPO } from "./lib/child.js";
+import { REPO, stopChild } from "./lib/child.js";
 import { fmtMB, memoryOf } from "./lib/proc.js";
 import { QUICK, type BenchRow } from "./lib/row.js";
+import { freePort } from "../test/support/free-port.js";
+import { median } from "./lib/stats.js";
 
 const execFileP = promisify(execFile);
 /** main when this branch started: the last commit before issue 18 (the activity stream's contract, nothing wired). */
@@ -28,23 +28,6 @@ const SETTLE_MS = 5_000;
 const SAMPLES = QUICK ? 3 : 10;
 const SAMPLE_GAP_MS = QUICK ? 1_000 : 3_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** The commit before issue 18, built in a temporary directory; undefined when git or the commit is not there. */
 async function buildBefore(dir: string): Promise<string | undefined> {
@@ -91,11 +74,6 @@ async function startDaemon(bin: string, dir: string, emulator: Emulator): Promis
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the daemon (${bin}) did not come up`);
     await sleep(100);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** The first view in Chromium: bytes over the wire per request, and the first state message on the event stream. */
@@ -161,7 +139,7 @@ export async function run(): Promise<BenchRow[]> {
         goal: rssGoal,
         ok: growth <= 1024 * 1024,
       });
-      await stop(old.child);
+      await stopChild(old.child);
     } else {
       rows.push({ metric: "idle RSS of run, dashboard unused: now vs before issue 18", value: `not measured: commit ${BEFORE_ISSUE_18} not in this checkout`, goal: rssGoal });
     }
@@ -180,7 +158,7 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ metric: "  RSS of run after the dashboard was opened once (loaded on demand)", value: `${fmtMB(opened)} (${fmtMB(opened - unused)} more)`, goal: "" });
     return rows;
   } finally {
-    for (const child of children) await stop(child);
+    for (const child of children) await stopChild(child);
     await emulator.close();
     await rm(work, { recursive: true, force: true });
   }

@@ -11,7 +11,6 @@
 // TCP probe, and a bare WebSocket try (what each try cost before the probe), each in its own process, tries 2 s apart.
 // BENCH_QUICK=1: one round, 5 s to settle, 10 s windows.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
@@ -24,10 +23,12 @@ import { stringify } from "yaml";
 import { startTraktEmulator, type Emulator } from "../src/emulator/index.js";
 import { FileSecretStore } from "../src/secrets/file.js";
 import { runAvailable } from "../scripts/chaos.js";
-import { REPO } from "./lib/child.js";
+import { REPO, stopChild } from "./lib/child.js";
 import { loadRow } from "./lib/load-average.js";
 import { fmtMB, memoryOf, preciseCpuMsOf } from "./lib/proc.js";
 import { QUICK, type BenchRow } from "./lib/row.js";
+import { freePort } from "../test/support/free-port.js";
+import { median } from "./lib/stats.js";
 
 const SETTLE_MS = QUICK ? 5_000 : 40_000;
 const WINDOW_MS = QUICK ? 10_000 : 60_000;
@@ -46,7 +47,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const FLOOR = `
 import { createServer } from "node:http";
 import { connect } from "node:net";
-import { once } from "node:events";
 import WebSocket from "ws";
 const [httpUrl, wsUrl, socketPath] = process.argv.slice(1);
 const server = createServer((req, res) => res.end("ok"));
@@ -89,29 +89,6 @@ if (mode === "client") {
 }
 console.log("ready");
 `;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** The servers the floor talks to: HTTP (fetch) and WebSocket on one loopback port, and a unix socket. */
 async function startPeers(dir: string): Promise<{ httpUrl: string; wsUrl: string; socketPath: string; close(): Promise<void> }> {
@@ -211,7 +188,7 @@ async function round(bin: string, configs: { one: string; two: string }, peers: 
     });
     return out;
   } finally {
-    await Promise.all(processes.map((p) => stop(p.child)));
+    await Promise.all(processes.map((p) => stopChild(p.child)));
   }
 }
 
@@ -227,7 +204,7 @@ async function kodiTries(): Promise<Record<"client" | "ws", number>> {
     const [client, ws] = processes.map((p, i) => (preciseCpuMsOf(p.child.pid!) - before[i]!.cpu) / Math.max(1, p.lines - before[i]!.tries));
     return { client: client!, ws: ws! };
   } finally {
-    await Promise.all(processes.map((p) => stop(p.child)));
+    await Promise.all(processes.map((p) => stopChild(p.child)));
   }
 }
 

@@ -8,9 +8,7 @@
 // measured child only (Node cannot read a child's rusage).
 // Start-up of `run`: from spawn to its "ready" log line (HTTP server listening, adapters tried), wall time and CPU.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -18,10 +16,12 @@ import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { startTraktEmulator, type Emulator } from "../src/emulator/index.js";
 import { FileSecretStore } from "../src/secrets/file.js";
-import { REPO } from "./lib/child.js";
+import { REPO, stopChild } from "./lib/child.js";
 import { loadRow } from "./lib/load-average.js";
 import { cpuMsOf, fmtMB, memoryOf } from "./lib/proc.js";
 import { QUICK, type BenchRow } from "./lib/row.js";
+import { freePort } from "../test/support/free-port.js";
+import { median } from "./lib/stats.js";
 
 const ROUNDS = QUICK ? 3 : 15;
 const STARTS = QUICK ? 2 : 5;
@@ -55,29 +55,6 @@ async function hasPython(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Spawns `run`; resolves at its "ready" log line with the wall time, CPU and RSS up to then. */
@@ -140,7 +117,7 @@ export async function run(): Promise<BenchRow[]> {
     for (let i = 0; i < STARTS; i++) {
       const { child, ...figures } = await startDaemon(bin, startConfig, env);
       starts.push(figures);
-      await stop(child);
+      await stopChild(child);
     }
 
     // The daemon the short commands ask.
@@ -187,7 +164,7 @@ export async function run(): Promise<BenchRow[]> {
     );
     return rows;
   } finally {
-    for (const child of children) await stop(child);
+    for (const child of children) await stopChild(child);
     await emulator.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,6 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile, appendFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +18,7 @@ import { stringify } from "yaml";
 import { catalogue, startTraktEmulator, type Emulator, type Fault } from "../src/emulator/index.js";
 import { FileSecretStore } from "../src/secrets/file.js";
 import { fixturePath } from "../test/support/fixtures.js";
+import { freePort } from "../test/support/free-port.js";
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -89,14 +89,6 @@ function prng(seed: number): () => number {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export function hasCommand(name: string): boolean {
   return (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(path.join(dir, name)));

@@ -30,13 +30,16 @@ export async function spawnTs<T>(script: string, args: string[], timeoutMs = 20_
     process: child,
     pid: child.pid,
     hello,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 3_000),
   };
+}
+
+/** SIGTERM, then SIGKILL if the child is still there after `graceMs`; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

@@ -7,11 +7,11 @@
 // Every process started here is killed by `close()`, and on process exit as a last resort.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { freePort } from "./free-port.js";
 
 export const KODI_BIN = "/usr/lib/x86_64-linux-gnu/kodi/kodi.bin";
 
@@ -72,18 +72,6 @@ async function killHard(child: ChildProcess | undefined): Promise<void> {
   if (!child) return;
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await exited(child);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Waits for a condition by polling it (used for files and ports that give no event). */
