@@ -55,23 +55,31 @@ export function keychainMarkerFile(stateDir: string): string {
 const markerSchema = z.object({ service: z.string(), accounts: z.array(z.string()) });
 
 export async function readKeychainMarker(stateDir: string): Promise<string[]> {
-  const file = keychainMarkerFile(stateDir);
+  return (await readMarkerFile(keychainMarkerFile(stateDir), markerSchema, "which accounts are in the OS keychain"))?.accounts ?? [];
+}
+
+/**
+ * Reads a marker file that says which names are kept in the OS keychain (names only, never secrets). Undefined when
+ * there is none yet; a file that is not what `schema` says is a clear error naming the file, never a silent empty list
+ * (which would make stored secrets look gone).
+ */
+export async function readMarkerFile<T>(file: string, schema: z.ZodType<T>, lists: string): Promise<T | undefined> {
   let text: string;
   try {
     text = await readRegularFile(file, 256 * 1024);
   } catch (error) {
-    if (isNotFound(error)) return [];
+    if (isNotFound(error)) return undefined;
     throw error;
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new SecretStoreError("corrupt", `${file} is not valid JSON; it lists which accounts are in the OS keychain — fix or delete it`);
+    throw new SecretStoreError("corrupt", `${file} is not valid JSON; it lists ${lists} — fix or delete it`);
   }
-  const parsed = markerSchema.safeParse(raw);
-  if (!parsed.success) throw new SecretStoreError("corrupt", `${file} does not list accounts; fix or delete it`);
-  return parsed.data.accounts;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new SecretStoreError("corrupt", `${file} does not list ${lists}; fix or delete it`);
+  return parsed.data;
 }
 
 async function writeKeychainMarker(stateDir: string, accounts: string[], logger?: Logger): Promise<void> {

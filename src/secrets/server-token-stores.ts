@@ -14,7 +14,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import type { Logger } from "../util/log.js";
 import { readRegularFile } from "../util/safe-fs.js";
 import { ensurePrivateDir, isNotFound, tightenFile } from "./fsutil.js";
-import { KEYCHAIN_SERVICE, withTimeout, type KeychainSecretStore, type KeytarLike } from "./keychain.js";
+import { KEYCHAIN_SERVICE, readMarkerFile, withTimeout, type KeychainSecretStore, type KeytarLike } from "./keychain.js";
 import type { ServerTokenKey, ServerTokenStore, StoredServerToken } from "./server-tokens.js";
 import { SecretStoreError } from "./store.js";
 
@@ -155,23 +155,7 @@ export class KeychainServerTokenStore implements ServerTokenStore {
   }
 
   private async listed(): Promise<string[]> {
-    const file = keychainServersMarker(this.stateDir);
-    let text: string;
-    try {
-      text = await readRegularFile(file, 256 * 1024);
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      raw = undefined;
-    }
-    const parsed = markerSchema.safeParse(raw);
-    if (!parsed.success) throw new SecretStoreError("corrupt", `${file} does not list server tokens; fix or delete it`);
-    return parsed.data.servers;
+    return (await readMarkerFile(keychainServersMarker(this.stateDir), markerSchema, "which media-server tokens are in the OS keychain"))?.servers ?? [];
   }
 
   private async writeMarker(names: string[]): Promise<void> {

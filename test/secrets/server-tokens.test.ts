@@ -125,6 +125,21 @@ describe("media-server tokens in the keychain", () => {
     expect(await store.serverTokens.get({ kind: "plex", server: "other" })).toBeUndefined();
   });
 
+  it("a damaged marker file is a clear error naming the file, never an empty list that hides stored tokens", async () => {
+    const keytar = new FakeKeytar();
+    const store = await withKeytar(keytar, "keychain");
+    await store.serverTokens.set(home, entry);
+    const marker = path.join(stateDir, "secrets", ".keychain-servers.json");
+    for (const [damage, says] of [["{ half", "is not valid JSON"], ['{"service":"x","servers":[1]}', "does not list"]] as const) {
+      await writeFile(marker, damage);
+      const error = await store.serverTokens.get(home).catch((e: unknown) => e);
+      expect(isSecretStoreError(error, "corrupt")).toBe(true);
+      expect((error as Error).message).toContain(marker);
+      expect((error as Error).message).toContain(says);
+      expect((error as Error).message).toContain("media-server tokens");
+    }
+  });
+
   it("a keychain that hung once is not called again (the account store's state is shared)", async () => {
     const keytar = new FakeKeytar();
     const store = await withKeytar(keytar, "keychain");
