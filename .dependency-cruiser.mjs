@@ -53,10 +53,17 @@ export default {
     {
       name: "commands-load-their-work-lazily",
       comment:
-        "cli/commands.ts registers every command (name, options, help) at each start: it loads a command's work (cli/actions/) with `await import()` in the action, so one command never pays for the others.",
+        "cli/commands.ts registers every command (name, options, help) at each start: it loads a command's work (cli/actions/) with `await import()` in the action, so one command never pays for the others. cli/main.ts loads the program (commander) only for what cli/quick-commands.ts does not dispatch itself.",
       severity: "error",
-      from: { path: "^src/cli/(main|entry|commands)\\.ts$" },
-      to: { path: "^src/", pathNot: "^src/(cli/(main|options|commands)\\.ts|version\\.ts)$", dependencyTypesNot: ["type-only", "dynamic-import"] },
+      from: { path: "^src/cli/(main|entry|commands|program|quick-commands)\\.ts$" },
+      to: { path: "^src/", pathNot: "^src/(cli/(main|options|commands|program|quick-commands)\\.ts|version\\.ts)$", dependencyTypesNot: ["type-only", "dynamic-import"] },
+    },
+    {
+      name: "quick-commands-skip-commander",
+      comment: "A plain `healthcheck` or `status` never builds the command-line program: cli/main.ts and cli/quick-commands.ts load commander only through `await import()` of cli/program.ts.",
+      severity: "error",
+      from: { path: "^src/cli/(main|quick-commands)\\.ts$" },
+      to: { path: "node_modules/commander/|^src/cli/(program|commands)\\.ts$", dependencyTypesNot: ["type-only", "dynamic-import"] },
     },
     {
       name: "dashboard-loads-on-first-request",

@@ -1,21 +1,17 @@
-// The CLI program: global options and every command (./commands.ts); a command's work loads when it runs.
-import { Command } from "commander";
-import { VERSION } from "../version.js";
-import { registerCommands } from "./commands.js";
-
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name("trakt-scrobblerd")
-    .description("Records what you play in Kodi, mpv and Plex on Trakt — reliably, unattended.")
-    .version(VERSION, "-V, --version")
-    .option("-c, --config <file>", "config file (default: see README, 'Configuration')")
-    .option("--state-dir <dir>", "where tokens, the outbox and caches live")
-    .showHelpAfterError();
-  registerCommands(program);
-  return program;
-}
+// The CLI entry: a plain `healthcheck` or `status` runs at once (./quick-commands.ts); everything else goes through
+// the command-line program (./program.ts), loaded only then.
+import { quickCommand } from "./quick-commands.js";
 
 export async function main(argv: string[]): Promise<void> {
+  const quick = quickCommand(argv.slice(2));
+  if (quick?.name === "healthcheck") {
+    const { healthcheck } = await import("./actions/healthcheck.js");
+    return healthcheck(quick.globals, quick.opts);
+  }
+  if (quick?.name === "status") {
+    const { status } = await import("./actions/status.js");
+    return status(quick.globals, quick.opts);
+  }
+  const { buildProgram } = await import("./program.js");
   await buildProgram().parseAsync(argv);
 }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli/main.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { Daemon } from "../../src/daemon/daemon.js";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import { silentLogger } from "../../src/util/log.js";
@@ -98,6 +98,8 @@ describe("commands load only what they use", () => {
     const run = await cli(["healthcheck"], dockerEnv());
     expect(run.code).toBe(0);
     expect(run.modules.filter((m) => NEVER_IN_SHORT_COMMANDS.test(m) || CONFIG_LOADING.test(m))).toEqual([]);
+    // Plain arguments: not even the command-line program (commander) is built.
+    expect(run.modules.filter((m) => /\/node_modules\/commander\/|\/src\/cli\/(program|commands)\.ts/.test(m))).toEqual([]);
     // It did load its own work, so the recorder saw the command run.
     expect(ours(run.modules)).toContain("src/cli/actions/healthcheck.ts");
   });
@@ -107,6 +109,7 @@ describe("commands load only what they use", () => {
     expect(run.code).toBe(3); // not ready: nobody logged in
     expect(JSON.parse(run.stdout)).toMatchObject({ adapters: expect.any(Array) });
     expect(run.modules.filter((m) => NEVER_IN_SHORT_COMMANDS.test(m) || CONFIG_LOADING.test(m))).toEqual([]);
+    expect(run.modules.filter((m) => /\/node_modules\/commander\//.test(m))).toEqual([]);
     expect(ours(run.modules)).toContain("src/cli/actions/status.ts");
   });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../../src/cli/main.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 
 async function runCli(args: string[]): Promise<{ out: string[]; err: string[]; exitCode: number | undefined }> {
