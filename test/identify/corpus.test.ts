@@ -16,6 +16,7 @@ const FLOORS: Record<string, Partial<Record<Field, number>>> = {
   release: { title: 99, "mov t+y": 99 },
   TMM: { title: 91, "mov t+y": 91 },
   scene: { title: 91, "s+e": 89, "mov t+y": 99 },
+  rls: { title: 89.6, year: 98.8, "mov t+y": 89.6 },
 };
 
 describe("file-name parsing accuracy on the tuned corpora", () => {
