@@ -396,3 +396,16 @@ describe("movie titles: film series and bare titles", () => {
     expect(parseMediaName("/films/Some Old Film (1989)/A Director - Interview (Fr Rip).avi").title).toBe("A Director");
   });
 });
+
+describe("movie titles: what files carry beyond scene names", () => {
+  it("an anime film with no number and no year keeps its subtitle; an episode does not need one", () => {
+    const film = parseMediaName("[SubGrp] Some Saga the Movie 2 - Riders of the Glass Tower [BD][1080p][FLAC] [0A1B2C3D].mkv");
+    expect([film.type, film.title, film.episodes]).toEqual(["movie", "Some Saga the Movie 2 - Riders of the Glass Tower", undefined]);
+    expect(film.alternatives).toContain("Some Saga the Movie 2");
+    // an episode after the last dash: the title still has its subtitle, the number is the episode
+    const episode = parseMediaName("[SubGrp] Some Saga - Riders of the Glass Tower - 07 [1080p].mkv");
+    expect([episode.title, episode.episodes]).toEqual(["Some Saga - Riders of the Glass Tower", [7]]);
+    // a name with a year is written the scene way: its first part leads, as for any film
+    expect(parseMediaName("[Tag] Some Comedian - Live Show.2021.FRENCH.1080p.mkv").title).toBe("Some Comedian");
+  });
+});

@@ -738,9 +738,14 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   if (split !== undefined) parsed.split = split;
   if (leadingEnd !== undefined) parsed.leadingNumber = true;
   // "[Group] Show - Subtitle - 05": anime titles often have " - " inside, and the number after the last one is the
-  // episode. The first part stays an alternative.
+  // episode; "[Group] Show the Movie 2 - Subtitle [1080p]", with no number and no year, is a film, subtitle and all.
+  // The first part stays an alternative.
   const bareAfterDash = bare.some((m) => m.start > 0 && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
-  if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
+  const animeFilm = !parsed.episodic && !parsed.dated && years.length === 0;
+  if (cleaned.whole !== undefined && anime && (bareAfterDash || animeFilm)) {
+    if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.push(cleaned.title);
+    parsed.title = cleaned.whole;
+  }
   // "Title - 2 (2013)": a sequel's number after the dash belongs to the title
   if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /\s-\s(?:\d{1,2}|[IVX]{1,4})$/.test(cleaned.whole)) parsed.title = cleaned.whole;
   // a film's name with a run of years ("Some Films (1984-1994)") names several films: no one year
