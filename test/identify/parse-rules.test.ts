@@ -408,4 +408,13 @@ describe("movie titles: what files carry beyond scene names", () => {
     // a name with a year is written the scene way: its first part leads, as for any film
     expect(parseMediaName("[Tag] Some Comedian - Live Show.2021.FRENCH.1080p.mkv").title).toBe("Some Comedian");
   });
+  it("a letter hyphened onto a word before the year ends the word: it is not an episode marker", () => {
+    for (const name of ["Robo-E.2008.1080p.BluRay.x264-GRP.mkv", "ROBO-E 2008 720p WEB.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, normalizeTitle(p.title ?? ""), p.year, p.episodes], name).toEqual(["movie", "robo e", 2008, undefined]);
+    }
+    // glued to its number it is one
+    expect(parseMediaName("Some_Show-e03-Title.mkv").episodes).toEqual([3]);
+    expect(parseMediaName("Some.Show.S01-E02.720p.mkv").episodes).toEqual([2]);
+  });
 });

@@ -202,6 +202,9 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   )) {
     // "Titan.A.E.2000", "U.N.C.L.E.2015": the last letter of a dotted acronym
     if (/^e$/i.test(m[1]!) && /(?:^|[^\p{L}\p{N}])\p{L}\.$/u.test(s.slice(0, m.index))) continue;
+    // "Robo-E.2008", "Wall-E 2008": a letter hyphened onto a word and set apart from the number ends the word
+    // (not "Show-E05", "Show-e01-Title")
+    if (/^e$/i.test(m[1]!) && /\p{L}-$/u.test(s.slice(0, m.index)) && /^[ ._]/.test(s.slice(m.index + 1))) continue;
     // "Saga Wars Episode 4 A New Dawn 1977": a film series' episode, its title and the year name a film
     if (/^episode$/i.test(m[1]!) && m[2]!.length === 1 && /\p{L}{2,}/u.test(s.slice(0, m.index)) && /^[ ._-]+(?:[\p{L}'’-]+[ ._]+)+(?:19|20)\d\d(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
     let n = Number(m[2]);
