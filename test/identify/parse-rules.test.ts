@@ -417,4 +417,13 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("Some_Show-e03-Title.mkv").episodes).toEqual([3]);
     expect(parseMediaName("Some.Show.S01-E02.720p.mkv").episodes).toEqual([2]);
   });
+  it("a season letter alone after the year and the technical words is a setting or a tag, not a season", () => {
+    for (const name of ["Some.Film.(2021)(2160p.WEBRip.x265.crf20.S42.AAC)[Grp].mkv", "Some Film 2019 1080p x264 S12 AC3.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.seasons], name).toEqual(["movie", "Some Film", undefined]);
+    }
+    // before the technical part it is a season, year or not
+    expect(parseMediaName("Some.Show.2019.S02.1080p.WEB.x264").seasons).toEqual([2]);
+    expect(parseMediaName("Some Show S03 1080p x264").seasons).toEqual([3]);
+  });
 });

@@ -19,6 +19,8 @@ interface Marker {
   split?: number;
   /** A run of years ("1993-2004"). */
   run?: boolean;
+  /** A season letter alone ("S02"), with no episode and no word for "season". */
+  lone?: boolean;
 }
 
 export interface SegmentParse {
@@ -190,7 +192,7 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     // "DD5.1-S56", "[E-AC3-S78]" at the end of the name or of a bracket: a release group's name, not a season
     if (/[\p{L}\p{N}]-$/u.test(s.slice(0, m.index)) && /^\s*(?:[\])]|$)/.test(s.slice(m.index + m[0].length))) continue;
     const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]), m[1]!.length, "letter");
-    markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
+    markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons, lone: true });
   }
   // "- 6.01 -", "[5.01]", "Episode 1.22": season.episode (not "5.1" audio, not "Title 1.11")
   for (const m of s.matchAll(/(?<=(?:\s-\s|\[|episode\s))(\d{1,2})\.(\d{2,3})(?![\p{N}.])/giu)) {
@@ -358,6 +360,20 @@ function findJunk(s: string, markers: Markers): Token[] {
     if (token.start > 0 && junk[i]) markers.add({ start: token.start, end: token.end, kind: "junk" });
   });
   return all;
+}
+
+/**
+ * "Film (2021)(2160p.WEBRip.x265.crf18.S97.AC3)": a season letter alone after the year and the technical words is an
+ * encoder's setting or a tag, not a season. A show's season comes before the technical part ("Show 2019 S02 1080p").
+ */
+function dropLateSeasonLetters(markers: Markers): void {
+  const year = Math.min(...markers.list.filter((m) => m.kind === "year").map((m) => m.start));
+  const technical = Math.min(...markers.list.filter((m) => m.kind === "junk" && m.start > year).map((m) => m.start));
+  if (!Number.isFinite(technical)) return;
+  for (let i = markers.list.length - 1; i >= 0; i--) {
+    const m = markers.list[i]!;
+    if (m.lone && m.start > technical) markers.list.splice(i, 1);
+  }
 }
 
 const RESOLUTION_NUMBER = /^(?:480|576|720|1080|2160)$/;
@@ -677,6 +693,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   findEpisodeMarkers(s, markers);
   findYears(s, markers);
   const all = findJunk(s, markers);
+  dropLateSeasonLetters(markers);
   const { leadingEnd } = findBareNumbers(s, markers, all, anime);
 
   // years: a year at the very start is the title ("2001 A Space Odyssey 1968"); of two years in a row, the first
