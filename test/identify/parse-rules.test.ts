@@ -426,4 +426,8 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("Some.Show.2019.S02.1080p.WEB.x264").seasons).toEqual([2]);
     expect(parseMediaName("Some Show S03 1080p x264").seasons).toEqual([3]);
   });
+  it("3D with more title after it stays in a film's title, also where the library would cut", () => {
+    expect(parseMediaName("A.Very.Odd.Couple.3D.Holiday.2011.FRENCH.3D.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple 3D Holiday");
+    expect(parseMediaName("A.Very.Odd.Couple.3D.2011.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple");
+  });
 });
