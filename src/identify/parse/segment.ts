@@ -356,10 +356,34 @@ function findJunk(s: string, markers: Markers): Token[] {
     const next = all[i + 1];
     if (junk[i] && token.text.toLowerCase() === "3d" && next && !junk[i + 1] && /^\p{L}/u.test(next.text)) junk[i] = false;
   });
+  markEditionPhrases(all, junk, s);
   all.forEach((token, i) => {
     if (token.start > 0 && junk[i]) markers.add({ start: token.start, end: token.end, kind: "junk" });
   });
   return all;
+}
+
+/**
+ * Words that say what a release holds besides the film, after the film's title: "Film.15th.Anniversary.Edition",
+ * "Film.Extras.Only.2022", "Film 2002 Bonus 1080p". Not at the start of a name ("Extras.S01E01" is a show, "The
+ * Extras 2015" a film), and "Extras"/"Bonus" only where the title cannot go on: before a year, a technical word, or
+ * "Only"/"Disc".
+ */
+function markEditionPhrases(all: Token[], junk: boolean[], s: string): void {
+  for (let i = 1; i < all.length; i++) {
+    const word = all[i]!.text.toLowerCase();
+    const next = all[i + 1];
+    if (word === "anniversary" && /^\d{1,3}(?:st|nd|rd|th)$/i.test(all[i - 1]!.text) && i > 1) {
+      junk[i - 1] = true;
+      junk[i] = true;
+    } else if ((word === "extras" || word === "bonus") && !(i === 1 && ONLY_ARTICLE.test(all[0]!.text))) {
+      const companion = next !== undefined && /^(?:only|disc|features?)$/i.test(next.text);
+      if (next !== undefined && (junk[i + 1] || companion || isYear(next.text) || WEAK_JUNK.has(next.text.toLowerCase()) || capitals(all[i]!.text, s))) {
+        junk[i] = true;
+        if (companion) junk[i + 1] = true;
+      }
+    }
+  }
 }
 
 /**
