@@ -445,4 +445,19 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("The.Extras.2015.1080p.WEB.x264").title).toBe("The Extras");
     expect(parseMediaName("Bonus.Family.S01E02.1080p.WEB").title).toBe("Bonus Family");
   });
+  it("a film's place in its set is not its title, and a set's folder does not name the film", () => {
+    for (const name of ["(1)First Film Of Three (2009) 720p x264.mkv", "(2) First Film Of Three (2009).mkv"]) {
+      expect([parseMediaName(name).title, parseMediaName(name).year], name).toEqual(["First Film Of Three", 2009]);
+    }
+    const inSet = parseMediaName("films/Three Films Trilogy (2009) BRrip 720p x264/(1)First Film Of Three (2009) BRrip 720p x264.mkv");
+    expect([inSet.title, inSet.titleFrom]).toEqual(["First Film Of Three", "file"]);
+    // a release folder that is not a set still names an obfuscated or shortened file
+    expect(parseMediaName("Some.Film.2009.1080p.BluRay.x264-GRP/grp-sf.mkv").title).toBe("Some Film");
+  });
+  it("a bracketed number that starts a title is the title's, not an episode", () => {
+    for (const name of ["(300) Nights of Winter (2011).mkv", "(300) Nights of Winter 2011 1080p BluRay x264"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.year, p.seasons, p.episodes], name).toEqual(["movie", "(300) Nights of Winter", 2011, undefined, undefined]);
+    }
+  });
 });

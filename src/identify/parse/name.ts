@@ -99,7 +99,9 @@ export function parseMediaName(input: string): ParsedName {
     folder !== undefined &&
     folder.releaseLike &&
     !(base.year !== undefined && folder.year === undefined && !folder.dated) &&
-    !(base.episodic && !folder.episodic && !folder.dated);
+    !(base.episodic && !folder.episodic && !folder.dated) &&
+    // "Some Films Trilogy (2009) 720p/(1) First Film (2009).mkv": a set's folder does not name one of its films
+    !(folder.filmSet && base.title !== undefined && !base.episodic);
   if (folder && releaseFolder && !sameTitle && folders[0]?.parsed === folder) {
     // a release folder whose file is named differently (obfuscated, shortened, or a subtitle file): trust the folder
     result = {

@@ -43,6 +43,8 @@ export interface SegmentParse {
   split?: number;
   /** The name starts with the episode number ("03 - Title"): what follows is the episode's title, not the show's. */
   leadingNumber?: boolean;
+  /** The name is a set of films ("Some Films Trilogy (2001-2005)"). */
+  filmSet?: boolean;
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
@@ -472,6 +474,8 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     // "4.20.Some.Title.2018": more title, then the year: the number is the title's
     const inBrackets = (before.match(/[([]/g)?.length ?? 0) > (before.match(/[)\]]/g)?.length ?? 0);
     // "(Short Term 12)", "(127 Hours)": a number inside a bracket of words is another title's (not "(05 сер.)")
+    // "(500) Days of Something": a number alone in a bracket that starts the name, before words, is the title's
+    if (/^[([]\s*$/.test(before) && /^\s*[)\]]\s*\p{L}/u.test(after)) continue;
     if (inBrackets) {
       const open = Math.max(before.lastIndexOf("("), before.lastIndexOf("["));
       const close = after.search(/[)\]]/);
@@ -533,6 +537,8 @@ export interface CleanTitle {
   title?: string;
   /** The whole name when it has parts ("Show - Subtitle"), else undefined. */
   whole?: string;
+  /** The name is a set of films ("Some Films Trilogy"): a collection word was dropped from it. */
+  filmSet?: boolean;
   alternatives: string[];
 }
 
@@ -605,6 +611,8 @@ export function cleanTitle(raw: string, { beforeYear = false }: { beforeYear?: b
   }
   const parts = main.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
   const result: CleanTitle = { alternatives };
+  const head = parts[0]?.replace(/[\s\-–:,;~#]+$/, "") ?? "";
+  if (COLLECTION_TAIL.test(head) || COLLECTION_HEAD.test(head)) result.filmSet = true;
   const first = parts[0] === undefined ? "" : tidy(parts[0], beforeYear);
   // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
   const latinBracket = first && !LATIN.test(first) ? bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b)) : undefined;
@@ -709,6 +717,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // "1966 - Title", "1990-Title": a year, then a dash and a title, with no other year: the year the library sorts by
   const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})|^((?:19|20)\d\d)\s*-\s*(?=\p{L})(?!.*(?<!\d)(?:19|20)\d\d(?!\d))/u.exec(s);
   if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1] ?? leadingYear[2]})`;
+  // "(1)First Film (2009)", "(2) Second Film": a film's place in its set, not its title ("(500) Days…" is a title)
+  s = s.replace(/^\(\s*\d{1,2}\s*\)\s*(?=\p{L})/u, "");
   // leading dd.mm.yy date (a download date, not part of the title)
   s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
 
@@ -781,6 +791,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   const split = markers.list.find((m) => m.split !== undefined)?.split;
   if (split !== undefined) parsed.split = split;
   if (leadingEnd !== undefined) parsed.leadingNumber = true;
+  if (cleaned.filmSet) parsed.filmSet = true;
   // "[Group] Show - Subtitle - 05": anime titles often have " - " inside, and the number after the last one is the
   // episode; "[Group] Show the Movie 2 - Subtitle [1080p]", with no number and no year, is a film, subtitle and all.
   // The first part stays an alternative.
