@@ -460,4 +460,17 @@ describe("movie titles: what files carry beyond scene names", () => {
       expect([p.type, p.title, p.year, p.seasons, p.episodes], name).toEqual(["movie", "(300) Nights of Winter", 2011, undefined, undefined]);
     }
   });
+  it("a part or chapter of a film after a dash stays in its title, as a sequel's number does", () => {
+    for (const [name, title] of [
+      ["Some Saga 7 - Part 1.mkv", "Some Saga 7 - Part 1"],
+      ["Some Saga: The Finale - Part 2 (2015) 1080p.mkv", "Some Saga: The Finale - Part 2"],
+      ["Some Tale - Chapter Two 2019 1080p WEB.mkv", "Some Tale - Chapter Two"],
+      ["Some Film - 2 (2013).mkv", "Some Film - 2"],
+    ] as const) {
+      expect(parseMediaName(name).title, name).toBe(title);
+    }
+    // a subtitle that is not a part is still an alternative, and an episode keeps its show's name
+    expect(parseMediaName("Some Film - The Return (2013).mkv").title).toBe("Some Film");
+    expect(parseMediaName("Some Show - Part 2 S01E03.mkv").title).toBe("Some Show");
+  });
 });

@@ -670,6 +670,8 @@ function specialMarked(rest: string): boolean {
   return false;
 }
 
+const SEQUEL_AFTER_DASH = /\s-\s(?:(?:part|pt\.?|chapter|vol(?:ume)?\.?)\s*)?(?:\d{1,2}|[IVX]{1,4}|one|two|three|four|five)$/i;
+
 export function parseSegment(input: string): SegmentParse {
   return parseText(input.trim().slice(0, 300), false);
 }
@@ -801,8 +803,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.push(cleaned.title);
     parsed.title = cleaned.whole;
   }
-  // "Title - 2 (2013)": a sequel's number after the dash belongs to the title
-  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /\s-\s(?:\d{1,2}|[IVX]{1,4})$/.test(cleaned.whole)) parsed.title = cleaned.whole;
+  // "Title - 2 (2013)", "Title 7 - Part 1": a sequel's number, or a part of the film, after the dash belongs to the title
+  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && SEQUEL_AFTER_DASH.test(cleaned.whole)) parsed.title = cleaned.whole;
   // a film's name with a run of years ("Some Films (1984-1994)") names several films: no one year
   if (year !== undefined && !(yearMarker?.run && !parsed.episodic && !parsed.dated)) parsed.year = year;
   // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
