@@ -430,13 +430,15 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("A.Very.Odd.Couple.3D.Holiday.2011.FRENCH.3D.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple 3D Holiday");
     expect(parseMediaName("A.Very.Odd.Couple.3D.2011.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple");
   });
-  it("an anniversary edition and a film's extras are the release's, not the title's", () => {
+  it("an anniversary edition, a director's cut and a film's extras are the release's, not the title's", () => {
     for (const name of [
       "Some.Film.25th.Anniversary.Edition.1988.1080p.BluRay.x264-GRP",
       "Some.Film.1988.30th.ANNIVERSARY.REMUX.1080p",
       "Some.Film.Extras.Only.2019.1080p.WEB-DL",
       "Some Film 2019 Bonus 1080p BluRay.mkv",
       "Some.Film.EXTRAS.2019.720p",
+      "Some.Film.Director.s.Cut.2013.1080p.x264",
+      "Some Film Director's Cut 2013 1080p x264",
     ]) {
       expect(parseMediaName(name).title, name).toBe("Some Film");
     }

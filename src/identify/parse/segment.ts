@@ -367,7 +367,7 @@ function findJunk(s: string, markers: Markers): Token[] {
 
 /**
  * Words that say what a release holds besides the film, after the film's title: "Film.15th.Anniversary.Edition",
- * "Film.Extras.Only.2022", "Film 2002 Bonus 1080p". Not at the start of a name ("Extras.S01E01" is a show, "The
+ * "Film.Director.s.Cut", "Film.Extras.Only.2022", "Film 2002 Bonus 1080p". Not at the start of a name ("Extras.S01E01" is a show, "The
  * Extras 2015" a film), and "Extras"/"Bonus" only where the title cannot go on: before a year, a technical word, or
  * "Only"/"Disc".
  */
@@ -378,6 +378,9 @@ function markEditionPhrases(all: Token[], junk: boolean[], s: string): void {
     if (word === "anniversary" && /^\d{1,3}(?:st|nd|rd|th)$/i.test(all[i - 1]!.text) && i > 1) {
       junk[i - 1] = true;
       junk[i] = true;
+    } else if (word === "director" && /^s$/i.test(next?.text ?? "") && /^cut$/i.test(all[i + 2]?.text ?? "")) {
+      // "Director.s.Cut": the apostrophe written as a dot
+      junk.fill(true, i, i + 3);
     } else if ((word === "extras" || word === "bonus") && !(i === 1 && ONLY_ARTICLE.test(all[0]!.text))) {
       const companion = next !== undefined && /^(?:only|disc|features?)$/i.test(next.text);
       if (next !== undefined && (junk[i + 1] || companion || isYear(next.text) || WEAK_JUNK.has(next.text.toLowerCase()) || capitals(all[i]!.text, s))) {
