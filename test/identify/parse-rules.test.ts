@@ -475,4 +475,11 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("Some Film - The Return (2013).mkv").title).toBe("Some Film");
     expect(parseMediaName("Some Show - Part 2 S01E03.mkv").title).toBe("Some Show");
   });
+  it("a film's place in its series before a dash is not its title", () => {
+    const p = parseMediaName("21 - Some Spy Film (2012) [1080p] MULTi BluRay x264-GRP.mkv");
+    expect([p.type, p.title, p.year]).toEqual(["movie", "Some Spy Film", 2012]);
+    // a number of three digits is a title, and without a year a leading number is an episode's
+    expect(parseMediaName("300 - Some Empire (2014) 1080p.mkv").title).toBe("300");
+    expect(parseMediaName("Some Show/Season 1/03 - Some Episode.mkv").episodes).toEqual([3]);
+  });
 });

@@ -806,6 +806,15 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.push(cleaned.title);
     parsed.title = cleaned.whole;
   }
+  // "23 - Some Film (2012)": a film's place in its series, then its title (a number of three digits or more is a
+  // title: "300 - Rise… (2014)")
+  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /^\d{1,2}$/.test(cleaned.title ?? "")) {
+    const named = cleaned.whole.replace(/^\d{1,2}\s-\s/, "");
+    if (/\p{L}/u.test(named)) {
+      parsed.alternatives.push(cleaned.title!);
+      parsed.title = named;
+    }
+  }
   // "Title - 2 (2013)", "Title 7 - Part 1": a sequel's number, or a part of the film, after the dash belongs to the title
   if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && SEQUEL_AFTER_DASH.test(cleaned.whole)) parsed.title = cleaned.whole;
   // a film's name with a run of years ("Some Films (1984-1994)") names several films: no one year
