@@ -366,6 +366,11 @@ describe("movie titles: numbers, acronyms, other names and sets of films", () =>
       expect([p.title, p.year], name).toEqual(["Some Films", undefined]);
     }
     expect(parseMediaName("The Collection (2012) 1080p.mkv").title).toBe("The Collection");
+    // the films of a series by their numbers, counting up ("Class 5-2" is a name)
+    for (const name of ["Some Films 1,2,3", "SOME FILMS 1-2-3 HD 720p BRRip x264", "Some Films 1&2 1080p.mkv"]) {
+      expect(normalizeTitle(parseMediaName(name).title ?? ""), name).toBe("some films");
+    }
+    expect(parseMediaName("[Grp] Some Class 5-2 - 04.avi").title).toBe("Some Class 5-2");
     // a run of years in an episode's name is the show's first year
     expect(parseMediaName("Some Show (1993-2004) S02E03.mkv").year).toBe(1993);
   });

@@ -560,10 +560,17 @@ const SEASON_WORD_TAIL = /\s+(?:all\s+)?seasons?$/i;
 const COLLECTION_WORD = String.raw`(?:l['’]\s?)?(?:collection|trilog(?:y|ie)|duolog(?:y|ie)|quadrilog(?:y|ie)|tetralogy|pentalogy|hexalogy|heptalogy|octalog(?:y|ie)|int[eé]grale|coffret|box\s?set)`;
 const COLLECTION_TAIL = new RegExp(String.raw`\s+(?:(?:the|complete|ultimate|fan|(?:all|\d+)\s+(?:movies?|films?))\s+)*${COLLECTION_WORD}$`, "i");
 const COLLECTION_HEAD = new RegExp(String.raw`^${COLLECTION_WORD}\s+(?=\S)`, "i");
+/** "Some Films 1,2,3", "SOME FILMS 1-2-3", "Some Film 1&2": the films of a series by their numbers, counting up. */
+const NUMBER_LIST = /\s+[1-9](?:\s*[,&+-]\s*[1-9])+$/;
+function dropNumberedSet(title: string): string {
+  const list = NUMBER_LIST.exec(title);
+  const numbers = list?.[0].match(/\d/g)?.map(Number) ?? [];
+  return list && numbers.every((n, i) => n === (numbers[0] ?? 0) + i) ? title.slice(0, list.index) : title;
+}
 const ONLY_ARTICLE = /^(?:the|a|an|le|la|les|l['’]|der|die|das|el)?$/i;
 
 function dropCollection(title: string): string {
-  const cut = title.replace(COLLECTION_TAIL, "").replace(COLLECTION_HEAD, "").trim();
+  const cut = dropNumberedSet(title.replace(COLLECTION_TAIL, "").replace(COLLECTION_HEAD, "")).trim();
   return ONLY_ARTICLE.test(cut) ? title : cut;
 }
 
@@ -615,7 +622,7 @@ export function cleanTitle(raw: string, { beforeYear = false }: { beforeYear?: b
   const parts = main.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
   const result: CleanTitle = { alternatives };
   const head = parts[0]?.replace(/[\s\-–:,;~#]+$/, "") ?? "";
-  if (COLLECTION_TAIL.test(head) || COLLECTION_HEAD.test(head)) result.filmSet = true;
+  if (COLLECTION_TAIL.test(head) || COLLECTION_HEAD.test(head) || dropNumberedSet(head) !== head) result.filmSet = true;
   const first = parts[0] === undefined ? "" : tidy(parts[0], beforeYear);
   // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
   const latinBracket = first && !LATIN.test(first) ? bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b)) : undefined;
