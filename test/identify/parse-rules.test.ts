@@ -487,4 +487,8 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("300 - Some Empire (2014) 1080p.mkv").title).toBe("300");
     expect(parseMediaName("Some Show/Season 1/03 - Some Episode.mkv").episodes).toEqual([3]);
   });
+  it("'Eps' before numbers marks episodes", () => {
+    const p = parseMediaName("Some.Show.Eps.03-04.DVDRip.x264-GRP");
+    expect([p.title, p.episodes]).toEqual(["Some Show", [3, 4]]);
+  });
 });

@@ -202,7 +202,7 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   }
   // E13, Ep. 02, Ep 6, Episode 5, Cap.105 (Spanish: season*100+episode), Cap.112_114
   for (const m of s.matchAll(
-    /(?<![\p{L}\p{N}])(E|EP\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
+    /(?<![\p{L}\p{N}])(E|EPS?\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
   )) {
     // "Titan.A.E.2000", "U.N.C.L.E.2015": the last letter of a dotted acronym
     if (/^e$/i.test(m[1]!) && /(?:^|[^\p{L}\p{N}])\p{L}\.$/u.test(s.slice(0, m.index))) continue;
