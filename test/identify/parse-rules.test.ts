@@ -491,4 +491,9 @@ describe("movie titles: what files carry beyond scene names", () => {
     const p = parseMediaName("Some.Show.Eps.03-04.DVDRip.x264-GRP");
     expect([p.title, p.episodes]).toEqual(["Some Show", [3, 4]]);
   });
+  it("a title that starts like 2x05 is a title when an SxxEyy follows", () => {
+    const p = parseMediaName("6x6.Across.the.Dunes.S02E03.1080p.WEB.h264-GRP");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["6x6 Across the Dunes", [2], [3]]);
+    expect(parseMediaName("6x06 - Some Episode.mkv").episodes).toEqual([6]);
+  });
 });

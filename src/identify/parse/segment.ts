@@ -167,6 +167,8 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   // 2x05, 1x02.1x03, 2016x03 — but not 1280x720, nor audio channels "5.1x2"
   for (const m of s.matchAll(/(?<![\p{L}\p{N}]|(?<!\p{N})\d\.)(\d{1,4})x(\d{1,3})(?![0-9])/giu)) {
     if (m[1]!.length >= 3 && m[2]!.length >= 3) continue;
+    // "4x4.Some.Title.S01E09": at the start of a name with an SxxEyy further on, it is the title's
+    if (m.index === 0 && /(?<![\p{L}\p{N}])S\d{1,4}[ ._-]?E\d/iu.test(s.slice(m[0].length))) continue;
     const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
     markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
   }
