@@ -431,9 +431,11 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("Some.Show.2019.S02.1080p.WEB.x264").seasons).toEqual([2]);
     expect(parseMediaName("Some Show S03 1080p x264").seasons).toEqual([3]);
   });
-  it("3D with more title after it stays in a film's title, also where the library would cut", () => {
+  it("3D with more title after it, or before a year in brackets, stays in a film's title, also where the library would cut", () => {
     expect(parseMediaName("A.Very.Odd.Couple.3D.Holiday.2011.FRENCH.3D.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple 3D Holiday");
     expect(parseMediaName("A.Very.Odd.Couple.3D.2011.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple");
+    // before a year in brackets it is the title's, as a language word is
+    expect(parseMediaName("Dead Of Dusk 3D (2012) [3D.BLU-RAY] [1080p] [HSBS].mkv").title).toBe("Dead Of Dusk 3D");
   });
   it("an anniversary edition, a director's cut and a film's extras are the release's, not the title's", () => {
     for (const name of [

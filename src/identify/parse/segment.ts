@@ -355,10 +355,13 @@ function findJunk(s: string, markers: Markers): Token[] {
     if (!junk[i] || i >= firstYear || !FLAG_WORDS.has(token.text.toLowerCase()) || releaseCase(token.text, s)) return;
     if (!junk[i + 1] && !weak(i + 1)) junk[i] = false;
   });
-  // "Some Title 3D Paradise": 3D with more title after it is the title's (not "Title.3D.1080p", "Title.3D.2010")
+  // "Some Title 3D Paradise": 3D with more title after it is the title's, and so it is before a year in brackets,
+  // as a language word is ("Some Title 3D (2012)"; not "Title.3D.1080p", "Title.3D.2010")
   all.forEach((token, i) => {
     const next = all[i + 1];
-    if (junk[i] && token.text.toLowerCase() === "3d" && next && !junk[i + 1] && /^\p{L}/u.test(next.text)) junk[i] = false;
+    if (!junk[i] || token.text.toLowerCase() !== "3d" || !next) return;
+    const yearInBrackets = isYear(next.text) && /^\s*[[(]\s*$/.test(s.slice(token.end, next.start));
+    if ((!junk[i + 1] && /^\p{L}/u.test(next.text)) || yearInBrackets) junk[i] = false;
   });
   markEditionPhrases(all, junk, s);
   all.forEach((token, i) => {
