@@ -498,4 +498,11 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect([p.title, p.seasons, p.episodes]).toEqual(["6x6 Across the Dunes", [2], [3]]);
     expect(parseMediaName("6x06 - Some Episode.mkv").episodes).toEqual([6]);
   });
+  it("a release group's tag after the last word of a dotted name is not the title's", () => {
+    expect(parseMediaName("Some.Quiet.Hidden.River-HDC.mkv").title).toBe("Some Quiet Hidden River");
+    expect(parseMediaName("Some.Quiet.River-GRP2.mkv").title).toBe("Some Quiet River");
+    // a hyphenated word stays whole
+    expect(parseMediaName("The.Amazing.Spider-Man.mkv").title).toBe("The Amazing Spider-Man");
+    expect(parseMediaName("Some.Film.X-Men.mkv").title).toBe("Some Film X-Men");
+  });
 });

@@ -728,6 +728,9 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   const leftBeforeBrackets = s.split(/[[(]/)[0]!;
   if (s !== beforeLead && tokens(leftBeforeBrackets).every((t) => isJunk(t, leftBeforeBrackets))) s = beforeLead;
   s = s.replace(/^video_ts[-_. ]+/i, "");
+  // "Some.Film.Title-GRP": a release group's tag after the last word of a dotted name with nothing technical
+  // (not "Spider-Man", "X-Men": a tag is in capitals after a word that is not)
+  if (!/\s/.test(s)) s = s.replace(/(?<=\.[\p{Lu}\p{N}]?[\p{Ll}\p{N}]*\p{Ll}[\p{Ll}\p{N}]*)-[\p{Lu}\p{N}]*\p{Lu}[\p{Lu}\p{N}]+$/u, "");
   // "Title+Episode+3": some tools write spaces as "+"
   if (!/\s/.test(s) && /\p{L}\+\p{L}/u.test(s)) s = s.replace(/\+/g, " ");
   // "(2000) Title - Other Title (…)": a leading year in brackets is the year, not the title
