@@ -3,7 +3,7 @@
 // and replace it when it is obfuscated ("Show.S02E05.1080p.WEB-DL-GRP/160725_02.mkv").
 import { parseTorrentTitle } from "@viren070/parse-torrent-title";
 import { normalizeTitle } from "../similarity.js";
-import { parseSegment, type SegmentParse } from "./segment.js";
+import { namesFilmSet, parseSegment, type SegmentParse } from "./segment.js";
 import { EXTENSION, GENERIC_FOLDER, MEANINGLESS_TITLE, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
 
 export interface ParsedName {
@@ -101,7 +101,7 @@ export function parseMediaName(input: string): ParsedName {
     !(base.year !== undefined && folder.year === undefined && !folder.dated) &&
     !(base.episodic && !folder.episodic && !folder.dated) &&
     // "Some Films Trilogy (2009) 720p/(1) First Film (2009).mkv": a set's folder does not name one of its films
-    !(folder.filmSet && base.title !== undefined && !base.episodic);
+    !(base.title !== undefined && !base.episodic && named !== undefined && namesFilmSet(named.raw));
   if (folder && releaseFolder && !sameTitle && folders[0]?.parsed === folder) {
     // a release folder whose file is named differently (obfuscated, shortened, or a subtitle file): trust the folder
     result = {

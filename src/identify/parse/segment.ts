@@ -43,8 +43,6 @@ export interface SegmentParse {
   split?: number;
   /** The name starts with the episode number ("03 - Title"): what follows is the episode's title, not the show's. */
   leadingNumber?: boolean;
-  /** The name is a set of films ("Some Films Trilogy (2001-2005)"). */
-  filmSet?: boolean;
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
@@ -545,8 +543,6 @@ export interface CleanTitle {
   title?: string;
   /** The whole name when it has parts ("Show - Subtitle"), else undefined. */
   whole?: string;
-  /** The name is a set of films ("Some Films Trilogy"): a collection word was dropped from it. */
-  filmSet?: boolean;
   alternatives: string[];
 }
 
@@ -573,6 +569,13 @@ function dropNumberedSet(title: string): string {
   return list && numbers.every((n, i) => n === (numbers[0] ?? 0) + i) ? title.slice(0, list.index) : title;
 }
 const ONLY_ARTICLE = /^(?:the|a|an|le|la|les|l['’]|der|die|das|el)?$/i;
+
+const FILM_SET = new RegExp(String.raw`(?<![\p{L}])${COLLECTION_WORD}(?![\p{L}])|\s[1-9](?:\s*[,&+-]\s*[1-9])+(?![\p{L}\p{N}])`, "iu");
+
+/** The name is that of a set of films ("Some Films Trilogy (2009) 720p", "Some Films 1,2,3"). */
+export function namesFilmSet(name: string): boolean {
+  return FILM_SET.test(name.replace(/[._]/g, " "));
+}
 
 function dropCollection(title: string): string {
   const cut = dropNumberedSet(title.replace(COLLECTION_TAIL, "").replace(COLLECTION_HEAD, "")).trim();
@@ -626,8 +629,6 @@ export function cleanTitle(raw: string, { beforeYear = false }: { beforeYear?: b
   }
   const parts = main.split(/\s+-\s+|\s*--+\s*|\s-$|^-\s/).map((p) => p.trim()).filter((p) => ALNUM.test(p));
   const result: CleanTitle = { alternatives };
-  const head = parts[0]?.replace(/[\s\-–:,;~#]+$/, "") ?? "";
-  if (COLLECTION_TAIL.test(head) || COLLECTION_HEAD.test(head) || dropNumberedSet(head) !== head) result.filmSet = true;
   const first = parts[0] === undefined ? "" : tidy(parts[0], beforeYear);
   // a title in another script with a Latin one in brackets: "О мышах и людях (Of Mice and Men)"
   const latinBracket = first && !LATIN.test(first) ? bracketed.find((b) => LATIN.test(b) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(b) && !/\d/.test(b)) : undefined;
@@ -811,7 +812,6 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   const split = markers.list.find((m) => m.split !== undefined)?.split;
   if (split !== undefined) parsed.split = split;
   if (leadingEnd !== undefined) parsed.leadingNumber = true;
-  if (cleaned.filmSet) parsed.filmSet = true;
   // "[Group] Show - Subtitle - 05": anime titles often have " - " inside, and the number after the last one is the
   // episode; "[Group] Show the Movie 2 - Subtitle [1080p]", with no number and no year, is a film, subtitle and all.
   // The first part stays an alternative.
