@@ -27,7 +27,7 @@ export const CORPORA: readonly CorpusInfo[] = [
   { file: "scene-corpus.json", label: "scene", status: "tuned", about: "scene-release-parser tests: scene movie, TV and anime releases" },
   { file: "ptn-corpus.json", label: "PTN", status: "held out", about: "parse-torrent-name test suite: release names" },
   { file: "medusa-corpus.json", label: "Medusa", status: "held out", about: "Medusa's guessit tests: episode release names" },
-  { file: "rls-corpus.json", label: "rls", status: "held out", about: "moistari/rls (Go) tests: movie release and file names" },
+  { file: "rls-corpus.json", label: "rls", status: "tuned", about: "moistari/rls (Go) tests: movie release and file names" },
 ];
 
 export const corpusPath = (c: CorpusInfo): string => fixturePath("filenames", c.file);

@@ -22,6 +22,7 @@ export const FIRST_SIGHT: Readonly<Record<string, FirstSight>> = {
   release: { parser: "0.2", percent: [100, 100, 100, 100, 100, 100, 100, 100], scored: [82, 82, 85, 85, 3, 85, 82, 85] },
   TMM: { parser: "0.2", percent: [91.8, 100.0, 100.0, 100.0, undefined, 100.0, 91.8, 91.8], scored: [49, 49, 49, 49, 0, 49, 49, 49] },
   scene: { parser: "0.2", percent: [91.7, 94.4, 94.4, 97.2, 90.0, 97.1, 100.0, 86.1], scored: [36, 36, 36, 36, 20, 35, 15, 36] },
+  rls: { parser: "0.3", percent: [89.7, 98.9, 98.9, 98.9, undefined, 97.7, 89.7, 88.5], scored: [87, 87, 87, 87, 0, 87, 87, 87] },
 };
 
 /** A recorded row as a Score (hits rounded back from the printed percentage), so recorded and measured rows add up. */

@@ -366,6 +366,11 @@ describe("movie titles: numbers, acronyms, other names and sets of films", () =>
       expect([p.title, p.year], name).toEqual(["Some Films", undefined]);
     }
     expect(parseMediaName("The Collection (2012) 1080p.mkv").title).toBe("The Collection");
+    // the films of a series by their numbers, counting up ("Class 5-2" is a name)
+    for (const name of ["Some Films 1,2,3", "SOME FILMS 1-2-3 HD 720p BRRip x264", "Some Films 1&2 1080p.mkv"]) {
+      expect(normalizeTitle(parseMediaName(name).title ?? ""), name).toBe("some films");
+    }
+    expect(parseMediaName("[Grp] Some Class 5-2 - 04.avi").title).toBe("Some Class 5-2");
     // a run of years in an episode's name is the show's first year
     expect(parseMediaName("Some Show (1993-2004) S02E03.mkv").year).toBe(1993);
   });
@@ -394,5 +399,110 @@ describe("movie titles: film series and bare titles", () => {
     expect([p.type, p.title, p.year]).toEqual(["movie", "Some Old Film", 1989]);
     // a file about something else in the folder keeps its own name
     expect(parseMediaName("/films/Some Old Film (1989)/A Director - Interview (Fr Rip).avi").title).toBe("A Director");
+  });
+});
+
+describe("movie titles: what files carry beyond scene names", () => {
+  it("an anime film with no number and no year keeps its subtitle; an episode does not need one", () => {
+    const film = parseMediaName("[SubGrp] Some Saga the Movie 2 - Riders of the Glass Tower [BD][1080p][FLAC] [0A1B2C3D].mkv");
+    expect([film.type, film.title, film.episodes]).toEqual(["movie", "Some Saga the Movie 2 - Riders of the Glass Tower", undefined]);
+    expect(film.alternatives).toContain("Some Saga the Movie 2");
+    // an episode after the last dash: the title still has its subtitle, the number is the episode
+    const episode = parseMediaName("[SubGrp] Some Saga - Riders of the Glass Tower - 07 [1080p].mkv");
+    expect([episode.title, episode.episodes]).toEqual(["Some Saga - Riders of the Glass Tower", [7]]);
+    // a name with a year is written the scene way: its first part leads, as for any film
+    expect(parseMediaName("[Tag] Some Comedian - Live Show.2021.FRENCH.1080p.mkv").title).toBe("Some Comedian");
+  });
+  it("a letter hyphened onto a word before the year ends the word: it is not an episode marker", () => {
+    for (const name of ["Robo-E.2008.1080p.BluRay.x264-GRP.mkv", "ROBO-E 2008 720p WEB.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, normalizeTitle(p.title ?? ""), p.year, p.episodes], name).toEqual(["movie", "robo e", 2008, undefined]);
+    }
+    // glued to its number it is one
+    expect(parseMediaName("Some_Show-e03-Title.mkv").episodes).toEqual([3]);
+    expect(parseMediaName("Some.Show.S01-E02.720p.mkv").episodes).toEqual([2]);
+  });
+  it("a season letter alone after the year and the technical words is a setting or a tag, not a season", () => {
+    for (const name of ["Some.Film.(2021)(2160p.WEBRip.x265.crf20.S42.AAC)[Grp].mkv", "Some Film 2019 1080p x264 S12 AC3.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.seasons], name).toEqual(["movie", "Some Film", undefined]);
+    }
+    // before the technical part it is a season, year or not
+    expect(parseMediaName("Some.Show.2019.S02.1080p.WEB.x264").seasons).toEqual([2]);
+    expect(parseMediaName("Some Show S03 1080p x264").seasons).toEqual([3]);
+  });
+  it("3D with more title after it, or before a year in brackets, stays in a film's title, also where the library would cut", () => {
+    expect(parseMediaName("A.Very.Odd.Couple.3D.Holiday.2011.FRENCH.3D.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple 3D Holiday");
+    expect(parseMediaName("A.Very.Odd.Couple.3D.2011.HSBS.1080p.BluRay.x264-GRP").title).toBe("A Very Odd Couple");
+    // before a year in brackets it is the title's, as a language word is
+    expect(parseMediaName("Dead Of Dusk 3D (2012) [3D.BLU-RAY] [1080p] [HSBS].mkv").title).toBe("Dead Of Dusk 3D");
+  });
+  it("an anniversary edition, a director's cut and a film's extras are the release's, not the title's", () => {
+    for (const name of [
+      "Some.Film.25th.Anniversary.Edition.1988.1080p.BluRay.x264-GRP",
+      "Some.Film.1988.30th.ANNIVERSARY.REMUX.1080p",
+      "Some.Film.Extras.Only.2019.1080p.WEB-DL",
+      "Some Film 2019 Bonus 1080p BluRay.mkv",
+      "Some.Film.EXTRAS.2019.720p",
+      "Some.Film.Director.s.Cut.2013.1080p.x264",
+      "Some Film Director's Cut 2013 1080p x264",
+    ]) {
+      expect(parseMediaName(name).title, name).toBe("Some Film");
+    }
+    // a title that is the word, or starts with it, keeps it
+    expect(parseMediaName("Extras.S02E03.720p.HDTV.x264").title).toBe("Extras");
+    expect(parseMediaName("The.Extras.2015.1080p.WEB.x264").title).toBe("The Extras");
+    expect(parseMediaName("Bonus.Family.S01E02.1080p.WEB").title).toBe("Bonus Family");
+  });
+  it("a film's place in its set is not its title, and a set's folder does not name the film", () => {
+    for (const name of ["(1)First Film Of Three (2009) 720p x264.mkv", "(2) First Film Of Three (2009).mkv"]) {
+      expect([parseMediaName(name).title, parseMediaName(name).year], name).toEqual(["First Film Of Three", 2009]);
+    }
+    const inSet = parseMediaName("films/Three Films Trilogy (2009) BRrip 720p x264/(1)First Film Of Three (2009) BRrip 720p x264.mkv");
+    expect([inSet.title, inSet.titleFrom]).toEqual(["First Film Of Three", "file"]);
+    // a release folder that is not a set still names an obfuscated or shortened file
+    expect(parseMediaName("Some.Film.2009.1080p.BluRay.x264-GRP/grp-sf.mkv").title).toBe("Some Film");
+  });
+  it("a bracketed number that starts a title is the title's, not an episode", () => {
+    for (const name of ["(300) Nights of Winter (2011).mkv", "(300) Nights of Winter 2011 1080p BluRay x264"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.year, p.seasons, p.episodes], name).toEqual(["movie", "(300) Nights of Winter", 2011, undefined, undefined]);
+    }
+  });
+  it("a part or chapter of a film after a dash stays in its title, as a sequel's number does", () => {
+    for (const [name, title] of [
+      ["Some Saga 7 - Part 1.mkv", "Some Saga 7 - Part 1"],
+      ["Some Saga: The Finale - Part 2 (2015) 1080p.mkv", "Some Saga: The Finale - Part 2"],
+      ["Some Tale - Chapter Two 2019 1080p WEB.mkv", "Some Tale - Chapter Two"],
+      ["Some Film - 2 (2013).mkv", "Some Film - 2"],
+    ] as const) {
+      expect(parseMediaName(name).title, name).toBe(title);
+    }
+    // a subtitle that is not a part is still an alternative, and an episode keeps its show's name
+    expect(parseMediaName("Some Film - The Return (2013).mkv").title).toBe("Some Film");
+    expect(parseMediaName("Some Show - Part 2 S01E03.mkv").title).toBe("Some Show");
+  });
+  it("a film's place in its series before a dash is not its title", () => {
+    const p = parseMediaName("21 - Some Spy Film (2012) [1080p] MULTi BluRay x264-GRP.mkv");
+    expect([p.type, p.title, p.year]).toEqual(["movie", "Some Spy Film", 2012]);
+    // a number of three digits is a title, and without a year a leading number is an episode's
+    expect(parseMediaName("300 - Some Empire (2014) 1080p.mkv").title).toBe("300");
+    expect(parseMediaName("Some Show/Season 1/03 - Some Episode.mkv").episodes).toEqual([3]);
+  });
+  it("'Eps' before numbers marks episodes", () => {
+    const p = parseMediaName("Some.Show.Eps.03-04.DVDRip.x264-GRP");
+    expect([p.title, p.episodes]).toEqual(["Some Show", [3, 4]]);
+  });
+  it("a title that starts like 2x05 is a title when an SxxEyy follows", () => {
+    const p = parseMediaName("6x6.Across.the.Dunes.S02E03.1080p.WEB.h264-GRP");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["6x6 Across the Dunes", [2], [3]]);
+    expect(parseMediaName("6x06 - Some Episode.mkv").episodes).toEqual([6]);
+  });
+  it("a release group's tag after the last word of a dotted name is not the title's", () => {
+    expect(parseMediaName("Some.Quiet.Hidden.River-HDC.mkv").title).toBe("Some Quiet Hidden River");
+    expect(parseMediaName("Some.Quiet.River-GRP2.mkv").title).toBe("Some Quiet River");
+    // a hyphenated word stays whole
+    expect(parseMediaName("The.Amazing.Spider-Man.mkv").title).toBe("The Amazing Spider-Man");
+    expect(parseMediaName("Some.Film.X-Men.mkv").title).toBe("Some Film X-Men");
   });
 });

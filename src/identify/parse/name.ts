@@ -3,8 +3,8 @@
 // and replace it when it is obfuscated ("Show.S02E05.1080p.WEB-DL-GRP/160725_02.mkv").
 import { parseTorrentTitle } from "@viren070/parse-torrent-title";
 import { normalizeTitle } from "../similarity.js";
-import { parseSegment, type SegmentParse } from "./segment.js";
-import { EXTENSION, GENERIC_FOLDER, MEANINGLESS_TITLE } from "./vocab.js";
+import { namesFilmSet, parseSegment, type SegmentParse } from "./segment.js";
+import { EXTENSION, GENERIC_FOLDER, MEANINGLESS_TITLE, STRONG_JUNK, WEAK_JUNK } from "./vocab.js";
 
 export interface ParsedName {
   type: "movie" | "episode";
@@ -45,10 +45,16 @@ function isSeasonFolder(p: SegmentParse): boolean {
 /** A word written the release-group way (THEATRICAL, BRMux, SE), not "Italian" or "e". */
 const releaseStyle = (word: string): boolean => word.length > 1 && (word === word.toUpperCase() || /[a-z][A-Z]/.test(word)) && /\p{L}/u.test(word);
 
+/**
+ * A word the library may cut a title at: written the release-group way, and not in our own lists (a listed word was
+ * already judged by our rules, which kept it in the title: "Some 3D Title 2011", "Uncut Gems").
+ */
+const libraryMayCut = (word: string): boolean => releaseStyle(word) && !STRONG_JUNK.has(word.toLowerCase()) && !WEAK_JUNK.has(word.toLowerCase());
+
 /** The library cuts titles at technical words we do not list; use its cut when it is a clean prefix of ours. */
 function trimWithLibrary(segment: string, title: string): string {
-  // its cut is used only at a release-style word after the first; without one, the (costly) library is not asked
-  if (!title.split(/\s+/).slice(1).some(releaseStyle)) return title;
+  // its cut is used only at such a word after the first; without one, the (costly) library is not asked
+  if (!title.split(/\s+/).slice(1).some(libraryMayCut)) return title;
   const lib = parseTorrentTitle(segment).title?.trim();
   if (!lib) return title;
   const a = normalizeTitle(lib);
@@ -56,8 +62,7 @@ function trimWithLibrary(segment: string, title: string): string {
   if (a.length > 0 && a.length < b.length && b.startsWith(`${a} `)) {
     const words = a.split(" ").length;
     const all = title.split(/\s+/);
-    // only where it cut at a word written the release-group way
-    if (releaseStyle(all[words] ?? "")) return all.slice(0, words).join(" ");
+    if (libraryMayCut(all[words] ?? "")) return all.slice(0, words).join(" ");
   }
   return title;
 }
@@ -94,7 +99,9 @@ export function parseMediaName(input: string): ParsedName {
     folder !== undefined &&
     folder.releaseLike &&
     !(base.year !== undefined && folder.year === undefined && !folder.dated) &&
-    !(base.episodic && !folder.episodic && !folder.dated);
+    !(base.episodic && !folder.episodic && !folder.dated) &&
+    // "Some Films Trilogy (2009) 720p/(1) First Film (2009).mkv": a set's folder does not name one of its films
+    !(base.title !== undefined && !base.episodic && named !== undefined && namesFilmSet(named.raw));
   if (folder && releaseFolder && !sameTitle && folders[0]?.parsed === folder) {
     // a release folder whose file is named differently (obfuscated, shortened, or a subtitle file): trust the folder
     result = {

@@ -19,6 +19,8 @@ interface Marker {
   split?: number;
   /** A run of years ("1993-2004"). */
   run?: boolean;
+  /** A season letter alone ("S02"), with no episode and no word for "season". */
+  lone?: boolean;
 }
 
 export interface SegmentParse {
@@ -163,6 +165,8 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   // 2x05, 1x02.1x03, 2016x03 — but not 1280x720, nor audio channels "5.1x2"
   for (const m of s.matchAll(/(?<![\p{L}\p{N}]|(?<!\p{N})\d\.)(\d{1,4})x(\d{1,3})(?![0-9])/giu)) {
     if (m[1]!.length >= 3 && m[2]!.length >= 3) continue;
+    // "4x4.Some.Title.S01E09": at the start of a name with an SxxEyy further on, it is the title's
+    if (m.index === 0 && /(?<![\p{L}\p{N}])S\d{1,4}[ ._-]?E\d/iu.test(s.slice(m[0].length))) continue;
     const tail = readEpisodeTail(s, m.index + m[0].length, Number(m[2]));
     markers.add({ start: m.index, end: tail.end, kind: "se", seasons: [Number(m[1])], episodes: tail.episodes });
   }
@@ -190,7 +194,7 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     // "DD5.1-S56", "[E-AC3-S78]" at the end of the name or of a bracket: a release group's name, not a season
     if (/[\p{L}\p{N}]-$/u.test(s.slice(0, m.index)) && /^\s*(?:[\])]|$)/.test(s.slice(m.index + m[0].length))) continue;
     const tail = readSeasonTail(s, m.index + m[0].length, Number(m[1]), m[1]!.length, "letter");
-    markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
+    markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons, lone: true });
   }
   // "- 6.01 -", "[5.01]", "Episode 1.22": season.episode (not "5.1" audio, not "Title 1.11")
   for (const m of s.matchAll(/(?<=(?:\s-\s|\[|episode\s))(\d{1,2})\.(\d{2,3})(?![\p{N}.])/giu)) {
@@ -198,10 +202,13 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   }
   // E13, Ep. 02, Ep 6, Episode 5, Cap.105 (Spanish: season*100+episode), Cap.112_114
   for (const m of s.matchAll(
-    /(?<![\p{L}\p{N}])(E|EP\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
+    /(?<![\p{L}\p{N}])(E|EPS?\.?|Episodes?|Episodio|[EÉ]pisode|Cap\.?|Capitulo|Folge|Серия|Серии|Эпизод|(?<![\p{L}\p{N}#])#|EP\s?#)[ ._:№-]*(\d{1,4})(?:v\d)?(?![0-9]|[a-z]\w)/giu,
   )) {
     // "Titan.A.E.2000", "U.N.C.L.E.2015": the last letter of a dotted acronym
     if (/^e$/i.test(m[1]!) && /(?:^|[^\p{L}\p{N}])\p{L}\.$/u.test(s.slice(0, m.index))) continue;
+    // "Robo-E.2008", "Wall-E 2008": a letter hyphened onto a word and set apart from the number ends the word
+    // (not "Show-E05", "Show-e01-Title")
+    if (/^e$/i.test(m[1]!) && /\p{L}-$/u.test(s.slice(0, m.index)) && /^[ ._]/.test(s.slice(m.index + 1))) continue;
     // "Saga Wars Episode 4 A New Dawn 1977": a film series' episode, its title and the year name a film
     if (/^episode$/i.test(m[1]!) && m[2]!.length === 1 && /\p{L}{2,}/u.test(s.slice(0, m.index)) && /^[ ._-]+(?:[\p{L}'’-]+[ ._]+)+(?:19|20)\d\d(?![\p{L}\p{N}])/u.test(s.slice(m.index + m[0].length))) continue;
     let n = Number(m[2]);
@@ -346,15 +353,59 @@ function findJunk(s: string, markers: Markers): Token[] {
     if (!junk[i] || i >= firstYear || !FLAG_WORDS.has(token.text.toLowerCase()) || releaseCase(token.text, s)) return;
     if (!junk[i + 1] && !weak(i + 1)) junk[i] = false;
   });
-  // "Some Title 3D Paradise": 3D with more title after it is the title's (not "Title.3D.1080p", "Title.3D.2010")
+  // "Some Title 3D Paradise": 3D with more title after it is the title's, and so it is before a year in brackets,
+  // as a language word is ("Some Title 3D (2012)"; not "Title.3D.1080p", "Title.3D.2010")
   all.forEach((token, i) => {
     const next = all[i + 1];
-    if (junk[i] && token.text.toLowerCase() === "3d" && next && !junk[i + 1] && /^\p{L}/u.test(next.text)) junk[i] = false;
+    if (!junk[i] || token.text.toLowerCase() !== "3d" || !next) return;
+    const yearInBrackets = isYear(next.text) && /^\s*[[(]\s*$/.test(s.slice(token.end, next.start));
+    if ((!junk[i + 1] && /^\p{L}/u.test(next.text)) || yearInBrackets) junk[i] = false;
   });
+  markEditionPhrases(all, junk, s);
   all.forEach((token, i) => {
     if (token.start > 0 && junk[i]) markers.add({ start: token.start, end: token.end, kind: "junk" });
   });
   return all;
+}
+
+/**
+ * Words that say what a release holds besides the film, after the film's title: "Film.15th.Anniversary.Edition",
+ * "Film.Director.s.Cut", "Film.Extras.Only.2022", "Film 2002 Bonus 1080p". Not at the start of a name ("Extras.S01E01" is a show, "The
+ * Extras 2015" a film), and "Extras"/"Bonus" only where the title cannot go on: before a year, a technical word, or
+ * "Only"/"Disc".
+ */
+function markEditionPhrases(all: Token[], junk: boolean[], s: string): void {
+  for (let i = 1; i < all.length; i++) {
+    const word = all[i]!.text.toLowerCase();
+    const next = all[i + 1];
+    if (word === "anniversary" && /^\d{1,3}(?:st|nd|rd|th)$/i.test(all[i - 1]!.text) && i > 1) {
+      junk[i - 1] = true;
+      junk[i] = true;
+    } else if (word === "director" && /^s$/i.test(next?.text ?? "") && /^cut$/i.test(all[i + 2]?.text ?? "")) {
+      // "Director.s.Cut": the apostrophe written as a dot
+      junk.fill(true, i, i + 3);
+    } else if ((word === "extras" || word === "bonus") && !(i === 1 && ONLY_ARTICLE.test(all[0]!.text))) {
+      const companion = next !== undefined && /^(?:only|disc|features?)$/i.test(next.text);
+      if (next !== undefined && (junk[i + 1] || companion || isYear(next.text) || WEAK_JUNK.has(next.text.toLowerCase()) || capitals(all[i]!.text, s))) {
+        junk[i] = true;
+        if (companion) junk[i + 1] = true;
+      }
+    }
+  }
+}
+
+/**
+ * "Film (2021)(2160p.WEBRip.x265.crf18.S97.AC3)": a season letter alone after the year and the technical words is an
+ * encoder's setting or a tag, not a season. A show's season comes before the technical part ("Show 2019 S02 1080p").
+ */
+function dropLateSeasonLetters(markers: Markers): void {
+  const year = Math.min(...markers.list.filter((m) => m.kind === "year").map((m) => m.start));
+  const technical = Math.min(...markers.list.filter((m) => m.kind === "junk" && m.start > year).map((m) => m.start));
+  if (!Number.isFinite(technical)) return;
+  for (let i = markers.list.length - 1; i >= 0; i--) {
+    const m = markers.list[i]!;
+    if (m.lone && m.start > technical) markers.list.splice(i, 1);
+  }
 }
 
 const RESOLUTION_NUMBER = /^(?:480|576|720|1080|2160)$/;
@@ -429,6 +480,8 @@ function findBareNumbers(s: string, markers: Markers, all: Token[], anime: boole
     // "4.20.Some.Title.2018": more title, then the year: the number is the title's
     const inBrackets = (before.match(/[([]/g)?.length ?? 0) > (before.match(/[)\]]/g)?.length ?? 0);
     // "(Short Term 12)", "(127 Hours)": a number inside a bracket of words is another title's (not "(05 сер.)")
+    // "(500) Days of Something": a number alone in a bracket that starts the name, before words, is the title's
+    if (/^[([]\s*$/.test(before) && /^\s*[)\]]\s*\p{L}/u.test(after)) continue;
     if (inBrackets) {
       const open = Math.max(before.lastIndexOf("("), before.lastIndexOf("["));
       const close = after.search(/[)\]]/);
@@ -508,10 +561,24 @@ const SEASON_WORD_TAIL = /\s+(?:all\s+)?seasons?$/i;
 const COLLECTION_WORD = String.raw`(?:l['’]\s?)?(?:collection|trilog(?:y|ie)|duolog(?:y|ie)|quadrilog(?:y|ie)|tetralogy|pentalogy|hexalogy|heptalogy|octalog(?:y|ie)|int[eé]grale|coffret|box\s?set)`;
 const COLLECTION_TAIL = new RegExp(String.raw`\s+(?:(?:the|complete|ultimate|fan|(?:all|\d+)\s+(?:movies?|films?))\s+)*${COLLECTION_WORD}$`, "i");
 const COLLECTION_HEAD = new RegExp(String.raw`^${COLLECTION_WORD}\s+(?=\S)`, "i");
+/** "Some Films 1,2,3", "SOME FILMS 1-2-3", "Some Film 1&2": the films of a series by their numbers, counting up. */
+const NUMBER_LIST = /\s+[1-9](?:\s*[,&+-]\s*[1-9])+$/;
+function dropNumberedSet(title: string): string {
+  const list = NUMBER_LIST.exec(title);
+  const numbers = list?.[0].match(/\d/g)?.map(Number) ?? [];
+  return list && numbers.every((n, i) => n === (numbers[0] ?? 0) + i) ? title.slice(0, list.index) : title;
+}
 const ONLY_ARTICLE = /^(?:the|a|an|le|la|les|l['’]|der|die|das|el)?$/i;
 
+const FILM_SET = new RegExp(String.raw`(?<![\p{L}])${COLLECTION_WORD}(?![\p{L}])|\s[1-9](?:\s*[,&+-]\s*[1-9])+(?![\p{L}\p{N}])`, "iu");
+
+/** The name is that of a set of films ("Some Films Trilogy (2009) 720p", "Some Films 1,2,3"). */
+export function namesFilmSet(name: string): boolean {
+  return FILM_SET.test(name.replace(/[._]/g, " "));
+}
+
 function dropCollection(title: string): string {
-  const cut = title.replace(COLLECTION_TAIL, "").replace(COLLECTION_HEAD, "").trim();
+  const cut = dropNumberedSet(title.replace(COLLECTION_TAIL, "").replace(COLLECTION_HEAD, "")).trim();
   return ONLY_ARTICLE.test(cut) ? title : cut;
 }
 
@@ -619,6 +686,8 @@ function specialMarked(rest: string): boolean {
   return false;
 }
 
+const SEQUEL_AFTER_DASH = /\s-\s(?:(?:part|pt\.?|chapter|vol(?:ume)?\.?)\s*)?(?:\d{1,2}|[IVX]{1,4}|one|two|three|four|five)$/i;
+
 export function parseSegment(input: string): SegmentParse {
   return parseText(input.trim().slice(0, 300), false);
 }
@@ -660,12 +729,17 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   const leftBeforeBrackets = s.split(/[[(]/)[0]!;
   if (s !== beforeLead && tokens(leftBeforeBrackets).every((t) => isJunk(t, leftBeforeBrackets))) s = beforeLead;
   s = s.replace(/^video_ts[-_. ]+/i, "");
+  // "Some.Film.Title-GRP": a release group's tag after the last word of a dotted name with nothing technical
+  // (not "Spider-Man", "X-Men": a tag is in capitals after a word that is not)
+  if (!/\s/.test(s)) s = s.replace(/(?<=\.[\p{Lu}\p{N}]?[\p{Ll}\p{N}]*\p{Ll}[\p{Ll}\p{N}]*)-[\p{Lu}\p{N}]*\p{Lu}[\p{Lu}\p{N}]+$/u, "");
   // "Title+Episode+3": some tools write spaces as "+"
   if (!/\s/.test(s) && /\p{L}\+\p{L}/u.test(s)) s = s.replace(/\+/g, " ");
   // "(2000) Title - Other Title (…)": a leading year in brackets is the year, not the title
   // "1966 - Title", "1990-Title": a year, then a dash and a title, with no other year: the year the library sorts by
   const leadingYear = /^\(\s*((?:19|20)\d\d)\s*\)\s*(?=\p{L})|^((?:19|20)\d\d)\s*-\s*(?=\p{L})(?!.*(?<!\d)(?:19|20)\d\d(?!\d))/u.exec(s);
   if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1] ?? leadingYear[2]})`;
+  // "(1)First Film (2009)", "(2) Second Film": a film's place in its set, not its title ("(500) Days…" is a title)
+  s = s.replace(/^\(\s*\d{1,2}\s*\)\s*(?=\p{L})/u, "");
   // leading dd.mm.yy date (a download date, not part of the title)
   s = s.replace(/^\d\d\.\d\d\.\d\d[ ._-]+(?=\p{L})/u, "");
 
@@ -674,6 +748,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   findEpisodeMarkers(s, markers);
   findYears(s, markers);
   const all = findJunk(s, markers);
+  dropLateSeasonLetters(markers);
   const { leadingEnd } = findBareNumbers(s, markers, all, anime);
 
   // years: a year at the very start is the title ("2001 A Space Odyssey 1968"); of two years in a row, the first
@@ -738,11 +813,25 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   if (split !== undefined) parsed.split = split;
   if (leadingEnd !== undefined) parsed.leadingNumber = true;
   // "[Group] Show - Subtitle - 05": anime titles often have " - " inside, and the number after the last one is the
-  // episode. The first part stays an alternative.
+  // episode; "[Group] Show the Movie 2 - Subtitle [1080p]", with no number and no year, is a film, subtitle and all.
+  // The first part stays an alternative.
   const bareAfterDash = bare.some((m) => m.start > 0 && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
-  if (cleaned.whole !== undefined && anime && bareAfterDash) parsed.title = cleaned.whole;
-  // "Title - 2 (2013)": a sequel's number after the dash belongs to the title
-  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /\s-\s(?:\d{1,2}|[IVX]{1,4})$/.test(cleaned.whole)) parsed.title = cleaned.whole;
+  const animeFilm = !parsed.episodic && !parsed.dated && years.length === 0;
+  if (cleaned.whole !== undefined && anime && (bareAfterDash || animeFilm)) {
+    if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.push(cleaned.title);
+    parsed.title = cleaned.whole;
+  }
+  // "23 - Some Film (2012)": a film's place in its series, then its title (a number of three digits or more is a
+  // title: "300 - Rise… (2014)")
+  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && /^\d{1,2}$/.test(cleaned.title ?? "")) {
+    const named = cleaned.whole.replace(/^\d{1,2}\s-\s/, "");
+    if (/\p{L}/u.test(named)) {
+      parsed.alternatives.push(cleaned.title!);
+      parsed.title = named;
+    }
+  }
+  // "Title - 2 (2013)", "Title 7 - Part 1": a sequel's number, or a part of the film, after the dash belongs to the title
+  if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && SEQUEL_AFTER_DASH.test(cleaned.whole)) parsed.title = cleaned.whole;
   // a film's name with a run of years ("Some Films (1984-1994)") names several films: no one year
   if (year !== undefined && !(yearMarker?.run && !parsed.episodic && !parsed.dated)) parsed.year = year;
   // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
