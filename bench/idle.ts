@@ -47,6 +47,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const FLOOR = `
 import { createServer } from "node:http";
 import { connect } from "node:net";
+import { once } from "node:events";
 import WebSocket from "ws";
 const [httpUrl, wsUrl, socketPath] = process.argv.slice(1);
 const server = createServer((req, res) => res.end("ok"));
