@@ -126,6 +126,13 @@ describe("brackets that belong to the title", () => {
       expect(p.episodes, name).toEqual(episodes);
     }
   });
+  it("a whole-bracket title keeps the year that follows it, whatever ends the name (a group tag, a plain end)", () => {
+    const plain = core(parseMediaName("[ABC].2007.720p.BluRay.mkv"));
+    expect(plain).toMatchObject({ type: "movie", title: "abc", year: 2007 });
+    for (const name of ["[ABC].2007.720p.BluRay.x264-GRP.mkv", "[ABC].2007.x264-GRP.mkv", "[ABC] 2007 720p x264-GRP.mkv"]) {
+      expect(core(parseMediaName(name)), name).toEqual(plain);
+    }
+  });
   it("brackets that are not glued are set aside as other names", () => {
     const p = parseMediaName("Other Name (Original Name) 2011 720p.mkv");
     expect(p.title).toBe("Other Name");

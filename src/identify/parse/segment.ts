@@ -714,6 +714,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     const between = /^[^[\]【】]+?(?=[[【])/.exec(s);
     if (between && !LATIN.test(between[0]) && (OTHER_SCRIPT.test(between[0]) || !/[\p{L}\p{N}]/u.test(between[0]))) s = s.slice(between[0].length);
   }
+  // what follows the brackets, before any later rule rewrites it (a group tag cut off the end, spaces for "+")
+  const afterBrackets = s;
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
   s = s.replace(/[[(]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|ru|to|tv|info|me|cc|fr)\s*[\])]/gi, " ").trim();
@@ -837,7 +839,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a
   // sequel's "[REC] 2 (2009)"): the title is in one of them
   if (!fromBrackets && groups.length > 0 && (parsed.title === undefined || !/[\p{L}\p{N}]/u.test(parsed.title) || /^\d{2,}$/.test(parsed.title) || (/^\d$/.test(parsed.title) && year !== undefined))) {
-    const rewritten = titleFromBrackets(groups, input.slice(input.length - s.length));
+    const rewritten = titleFromBrackets(groups, afterBrackets);
     if (rewritten !== undefined) {
       const again = parseText(rewritten, true);
       if (again.title !== undefined) return again;
