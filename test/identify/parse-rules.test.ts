@@ -513,3 +513,16 @@ describe("movie titles: what files carry beyond scene names", () => {
     expect(parseMediaName("Some.Film.X-Men.mkv").title).toBe("Some Film X-Men");
   });
 });
+
+describe("multi-episode files written season x episode", () => {
+  it("a second NxM after a dash continues the first, as S01E05-S01E06 does", () => {
+    for (const [name, sxe] of [
+      ["Some.Show.2x05-2x06.720p.mkv", "Some.Show.S02E05-S02E06.720p.mkv"],
+      ["Some Show - 1x01-1x03 - Title.mkv", "Some Show - S01E01-S01E03 - Title.mkv"],
+      ["Some.Show.3x07-08.mkv", "Some.Show.S03E07-08.mkv"],
+    ] as const) {
+      expect(core(parseMediaName(name)), name).toEqual(core(parseMediaName(sxe)));
+    }
+    expect(parseMediaName("Some.Show.2x05-2x06.720p.mkv").episodes).toEqual([5, 6]);
+  });
+});
