@@ -133,6 +133,12 @@ describe("brackets that belong to the title", () => {
       expect(core(parseMediaName(name)), name).toEqual(plain);
     }
   });
+  it("curly brackets are brackets: a year in them is the year, an id tag in them is set aside", () => {
+    const plain = core(parseMediaName("Some Film (2014) 1080p.mkv"));
+    for (const name of ["Some Film {2014} 1080p.mkv", "Some Film (2014) {tmdb-12345} 1080p.mkv", "Some Film {2014} {edition-Long Cut}.mkv"]) {
+      expect(core(parseMediaName(name)), name).toEqual(plain);
+    }
+  });
   it("brackets that are not glued are set aside as other names", () => {
     const p = parseMediaName("Other Name (Original Name) 2011 720p.mkv");
     expect(p.title).toBe("Other Name");

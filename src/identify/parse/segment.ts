@@ -719,6 +719,8 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // site tags: "From [ WWW.SITE.COM ] - ", "[tvu.org.ru]", "[www.site.com]"
   s = s.replace(/^(?:from\s*)?[[(]\s*(?:www\.)?[\w-]+\.(?:com|org|net|ru|to|tv|info|me|cc|fr)(?:\.\w{2,3})?\s*[\])]\s*-?\s*/i, "");
   s = s.replace(/[[(]\s*(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|ru|to|tv|info|me|cc|fr)\s*[\])]/gi, " ").trim();
+  // "{2014}", "{tmdb-12345}": curly brackets are brackets like the others
+  s = s.replace(/\{([^{}]*)\}/g, "($1)");
   // leading technical words before a separator: "h265 - HEVC Riddick…", "HD 720p: Some series…" (a flag that is
   // also a word starts a title: "Uncut.Gems.2019", "xXx.State.of.the.Union")
   const beforeLead = s;
