@@ -137,6 +137,7 @@ describe("brackets that belong to the title", () => {
     const plain = core(parseMediaName("Some Film (2014) 1080p.mkv"));
     for (const name of ["Some Film {2014} 1080p.mkv", "Some Film (2014) {tmdb-12345} 1080p.mkv", "Some Film {2014} {edition-Long Cut}.mkv"]) {
       expect(core(parseMediaName(name)), name).toEqual(plain);
+      expect(parseMediaName(name).title, name).toBe("Some Film");
     }
   });
   it("brackets that are not glued are set aside as other names", () => {
