@@ -16,9 +16,10 @@ import { parseGuid, type ExternalIds, type GuidInfo } from "./guids.js";
 import { cleanHints, hasIds, movieIds, type CleanHints } from "./hints.js";
 import { compileOverrides, findOverride, type CompiledOverride } from "./overrides.js";
 import { parseMediaName, type ParsedName } from "./parse/name.js";
+import { idsInPath } from "./path-ids.js";
 import { MEANINGLESS_TITLE } from "./parse/vocab.js";
 import { pickSearchResult, type PickOptions } from "./search.js";
-import { acronymSpellings, normalizeTitle } from "./similarity.js";
+import { acronymSpellings, normalizeTitle, titleSimilarity } from "./similarity.js";
 import { AbsoluteEpisodeResolver, needsSeasonLookup, withSeasonAndNumber } from "./absolute.js";
 
 /** The Trakt calls identification needs; without `showSeasons`, absolute-numbered episodes cannot go to the history. */
@@ -274,6 +275,34 @@ export class TraktIdentifier implements Identifier {
       }
       if (items.length > 0) tried.push(`guids ${items.map((g) => g.raw).join(", ")}: no Trakt movie id`);
     }
+    return this.#fromPathIds(h, parsed, kind, tried);
+  }
+
+  /** Ids the library's folder or file names carry (`{tmdb-603}`, `[imdbid-tt0133093]`): Trakt takes them as they are. */
+  #fromPathIds(h: CleanHints, parsed: ParsedName | undefined, kind: "movie" | "episode" | "unknown", tried: string[]): Identification | undefined {
+    if (h.path === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(h.path) || kind === "unknown") return undefined;
+    const tagged = idsInPath(h.path, kind);
+    if (!tagged) return undefined;
+    const ids = tagged.ids;
+    if (kind === "movie") {
+      // a folder's ids name this file's film when the folder gave the title ("Film (1999) {tmdb-603}/movie.mkv")
+      // or names the same film; not an episode without numbers in a show's folder ("Show {tmdb-1}/Pilot.mkv")
+      if (!tagged.inFileName && parsed?.titleFrom !== "folder") {
+        const folderTitle = parseMediaName(tagged.name).title;
+        if (folderTitle === undefined || parsed?.title === undefined || titleSimilarity(folderTitle, parsed.title) < this.#pick.minSimilarity) {
+          tried.push(`ids ${idsText(ids)} on the folder "${tagged.name}", which names another title than the file`);
+          return undefined;
+        }
+      }
+      const movie = movieIds(ids);
+      if (hasIds(movie)) return found([{ type: "movie", movie: { ids: movie } }], "path-ids", 1, `movie ids ${idsText(movie)} in the path`);
+      tried.push(`ids ${idsText(ids)} in the path: no Trakt movie id`);
+      return undefined;
+    }
+    const se = seasonEpisodes(h, parsed);
+    if (se) return found(episodeItems({ ids }, se.season, se.episodes), "path-ids", 1, `show ids ${idsText(ids)} in the path with S${se.season}E${se.episodes.join("E")}`);
+    if (parsed?.absolute && parsed.episodes) return found(absoluteItems({ ids }, parsed.episodes), "path-ids", 1, `show ids ${idsText(ids)} in the path, absolute episode ${parsed.episodes.join(",")}`);
+    tried.push(`show ids ${idsText(ids)} in the path, but no season and episode number`);
     return undefined;
   }
 

@@ -7,6 +7,7 @@ export type IdentificationSource =
   | "kodi-uniqueid"
   | "plex-guid"
   | "legacy-guid"
+  | "path-ids"
   | "title-season-episode"
   | "title-year"
   | "filename-search"
