@@ -12,7 +12,7 @@ import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { AdapterSpec } from "../../src/players/adapter.js";
 import { SimulatedPlayerAdapter, type SimulatedPlayback } from "../../src/players/simulated/adapter.js";
 import { silentLogger } from "../../src/util/log.js";
-import { seedLogin, writeConfig } from "../support/daemon.js";
+import { emulatorSections, seedLogin, writeConfig } from "../support/daemon.js";
 
 let emulator: Emulator | undefined;
 let daemon: Daemon | undefined;
@@ -58,14 +58,11 @@ describe("the daemon's activity stream", () => {
     const configFile = join(root, "config.yaml");
     await writeConfig(configFile, {
       stateDir,
-      trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
-      secrets: { store: "file" },
-      server: { host: "127.0.0.1", port: 0 },
+      ...emulatorSections(emulator),
       mpv: { enabled: false },
       kodi: { enabled: false },
       plex: { enabled: false },
       scrobble: { pauseDebounceSeconds: 1 },
-      schedules: { tokenRefresh: "0 0 1 1 *" },
     });
     const scenario = demoScenario({ byIds: true, stepMs: 150, pauseHoldMs: 1_200 });
     const unknown: SimulatedPlayback = {

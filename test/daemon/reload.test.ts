@@ -12,7 +12,7 @@ import { Daemon } from "../../src/daemon/daemon.js";
 import type { ReloadOutcome } from "../../src/daemon/reload.js";
 import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import { fixture, multipart } from "../players/plex/support.js";
-import { seedLogin, writeConfig } from "../support/daemon.js";
+import { emulatorSections, seedLogin, writeConfig } from "../support/daemon.js";
 import { captureLogger } from "../support/emulator.js";
 
 const SECRET = "first-webhook-secret-0123";
@@ -31,9 +31,7 @@ beforeAll(async () => {
   await seedLogin(emulator, join(root, "state"));
   base = {
     stateDir: join(root, "state"),
-    trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
-    secrets: { store: "file" },
-    server: { host: "127.0.0.1", port: 0 },
+    ...emulatorSections(emulator),
     log: { level: "info" },
     mpv: { enabled: true, socketDir: join(root, "mpv-a") },
     // Nothing listens there: the adapter keeps trying in the background, which is all a reload needs.

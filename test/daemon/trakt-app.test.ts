@@ -9,7 +9,7 @@ import { Daemon } from "../../src/daemon/daemon.js";
 import { startTraktEmulator, type Emulator, type Fault } from "../../src/emulator/index.js";
 import { captureLog } from "../players/kodi/support.js";
 import { fixture, multipart, SECRET } from "../players/plex/support.js";
-import { seedLogin, writeConfig } from "../support/daemon.js";
+import { emulatorSections, seedLogin, writeConfig } from "../support/daemon.js";
 
 let emulator: Emulator;
 let daemon: Daemon | undefined;
@@ -32,9 +32,7 @@ async function start(): Promise<{ base: string; log: ReturnType<typeof captureLo
   await seedLogin(emulator, stateDir);
   const configFile = join(root, "config.yaml");
   await writeConfig(configFile, {
-    trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
-    secrets: { store: "file" },
-    server: { host: "127.0.0.1", port: 0 },
+    ...emulatorSections(emulator),
     kodi: { enabled: false },
     mpv: { enabled: false },
     scrobble: { previewSeconds: 0, pauseDebounceSeconds: 0 },

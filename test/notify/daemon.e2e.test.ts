@@ -12,7 +12,7 @@ import { startTraktEmulator, type Emulator } from "../../src/emulator/index.js";
 import type { AdapterSpec } from "../../src/players/adapter.js";
 import { SimulatedPlayerAdapter, type SimulatedPlayback } from "../../src/players/simulated/adapter.js";
 import { createLogger } from "../../src/util/log.js";
-import { runCli, seedLogin, writeConfig } from "../support/daemon.js";
+import { runCli, emulatorSections, seedLogin, writeConfig } from "../support/daemon.js";
 import { startDiscord, startHomeAssistant, startNtfy, type Receiver } from "./receivers.js";
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -60,13 +60,10 @@ async function start(notify: Record<string, unknown>, adapters: AdapterSpec[], e
   const configFile = join(root, "config.yaml");
   const base = {
     stateDir,
-    trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
-    secrets: { store: "file" },
-    server: { host: "127.0.0.1", port: 0 },
+    ...emulatorSections(emulator),
     mpv: { enabled: false },
     kodi: { enabled: false },
     plex: { enabled: false },
-    schedules: { tokenRefresh: "0 0 1 1 *" },
     notify,
     ...extra.config,
   };

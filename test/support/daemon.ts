@@ -115,12 +115,19 @@ export async function makeDaemonDirs(): Promise<DaemonDirs> {
   };
 }
 
-/** A config for the emulator: no write spacing (the emulator's limit is off too), no Kodi, file token store. */
-export function emulatorConfig(emulator: Emulator, dirs: DaemonDirs, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** What every daemon under test shares: the emulator as Trakt (no write spacing), tokens in files, loopback port 0. */
+export function emulatorSections(emulator: Emulator): Record<string, unknown> {
   return {
     trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
     secrets: { store: "file" },
     server: { host: "127.0.0.1", port: 0 },
+  };
+}
+
+/** A config for the emulator: no write spacing (the emulator's limit is off too), no Kodi, file token store. */
+export function emulatorConfig(emulator: Emulator, dirs: DaemonDirs, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...emulatorSections(emulator),
     log: { level: "debug" },
     kodi: { enabled: false },
     plex: { enabled: false },

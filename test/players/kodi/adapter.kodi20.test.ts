@@ -9,9 +9,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Daemon } from "../../../src/daemon/daemon.js";
-import { startTraktEmulator } from "../../../src/emulator/index.js";
+import { startTraktEmulator, type Emulator } from "../../../src/emulator/index.js";
 import { silentLogger } from "../../../src/util/log.js";
-import { seedLogin, writeConfig } from "../../support/daemon.js";
+import { emulatorSections, seedLogin, writeConfig } from "../../support/daemon.js";
 
 const unavailable = headlessKodiUnavailableReason();
 if (unavailable) console.log(`SKIPPED: Kodi 20 integration tests: ${unavailable}`);
@@ -194,26 +194,38 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
     expect(finals).toHaveLength(1);
   });
 
-  it("the whole daemon: real Kodi → adapter → engine → outbox → identification → Trakt emulator records one watch", async () => {
+  /**
+   * Runs `body` against the whole daemon following this Kodi, logged in to the Trakt emulator as alice, with these
+   * scrobble settings; stops and removes everything after.
+   */
+  async function withDaemon<T>(scrobble: Record<string, unknown>, body: (daemon: Daemon, emulator: Emulator) => Promise<T>): Promise<T> {
     const emulator = await startTraktEmulator({ writeLimitMs: 0 });
-    const root = await mkdtemp(join(tmpdir(), "kodi-pipeline-"));
+    const root = await mkdtemp(join(tmpdir(), "kodi-daemon-"));
     let daemon: Daemon | undefined;
     try {
       const stateDir = join(root, "state");
       await seedLogin(emulator, stateDir, "alice", "alice");
       const configFile = join(root, "config.yaml");
       await writeConfig(configFile, {
-        trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
-        secrets: { store: "file" },
-        server: { host: "127.0.0.1", port: 0 },
+        ...emulatorSections(emulator),
         accounts: { default: "alice" },
         mpv: { enabled: false },
         plex: { enabled: false },
         kodi: { instances: [{ name: "test-kodi", url: kodi.url }] },
-        // 60 s media: a short preview so the seconds played after the seek to 90 % count.
-        scrobble: { previewSeconds: 2 },
+        scrobble,
       });
       daemon = await Daemon.start({ configFile, stateDir, logger: silentLogger(), watchConfig: false });
+      return await body(daemon, emulator);
+    } finally {
+      await daemon?.stop(500);
+      await emulator.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+
+  it("the whole daemon: real Kodi → adapter → engine → outbox → identification → Trakt emulator records one watch", async () => {
+    // 60 s media: a short preview so the seconds played after the seek to 90 % count.
+    await withDaemon({ previewSeconds: 2 }, async (daemon, emulator) => {
       const traktScrobbles = (): number => emulator.requests.filter((r) => r.path.startsWith("/scrobble/")).length;
 
       // A stop at ~40 %: Trakt hears about it, but no watch.
@@ -224,7 +236,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
         .poll(async () => (await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage"] })).percentage, { timeout: 10_000, interval: 100 })
         .toBeGreaterThanOrEqual(40);
       await stopPlayback();
-      await expect.poll(() => daemon!.idleForTests().then(() => emulator.requests.at(-1)?.path), { timeout: 10_000, interval: 100 }).toMatch(/^\/scrobble\/(pause|stop)$/);
+      await expect.poll(() => daemon.idleForTests().then(() => emulator.requests.at(-1)?.path), { timeout: 10_000, interval: 100 }).toMatch(/^\/scrobble\/(pause|stop)$/);
       expect(emulator.history("alice")).toHaveLength(0);
 
       // Played to the end (from 90 %): one watch of the right film.
@@ -232,7 +244,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
       await kodi.play(kodi.media.movie);
       await kodi.rpc("Player.Seek", { playerid: 1, value: { percentage: 90 } });
       await expect
-        .poll(() => daemon!.idleForTests().then(() => emulator.history("alice").length), { timeout: 20_000, interval: 200 })
+        .poll(() => daemon.idleForTests().then(() => emulator.history("alice").length), { timeout: 20_000, interval: 200 })
         .toBe(1);
       const history = emulator.history("alice");
       expect(history[0]).toMatchObject({ type: "movie", title: "Blade Runner 2049", action: "scrobble" });
@@ -242,11 +254,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
       expect(body.movie?.ids).toMatchObject({ imdb: "tt1856101" });
       expect(body.progress).toBeGreaterThanOrEqual(99);
       console.log(`emulator saw: ${emulator.requests.filter((r) => r.path.startsWith("/scrobble/") || r.path.startsWith("/sync/")).map((r) => `${r.path} ${(r.body as { progress?: number } | undefined)?.progress ?? ""}`).join(", ")}`);
-    } finally {
-      await daemon?.stop(500);
-      await emulator.close();
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   });
 
   /**
@@ -254,25 +262,8 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
    * skipped to 96 % and left to end. The preview rule alone says "a glance at the end" (60 s media, previewSeconds 60);
    * Kodi marks it watched (its play count goes up). Returns what reached the Trakt emulator.
    */
-  async function skipToTheEndThroughTheDaemon(trustPlayerVerdict: boolean) {
-    const emulator = await startTraktEmulator({ writeLimitMs: 0 });
-    const root = await mkdtemp(join(tmpdir(), "kodi-verdict-"));
-    let daemon: Daemon | undefined;
-    try {
-      const stateDir = join(root, "state");
-      await seedLogin(emulator, stateDir, "alice", "alice");
-      const configFile = join(root, "config.yaml");
-      await writeConfig(configFile, {
-        trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
-        secrets: { store: "file" },
-        server: { host: "127.0.0.1", port: 0 },
-        accounts: { default: "alice" },
-        mpv: { enabled: false },
-        plex: { enabled: false },
-        kodi: { instances: [{ name: "test-kodi", url: kodi.url }] },
-        scrobble: { previewSeconds: 60, trustPlayerVerdict },
-      });
-      daemon = await Daemon.start({ configFile, stateDir, logger: silentLogger(), watchConfig: false });
+  function skipToTheEndThroughTheDaemon(trustPlayerVerdict: boolean) {
+    return withDaemon({ previewSeconds: 60, trustPlayerVerdict }, async (daemon, emulator) => {
       const percentage = async (): Promise<number> => (await kodi.rpc<Props>("Player.GetProperties", { playerid: 1, properties: ["percentage"] })).percentage;
 
       await kodi.play(kodi.media.movie);
@@ -294,11 +285,7 @@ describe.skipIf(unavailable !== undefined)("KodiAdapter against a real headless 
       await emulator.waitForRequest((r) => !earlier.has(r) && r.path === "/scrobble/start" && r.status === 201, 15_000);
       await daemon.idleForTests();
       return { playcount: (counted.params.data as { playcount: number }).playcount, history: emulator.history("alice"), requests: [...emulator.requests] };
-    } finally {
-      await daemon?.stop(500);
-      await emulator.close();
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   }
 
   it("Kodi's own verdict: skipped to 96 % and left to end, Kodi counts it and so does Trakt", async () => {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Daemon } from "../../../src/daemon/daemon.js";
 import { startTraktEmulator, type Emulator, type RecordedRequest } from "../../../src/emulator/index.js";
 import { silentLogger } from "../../../src/util/log.js";
-import { seedLogin, writeConfig } from "../../support/daemon.js";
+import { emulatorSections, seedLogin, writeConfig } from "../../support/daemon.js";
 import { fixture, multipart, SECRET, webhookFixtures } from "./support.js";
 
 let emulator: Emulator;
@@ -33,9 +33,7 @@ async function startDaemon(plex: Record<string, unknown>, scrobble: Record<strin
   await seedLogin(emulator, stateDir, "bob", "bob");
   const configFile = join(root, "config.yaml");
   await writeConfig(configFile, {
-    trakt: { apiUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, writeSpacingMs: 0 },
-    secrets: { store: "file" },
-    server: { host: "127.0.0.1", port: 0 },
+    ...emulatorSections(emulator),
     accounts: { default: "alice" },
     kodi: { enabled: false },
     mpv: { enabled: false },
