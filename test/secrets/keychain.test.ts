@@ -10,6 +10,7 @@ import { KeychainSecretStore, loadKeytar, type KeytarLike } from "../../src/secr
 import { openSecretStore } from "../../src/secrets/select.js";
 import { isSecretStoreError, type StoredAccount } from "../../src/secrets/store.js";
 import { createLogger } from "../../src/util/log.js";
+import { FakeKeytar } from "../support/fake-keytar.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
@@ -18,34 +19,6 @@ const entry: StoredAccount = {
   tokens: { access_token: "fake-access-1", refresh_token: "fake-refresh-1", token_type: "bearer", scope: "public", created_at: 1_700_000_000, expires_in: 86_400 },
   updatedAt: new Date(0).toISOString(),
 };
-
-/** An in-memory keytar whose behaviour the test flips: normal, locked (null / refuses writes), hung. */
-class FakeKeytar implements KeytarLike {
-  readonly data = new Map<string, string>();
-  mode: "ok" | "locked" | "hang" = "ok";
-  calls = 0;
-  getPassword(service: string, account: string): Promise<string | null> {
-    return this.op(() => (this.mode === "locked" ? null : (this.data.get(`${service}/${account}`) ?? null)));
-  }
-  setPassword(service: string, account: string, password: string): Promise<void> {
-    return this.op(() => {
-      if (this.mode === "locked") throw new Error("Cannot create an item in a locked collection");
-      this.data.set(`${service}/${account}`, password);
-    });
-  }
-  deletePassword(service: string, account: string): Promise<boolean> {
-    return this.op(() => this.data.delete(`${service}/${account}`));
-  }
-  private op<T>(fn: () => T): Promise<T> {
-    this.calls++;
-    if (this.mode === "hang") return new Promise<T>(() => undefined);
-    try {
-      return Promise.resolve(fn());
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-  }
-}
 
 function captureLogger(): { text: () => string; logger: ReturnType<typeof createLogger> } {
   const lines: string[] = [];

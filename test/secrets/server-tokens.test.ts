@@ -7,12 +7,12 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../src/compose/app.js";
 import { defaultConfig } from "../../src/config/schema.js";
-import type { KeytarLike } from "../../src/secrets/keychain.js";
 import { openSecretStore } from "../../src/secrets/select.js";
 import { FileServerTokenStore, serverTokenName } from "../../src/secrets/server-token-stores.js";
 import type { StoredServerToken } from "../../src/secrets/server-tokens.js";
 import { isSecretStoreError } from "../../src/secrets/store.js";
 import { silentLogger } from "../../src/util/log.js";
+import { FakeKeytar } from "../support/fake-keytar.js";
 
 let stateDir: string;
 beforeEach(async () => {
@@ -24,31 +24,6 @@ afterEach(async () => {
 
 const home = { kind: "plex", server: "home" } as const;
 const entry: StoredServerToken = { token: "plex-owner-token-123", user: "melissar26", deviceId: "3f9c-device", updatedAt: new Date(0).toISOString() };
-
-class FakeKeytar implements KeytarLike {
-  readonly data = new Map<string, string>();
-  mode: "ok" | "locked" | "hang" = "ok";
-  getPassword(service: string, account: string): Promise<string | null> {
-    return this.op(() => (this.mode === "locked" ? null : (this.data.get(`${service}/${account}`) ?? null)));
-  }
-  setPassword(service: string, account: string, password: string): Promise<void> {
-    return this.op(() => {
-      if (this.mode === "locked") throw new Error("Cannot create an item in a locked collection");
-      this.data.set(`${service}/${account}`, password);
-    });
-  }
-  deletePassword(service: string, account: string): Promise<boolean> {
-    return this.op(() => this.data.delete(`${service}/${account}`));
-  }
-  private op<T>(fn: () => T): Promise<T> {
-    if (this.mode === "hang") return new Promise<T>(() => undefined);
-    try {
-      return Promise.resolve(fn());
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-  }
-}
 
 const withKeytar = (keytar: FakeKeytar, mode: "auto" | "keychain" = "auto", keychainTimeoutMs = 200) =>
   openSecretStore({ mode, stateDir, loadKeytar: () => Promise.resolve(keytar), keychainTimeoutMs });
