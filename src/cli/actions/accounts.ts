@@ -1,5 +1,6 @@
 // `login`, `logout`, `accounts`: the device login, revoking a token, and the accounts table.
 import { formatAccounts, loginAccount, logoutAccount } from "../../accounts/session.js";
+import { cancelOnSigint } from "../cancel-on-sigint.js";
 import type { GlobalOptions } from "../options.js";
 import { createAccountsContext, defaultAccountsDeps, requireClientId, runAccountsCommand, type AccountsDeps } from "./accounts-context.js";
 
@@ -10,18 +11,9 @@ export async function login(globals: GlobalOptions, opts: { account?: string; qr
     track(ctx);
     requireClientId(ctx.config);
     const account = opts.account ?? ctx.config.accounts.default;
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort(new Error("login cancelled"));
-    process.once("SIGINT", onSigint);
-    try {
-      await loginAccount({ account, api: ctx.api, store: ctx.store, tokens: ctx.tokens, out: deps.out, logger: ctx.logger, signal: controller.signal, ...(opts.qr ? {} : { qr: false as const }) });
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      deps.out.write("\nLogin cancelled; nothing was stored.\n");
-      process.exitCode = 130;
-    } finally {
-      process.off("SIGINT", onSigint);
-    }
+    await cancelOnSigint(deps.out, (signal) =>
+      loginAccount({ account, api: ctx.api, store: ctx.store, tokens: ctx.tokens, out: deps.out, logger: ctx.logger, signal, ...(opts.qr ? {} : { qr: false as const }) }),
+    );
   });
 }
 

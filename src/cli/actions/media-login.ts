@@ -18,6 +18,7 @@ import type { ServerTokenStore } from "../../secrets/server-tokens.js";
 import { createLogger, registerSecret } from "../../util/log.js";
 import { maskUrlCredentials } from "../../util/url-credentials.js";
 import type { GlobalOptions } from "../options.js";
+import { cancelOnSigint } from "../cancel-on-sigint.js";
 
 export interface MediaLoginOptions {
   user?: string;
@@ -40,25 +41,17 @@ export interface MediaLoginDeps {
 
 export async function mediaServerLogin(kind: MediaServerKind, globals: GlobalOptions, opts: MediaLoginOptions, overrides: Partial<MediaLoginDeps> = {}): Promise<void> {
   const deps: MediaLoginDeps = { out: process.stdout, err: process.stderr, input: process.stdin, ...overrides };
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort(new Error("login cancelled"));
-  process.once("SIGINT", onSigint);
   try {
-    const { loadConfig } = await import("../../config/load.js");
-    const loaded = loadConfig({ configFile: globals.config, stateDir: globals.stateDir });
-    const log = createLogger({ level: "warn", destination: deps.err });
-    const store = deps.serverTokens ? await deps.serverTokens() : await new App({ config: loaded.config, stateDir: loaded.stateDir, log }).serverTokens();
-    await loginTo(kind, loaded.config[kind], store, { ...deps, signal: deps.signal ?? controller.signal }, opts);
+    await cancelOnSigint(deps.out, async (signal) => {
+      const { loadConfig } = await import("../../config/load.js");
+      const loaded = loadConfig({ configFile: globals.config, stateDir: globals.stateDir });
+      const log = createLogger({ level: "warn", destination: deps.err });
+      const store = deps.serverTokens ? await deps.serverTokens() : await new App({ config: loaded.config, stateDir: loaded.stateDir, log }).serverTokens();
+      await loginTo(kind, loaded.config[kind], store, { ...deps, signal: deps.signal ?? signal }, opts);
+    });
   } catch (error) {
-    if (controller.signal.aborted) {
-      deps.out.write("\nLogin cancelled; nothing was stored.\n");
-      process.exitCode = 130;
-    } else {
-      deps.err.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    }
-  } finally {
-    process.off("SIGINT", onSigint);
+    deps.err.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   }
 }
 

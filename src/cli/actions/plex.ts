@@ -6,6 +6,7 @@ import type { Config } from "../../config/schema.js";
 import { PlexHttpError, PlexServerApi } from "../../players/plex/server-api.js";
 import { runPlexPinLogin } from "../../accounts/plex-pin.js";
 import { createLogger } from "../../util/log.js";
+import { cancelOnSigint } from "../cancel-on-sigint.js";
 import type { GlobalOptions } from "../options.js";
 import { defaultAccountsDeps, runAccountsCommand, type AccountsDeps } from "./accounts-context.js";
 
@@ -40,27 +41,18 @@ export async function plexLogin(globals: GlobalOptions, opts: { server?: string;
     // The same client identifier as the last login of this server: plex.tv lists one device, not one per login.
     const previous = await store.serverTokens.get(key).catch(() => undefined);
     const clientIdentifier = previous?.deviceId ?? `trakt-scrobblerd-${randomUUID()}`;
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort(new Error("login cancelled"));
-    process.once("SIGINT", onSigint);
-    let token: string;
-    try {
-      token = await runPlexPinLogin({
+    const login = await cancelOnSigint(deps.out, (signal) =>
+      runPlexPinLogin({
         plexTvUrl: config.plex.plexTvUrl,
         clientIdentifier,
         out: deps.out,
-        signal: controller.signal,
+        signal,
         logger: app.log,
         ...(opts.qr ? {} : { qr: false as const }),
-      });
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      deps.out.write("\nLogin cancelled; nothing was stored.\n");
-      process.exitCode = 130;
-      return;
-    } finally {
-      process.off("SIGINT", onSigint);
-    }
+      }),
+    );
+    if (login.cancelled) return;
+    const token = login.value;
     await store.serverTokens.set(key, { token, deviceId: clientIdentifier, updatedAt: new Date().toISOString() });
     deps.out.write(`\nLogged in: the Plex token for server "${name}" is stored (${store.description}).\n`);
     if (server === undefined) {

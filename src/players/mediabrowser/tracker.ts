@@ -23,14 +23,8 @@ export interface ObservedPlayback {
 }
 
 /** A playback that ended: what the adapter needs to ask the server for its verdict afterwards. */
-export interface FinishedPlayback {
-  key: string;
-  userId: string;
-  account: string | undefined;
-  itemId: string;
-  hints: MediaHints;
+export interface FinishedPlayback extends Omit<ObservedPlayback, "positionMs" | "paused"> {
   positionMs: number;
-  durationMs: number | undefined;
 }
 
 export interface TrackerOptions {
@@ -49,16 +43,9 @@ export interface TrackerOutput {
   finished: FinishedPlayback[];
 }
 
-interface Tracked {
-  key: string;
-  userId: string;
-  account: string | undefined;
-  itemId: string;
-  hints: MediaHints;
-  durationMs: number | undefined;
+interface Tracked extends Omit<ObservedPlayback, "positionMs"> {
   positionMs: number;
   positionAt: number;
-  paused: boolean;
   lastEmitAt: number;
 }
 
