@@ -115,7 +115,7 @@ describe.each<Dialect>(["jellyfin", "emby"])("the daemon following %s", (dialect
   }, 60_000);
 
   it("pause and resume, a seek, and a stop below the threshold: Trakt gets start, pause, start, start, pause — no watch", async () => {
-    await startDaemon();
+    const base = await startDaemon();
     await until(() => server.subscriptions > 0, "the subscription");
     const movie = server.addMovie("Batman Begins", 20 * 60_000);
     const playback = server.play({ user: admin, itemId: movie, device: "TV" });
@@ -127,11 +127,14 @@ describe.each<Dialect>(["jellyfin", "emby"])("the daemon following %s", (dialect
     await until(() => emulator.requests.filter((r) => r.path === "/scrobble/start" && r.status === 201).length === 2, "start after resume");
     playback.seek(8 * 60_000);
     await until(() => emulator.requests.some((r) => r.path === "/scrobble/start" && (r.body as { progress: number }).progress >= 40), "start at 40 % after the seek");
+    const beforeStop = server.requests.length;
     playback.stop();
     await until(() => emulator.requests.filter((r) => r.path === "/scrobble/pause" && r.status === 201).length === 2, "pause at the stop");
     const last = emulator.requests.filter((r) => r.path.startsWith("/scrobble/")).map((r) => `${r.path.slice(10)} ${Math.round((r.body as { progress: number }).progress)}`);
     expect(last).toEqual(["start 1", "pause 1", "start 1", "start 40", "pause 40"]);
-    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the verdict read: the server did not mark it played
+    // The verdict read (2 s after the stop): the server did not mark it played, so nothing more goes to Trakt.
+    await until(() => server.requests.slice(beforeStop).some((r) => r.method === "GET" && r.path.includes(`/Items/${movie}`)), "the verdict read", 10_000);
+    await untilJson<Status>(`${base}/api/status`, (s) => s.outbox.pending === 0 && s.playing.length === 0);
     expect(emulator.history("alice")).toEqual([]);
     expect(emulator.playback("alice")[0]?.progress).toBeCloseTo(40, 0);
   }, 60_000);

@@ -162,7 +162,9 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
     // An ignored user's plays cost no lookup.
     expect(h.server.requests.filter((r) => `${r.path}${r.query}`.includes(carol.id))).toEqual([]);
     expect(h.server.requests.filter((r) => `${r.path}${r.query}`.includes(bob.id)).length).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 1_600)); // another Sessions message or two
+    // Two more Sessions messages with carol in them: still one line about her.
+    const seen = h.server.sessionsMessages;
+    await h.until(() => h.server.sessionsMessages >= seen + 2, "two more Sessions messages");
     expect(h.log.lines().filter((l) => l.msg.startsWith("ignoring plays of")).map((l) => l.msg)).toEqual([
       `ignoring plays of ${dialect === "jellyfin" ? "Jellyfin" : "Emby"} user 'carol': not mapped to a Trakt account (add it under ${dialect}.users, or set ${dialect}.defaultAccount)`,
     ]);
@@ -242,12 +244,19 @@ describe.each<Dialect>(["jellyfin", "emby"])("%s adapter", (dialect) => {
 
   it("a refused token: one clear error, failed status, no retry storm; a new stored login is picked up", async () => {
     let stored: string | undefined = "not-a-token-of-this-server";
-    const serverTokens: ServerTokenSource = { get: () => Promise.resolve(stored === undefined ? undefined : { token: stored, deviceId: "trakt-scrobblerd-test" }) };
+    let tokenChecks = 0;
+    const serverTokens: ServerTokenSource = {
+      get: () => {
+        tokenChecks += 1;
+        return Promise.resolve(stored === undefined ? undefined : { token: stored, deviceId: "trakt-scrobblerd-test" });
+      },
+    };
     const h = await harness(dialect, { token: () => undefined, serverTokens });
     await h.until(() => h.status().state === "failed", "failed");
     expect(h.status().detail).toMatch(new RegExp(`refused the token \\(HTTP 401 on GET /Users/Me\\).*trakt-scrobblerd ${dialect} login`));
     const requests = h.server.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // ten token checks
+    const checks = tokenChecks;
+    await h.until(() => tokenChecks >= checks + 5, "five more token checks");
     expect(h.server.requests.length).toBe(requests);
     expect(h.log.lines().filter((l) => l.level === 50)).toHaveLength(1);
     stored = h.server.userToken(h.admin, "trakt-scrobblerd-test");

@@ -183,6 +183,8 @@ export class FakeMediaServer {
   upgrades = 0;
   /** Every SessionsStart the server accepted. */
   subscriptions = 0;
+  /** Sessions messages sent on the feed so far (every subscriber counted). */
+  sessionsMessages = 0;
   /** When true the server accepts connections and never answers (a hung server). */
   hanging = false;
   readonly users = new Map<string, FakeUser>();
@@ -716,6 +718,7 @@ export class FakeMediaServer {
       if (!force && now - subscriber.lastSentAt < subscriber.intervalMs) continue;
       subscriber.lastSentAt = now;
       subscriber.socket.send(JSON.stringify({ MessageType: "Sessions", Data: this.#sessionDtos(subscriber.credential), MessageId: randomHex() }));
+      this.sessionsMessages += 1;
     }
   }
 
