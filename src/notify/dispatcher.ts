@@ -4,7 +4,7 @@
 // and drops its oldest notices (the least severe first), counting them. Nothing here blocks the caller: `push` only queues and arms a timer.
 import { backoffMs } from "../util/backoff.js";
 import type { Logger } from "../util/log.js";
-import type { NotifyClock } from "./clock.js";
+import type { Clock, TimerHandle } from "../util/clock.js";
 import { isOutcome, postJson, type SendOutcome } from "./http.js";
 import { composeMessage, SEVERITY_RANK, type Message, type Notice } from "./notice.js";
 import { SERVICES } from "./services/index.js";
@@ -67,7 +67,7 @@ export class TargetDispatcher {
   #lastSentAt: number | undefined;
   #retryAt: number | undefined;
   #failures = 0;
-  #timer: unknown;
+  #timer: TimerHandle | undefined;
   #sending: Promise<void> | undefined;
   #sendingCount = 0;
   #droppedPending = 0;
@@ -80,7 +80,7 @@ export class TargetDispatcher {
   constructor(
     target: Target,
     settings: DispatchSettings,
-    private readonly clock: NotifyClock,
+    private readonly clock: Clock,
     private readonly log: Logger,
     private readonly send: Sender = httpSender,
   ) {

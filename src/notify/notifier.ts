@@ -4,7 +4,7 @@
 import type { ActivityEvent } from "../core/activity.js";
 import type { NotifySection } from "../config/sections/notify.js";
 import type { Logger } from "../util/log.js";
-import { systemNotifyClock, type NotifyClock } from "./clock.js";
+import { systemClock, type Clock } from "../util/clock.js";
 import { TargetDispatcher, type DispatchSettings, type Sender, type TargetStatus } from "./dispatcher.js";
 import type { Notice } from "./notice.js";
 import { NoticeRules } from "./rules.js";
@@ -23,7 +23,7 @@ export interface NotifierOptions {
   dashboardUrl: () => string;
   /** The watch waiting longest in the outbox (for outbox_stuck). */
   oldestWatch: () => HeldWatch | undefined;
-  clock?: NotifyClock;
+  clock?: Clock;
   /** Replaces the HTTP sender (tests). */
   sender?: Sender;
   /**
@@ -39,7 +39,7 @@ export interface NotifyStatus {
 
 export class Notifier {
   readonly #log: Logger;
-  readonly #clock: NotifyClock;
+  readonly #clock: Clock;
   readonly #rules: NoticeRules;
   readonly #outbox: OutboxWatch;
   readonly #adapters: AdapterWatch;
@@ -53,7 +53,7 @@ export class Notifier {
   ) {
     this.#section = section;
     this.#log = options.log.child({ component: "notify" });
-    this.#clock = options.clock ?? systemNotifyClock;
+    this.#clock = options.clock ?? systemClock;
     this.#rules = new NoticeRules({ dashboardUrl: options.dashboardUrl });
     const emit = (notice: Notice): void => this.#dispatch(notice);
     this.#outbox = new OutboxWatch({ clock: this.#clock, oldestWatch: options.oldestWatch, stuckMs: () => this.#section.outboxStuckMinutes * 60_000, dashboardUrl: options.dashboardUrl, emit });

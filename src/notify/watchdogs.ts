@@ -2,7 +2,7 @@
 // Each timer is armed only while there is something to watch (the outbox holds a watch; an adapter is down) and
 // is re-armed only by an event: an idle daemon has no notification timer at all.
 import type { ActivityEvent } from "../core/activity.js";
-import type { NotifyClock } from "./clock.js";
+import type { Clock, TimerHandle } from "../util/clock.js";
 import type { Notice } from "./notice.js";
 
 /** The watch that has waited longest in the outbox (dead letters not included). */
@@ -14,7 +14,7 @@ export interface HeldWatch {
 }
 
 export interface OutboxWatchOptions {
-  clock: NotifyClock;
+  clock: Clock;
   /** The oldest watch still waiting; undefined when none waits (starts and pauses do not count). */
   oldestWatch: () => HeldWatch | undefined;
   stuckMs: () => number;
@@ -24,7 +24,7 @@ export interface OutboxWatchOptions {
 
 /** outbox_stuck: said once when a watch has waited `stuckMs`, then not again until the outbox has emptied. */
 export class OutboxWatch {
-  #timer: unknown;
+  #timer: TimerHandle | undefined;
   #said = false;
 
   constructor(private readonly options: OutboxWatchOptions) {}
@@ -84,7 +84,7 @@ export class OutboxWatch {
 }
 
 export interface AdapterWatchOptions {
-  clock: NotifyClock;
+  clock: Clock;
   downMs: () => number;
   emit: (notice: Notice) => void;
 }
@@ -93,7 +93,7 @@ interface Down {
   since: number;
   kind: string;
   detail: string | undefined;
-  timer: unknown;
+  timer: TimerHandle | undefined;
   said: boolean;
 }
 

@@ -19,27 +19,7 @@ import {
   type SessionState,
   type TraktState,
 } from "./session.js";
-
-/** Whatever the clock's setTimeout returns (a Node Timeout by default). */
-export type TimerHandle = NonNullable<unknown>;
-
-/** Time and timers, injectable for tests (vitest fake timers also work with the default). */
-export interface EngineClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
-
-export const systemClock: EngineClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    // A pending debounce or retry must not keep a finished process alive.
-    (handle as { unref?: () => void }).unref?.();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import { systemClock, type Clock, type TimerHandle } from "../util/clock.js";
 
 export interface ScrobbleEngineOptions {
   /** Where intents go; `submit` resolves once the intent is durably stored. */
@@ -47,7 +27,7 @@ export interface ScrobbleEngineOptions {
   /** The `scrobble` config section (extra keys are ignored). */
   settings: SessionSettings;
   logger?: Logger;
-  clock?: EngineClock;
+  clock?: Clock;
   /** Backoff for a failing sink: first retry after this, doubling up to `retryMaxMs`. Default 1000. */
   retryInitialMs?: number;
   /** Default 30000. */
@@ -95,7 +75,7 @@ export class ScrobbleEngine {
   readonly #sink: IntentSink;
   #settings: SessionSettings;
   readonly #log: Logger;
-  readonly #clock: EngineClock;
+  readonly #clock: Clock;
   readonly #retryInitialMs: number;
   readonly #retryMaxMs: number;
   readonly #shutdownTimeoutMs: number;

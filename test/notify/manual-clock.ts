@@ -1,5 +1,5 @@
 // A clock the test moves by hand: timers fire only in `advance`, in time order. Real I/O (the receivers) still runs.
-import type { NotifyClock } from "../../src/notify/clock.js";
+import type { Clock, TimerHandle } from "../../src/util/clock.js";
 
 interface Timer {
   id: number;
@@ -7,7 +7,7 @@ interface Timer {
   callback: () => void;
 }
 
-export class ManualClock implements NotifyClock {
+export class ManualClock implements Clock {
   #now: number;
   #timers: Timer[] = [];
   #next = 1;
@@ -20,13 +20,13 @@ export class ManualClock implements NotifyClock {
     return this.#now;
   }
 
-  setTimeout(callback: () => void, ms: number): unknown {
+  setTimeout(callback: () => void, ms: number): number {
     const timer = { id: this.#next++, at: this.#now + Math.max(0, ms), callback };
     this.#timers.push(timer);
     return timer.id;
   }
 
-  clearTimeout(handle: unknown): void {
+  clearTimeout(handle: TimerHandle): void {
     this.#timers = this.#timers.filter((t) => t.id !== handle);
   }
 
