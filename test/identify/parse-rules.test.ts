@@ -190,6 +190,17 @@ describe("episode numbers without a season marker", () => {
       expect([p.title, p.seasons?.[0], p.episodes], name).toEqual(["Show", season, [episode]]);
     }
   });
+  it("'Part 1 of 10', 'Pt.2.of.4', '3of6': the word before the count is the marker's, not the title's", () => {
+    for (const [name, episode] of [
+      ["Show Name part 1 of 10.avi", 1],
+      ["Show.Name.Pt.2.of.4.HDTV.avi", 2],
+      ["Show Name - Episode 3 of 6 - Title.avi", 3],
+      ["Show.Name.3of6.720p.HDTV.x264-GRP.mkv", 3],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.episodes], name).toEqual(["episode", "Show Name", [episode]]);
+    }
+  });
   it("audio channels are not episodes", () => {
     expect(parseMediaName("Film (2000) (BDRip x265 AC3 5.1x2+2.0x3).mkv").type).toBe("movie");
   });

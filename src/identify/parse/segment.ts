@@ -255,8 +255,8 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
     const from = Number(m[1]);
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: m[2] ? range(from, Number(m[2])) : [from] });
   }
-  // 14.of.21, 14 of 21, 1of4
-  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
+  // 14.of.21, 14 of 21, 1of4, Part 1 of 10 (the word before the number is part of the marker, not of the title)
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(?:(?:part|pt|episode|ep|chapter)[ ._]?)?(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [Number(m[1])] });
   }
   // -x02- : a bonus item; ends the title but is not an episode
