@@ -642,4 +642,14 @@ describe("multi-episode files written season x episode", () => {
     }
     expect(parseMediaName("Some.Show.2x05-2x06.720p.mkv").episodes).toEqual([5, 6]);
   });
+  it("a second NxM after '+', '&' or ',' is the next episode, as S01E02 & S01E03 is", () => {
+    for (const [name, sxe] of [
+      ["Some Show 1x02+1x03.avi", "Some Show S01E02+S01E03.avi"],
+      ["Some Show - 1x02 & 1x03 - Title.avi", "Some Show - S01E02 & S01E03 - Title.avi"],
+      ["Some Show 2x04, 2x05.avi", "Some Show S02E04, S02E05.avi"],
+    ] as const) {
+      expect(core(parseMediaName(name)), name).toEqual(core(parseMediaName(sxe)));
+    }
+    expect(parseMediaName("Some Show 1x02+1x03.avi").episodes).toEqual([2, 3]);
+  });
 });

@@ -105,7 +105,7 @@ function readEpisodeTail(s: string, from: number, first: number): { episodes: nu
   const episodes = [first];
   let pos = from;
   const tail =
-    /^(?:\s+-\s+(?:S\d{1,4}[ ._-]?E|\d{1,4}x)|(-)\s?(?:S\d{1,4}\s?|\d{1,4}x)?E?|[ ._]?(?:&|and|\+|,)[ ._]?(?:S\d{1,4}[ ._-]?)?E?|[ ._]S\d{1,4}[ ._-]?E|[ ._]?E|[ ._-]?\d{1,4}x|x)(\d{1,4})(?=$|[^0-9a-z]|[ex]\d)/i;
+    /^(?:\s+-\s+(?:S\d{1,4}[ ._-]?E|\d{1,4}x)|(-)\s?(?:S\d{1,4}\s?|\d{1,4}x)?E?|[ ._]?(?:&|and|\+|,)[ ._]?(?:S\d{1,4}[ ._-]?|\d{1,4}x)?E?|[ ._]S\d{1,4}[ ._-]?E|[ ._]?E|[ ._-]?\d{1,4}x|x)(\d{1,4})(?=$|[^0-9a-z]|[ex]\d)/i;
   for (;;) {
     const m = tail.exec(s.slice(pos));
     if (!m) break;
