@@ -892,6 +892,13 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.push(cleaned.title);
     parsed.title = cleaned.whole;
   }
+  // "Star Trek - The Next Generation - 1x02", "CSI - Miami - S01E02": a show's name written with " - " where Trakt
+  // has a colon, when the episode marker follows the last dash. The first part stays an alternative.
+  const markerAfterDash = markers.list.some((m) => m.kind === "se" && m.start === titleEnd && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
+  if (cleaned.whole !== undefined && !anime && markerAfterDash) {
+    if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.unshift(cleaned.title);
+    parsed.title = cleaned.whole;
+  }
   // "Star Wars - Return of the Jedi (1983)", "Mission - Impossible - Fallout (2018)": a film's name written with " - "
   // where Trakt has a colon or a dash (file names cannot hold a colon; library tools write " - " for it). Everything
   // before the year is the title; the part before the first dash stays an alternative (two names of one film,
