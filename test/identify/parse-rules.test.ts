@@ -84,6 +84,12 @@ describe("years", () => {
       expect([p.title, p.year], name).toEqual([title, year]);
     }
   });
+  it("a download date before the name is dropped, but a title written as a date is kept before an episode marker", () => {
+    expect(parseMediaName("21.03.15 Some Show S01E02 1080p.mkv").title).toBe("Some Show");
+    expect(parseMediaName("2021.3.4.Some.Film.2019.1080p.mkv").title).toBe("Some Film");
+    const p = parseMediaName("12.24.63.S01E02.720p.HDTV.x264-GRP.mkv");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["12.24.63", [1], [2]]);
+  });
   it("a year at the start is the title when another year follows", () => {
     const p = parseMediaName("1945.2021.1080p.WEB-DL.mkv");
     expect([p.type, p.title, p.year]).toEqual(["movie", "1945", 2021]);

@@ -809,8 +809,9 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   if (leadingYear) s = `${s.slice(leadingYear[0].length)} (${leadingYear[1] ?? leadingYear[2]})`;
   // "(1)First Film (2009)", "(2) Second Film": a film's place in its set, not its title ("(500) Days…" is a title)
   s = s.replace(/^\(\s*\d{1,2}\s*\)\s*(?=\p{L})/u, "");
-  // leading dd.mm.yy or yyyy.m.d date (a download date, not part of the title)
-  s = s.replace(/^(?:\d\d\.\d\d\.\d\d|(?:19|20)\d\d([.-])\d{1,2}\1\d{1,2})[ ._-]+(?=\p{L})/u, "");
+  // leading dd.mm.yy or yyyy.m.d date (a download date, not part of the title); before an episode marker it is the
+  // title ("11.22.63.S01E02")
+  s = s.replace(/^(?:\d\d\.\d\d\.\d\d|(?:19|20)\d\d([.-])\d{1,2}\1\d{1,2})[ ._-]+(?=\p{L})(?!S\d{1,4}[ ._-]?E\d)/iu, "");
   // Chinese and Japanese write no spaces: a technical word glued to the title ("人工智能4K REMUX", "思维覆写1080p简中")
   s = s.replace(/(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])([248]K|\d{3,4}[pi])(?![A-Za-z0-9])/giu, " $1 ");
 
