@@ -216,6 +216,18 @@ describe("episode numbers without a season marker", () => {
       expect([p.type, p.title, p.episodes], name).toEqual(["episode", "Show Name", [episode]]);
     }
   });
+  it("a numbered special (OVA 01, SP02, Special 3) is an episode of the show but never an absolute number", () => {
+    for (const [name, episode] of [
+      ["[Grp] Show Name - OVA 01 [720p].mkv", 1],
+      ["[Grp] Show Name - SP02 [BD][720p].mkv", 2],
+      ["Show.Name.Special.3.720p.HDTV.x264-GRP.mkv", 3],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.episodes, p.absolute, p.seasons], name).toEqual(["episode", "Show Name", [episode], undefined, undefined]);
+    }
+    // in a specials folder it is season 0, Trakt's season of specials
+    expect(parseMediaName("Show Name/Specials/[Grp] Show Name - SP02 [720p].mkv").seasons).toEqual([0]);
+  });
   it("audio channels are not episodes", () => {
     expect(parseMediaName("Film (2000) (BDRip x265 AC3 5.1x2+2.0x3).mkv").type).toBe("movie");
   });
@@ -231,6 +243,7 @@ describe("whole paths as libraries store them", () => {
     ["/films/Movie Title (1999)/movie.mkv", { type: "movie", title: "Movie Title", year: 1999 }],
     ["/films/1984 (1984)/1984 (1984).mkv", { type: "movie", title: "1984", year: 1984 }],
     ["/films/300 (2006).mkv", { type: "movie", title: "300", year: 2006 }],
+    ["/tv/Show Name (2010)/Specials/02 - A Special.mkv", { type: "episode", title: "Show Name", year: 2010, seasons: [0], episodes: [2] }],
   ] as const)("%s", (path, expected) => {
     expect(parseMediaName(path)).toMatchObject(expected);
   });

@@ -24,6 +24,8 @@ export interface ParsedName {
 
 /** The folders of a DVD or Blu-ray copied as files, and the files at their root. */
 const DISC_FOLDER = /^(?:VIDEO_TS|AUDIO_TS|BDMV|CERTIFICATE)$/i;
+/** Kodi, Plex and Jellyfin keep a show's specials (Trakt's season 0) in a folder of this name. */
+const SPECIALS_FOLDER = /^specials?$/i;
 const DISC_FILE = /^(?:VIDEO_TS\.(?:IFO|VOB|BUP)|index\.bdmv|MovieObject\.bdmv)$/i;
 
 /**
@@ -123,7 +125,7 @@ export function parseMediaName(input: string): ParsedName {
     .slice(-3)
     .reverse()
     .filter((p) => !GENERIC_FOLDER.test(p) && !looksObfuscated(p))
-    .map((p) => ({ raw: p, parsed: parseSegment(p) }));
+    .map((p) => ({ raw: p, parsed: parseSegment(SPECIALS_FOLDER.test(p) ? "Season 0" : p) }));
   const seasonFolder = folders.find((f) => isSeasonFolder(f.parsed));
   const named = folders.find((f) => !isSeasonFolder(f.parsed) && f.parsed.title !== undefined);
   const folder = named?.parsed;

@@ -259,6 +259,10 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(?:(?:part|pt|episode|ep|chapter)[ ._]?)?(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [Number(m[1])] });
   }
+  // "OVA 01", "SP02", "Special 3": a numbered special, outside the show's numbering, so never an absolute episode
+  for (const m of s.matchAll(/(?<![\p{L}\p{N}])(?:OVA|OAD|ONA|SP|Specials?)[ ._-]?(\d{1,3})(?:v\d)?(?![\p{L}\p{N}])/giu)) {
+    markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [Number(m[1])] });
+  }
   // -x02- : a bonus item; ends the title but is not an episode
   for (const m of s.matchAll(/(?<=[-_ .])x(\d{2})(?=[-_ .]|$)/giu)) {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "bonus" });
