@@ -216,6 +216,20 @@ describe("episode numbers without a season marker", () => {
       expect([p.type, p.title, p.episodes], name).toEqual(["episode", "Show Name", [episode]]);
     }
   });
+  it("'Part 2' of a broadcast with no year is an episode of a serial; a film's part stays in its title", () => {
+    for (const [name, episode] of [
+      ["Show.Name.Part.2.HDTV.XviD-GRP.avi", 2],
+      ["Show Name Pt III PDTV.avi", 3],
+      ["Show.Name.Part1.720p.HDTV.x264-GRP.mkv", 1],
+    ] as const) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title, p.episodes], name).toEqual(["episode", "Show Name", [episode]]);
+    }
+    for (const name of ["Some.Film.Part.2.2011.720p.HDTV.x264-GRP.mkv", "Some.Film.Part.2.720p.BluRay.x264-GRP.mkv"]) {
+      const p = parseMediaName(name);
+      expect([p.type, p.title], name).toEqual(["movie", "Some Film Part 2"]);
+    }
+  });
   it("a numbered special (OVA 01, SP02, Special 3) is an episode of the show but never an absolute number", () => {
     for (const [name, episode] of [
       ["[Grp] Show Name - OVA 01 [720p].mkv", 1],

@@ -156,6 +156,13 @@ const SEASON_WORD_NUMBER = new RegExp(
   "giu",
 );
 
+/** Sources that only television gives: a name with one is a broadcast, not a film's release. */
+const TV_SOURCE = /(?<![\p{L}\p{N}])(?:A?HDTV|PDTV|SDTV|DSR|DSRip|TVRip|HDTVRip|SATRip|DVBRip)(?![\p{L}\p{N}])/iu;
+const PART_NUMBER = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:part|pt)[ ._-]?(\\d{1,2}|${Object.keys(NUMBER_WORDS).join("|")}|[ivx]{1,5})(?![\\p{L}\\p{N}])`,
+  "giu",
+);
+
 function findEpisodeMarkers(s: string, markers: Markers): void {
   // S01E02, S01 E02, S01.E02, S01EP02 (+ lists and ranges)
   // S01E02, S01 E02, S01.E02, S01EP02, S01x02, T01E02 / T01xE02 (Temporada), 01E02 (+ lists and ranges)
@@ -258,6 +265,15 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   // 14.of.21, 14 of 21, 1of4, Part 1 of 10 (the word before the number is part of the marker, not of the title)
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(?:(?:part|pt|episode|ep|chapter)[ ._]?)?(\d{1,3})[ ._]?of[ ._]?(\d{1,3})(?![0-9])/giu)) {
     markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [Number(m[1])] });
+  }
+  // "Show.Name.Part.2.HDTV", "Show Name Pt III PDTV": a part of a broadcast serial, not a film's part (a film has a
+  // year: "Some.Film.Part.2.2011"; it is not broadcast-sourced)
+  if (TV_SOURCE.test(s) && !/(?<![0-9])(?:19|20)\d\d(?![0-9])/.test(s)) {
+    for (const m of s.matchAll(PART_NUMBER)) {
+      const token = m[1]!.toLowerCase();
+      const n = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
+      if (n !== undefined && n > 0) markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [n] });
+    }
   }
   // "OVA 01", "SP02", "Special 3": a numbered special, outside the show's numbering, so never an absolute episode
   for (const m of s.matchAll(/(?<![\p{L}\p{N}])(?:OVA|OAD|ONA|SP|Specials?)[ ._-]?(\d{1,3})(?:v\d)?(?![\p{L}\p{N}])/giu)) {
