@@ -258,8 +258,18 @@ describe("whole paths as libraries store them", () => {
     ["/films/1984 (1984)/1984 (1984).mkv", { type: "movie", title: "1984", year: 1984 }],
     ["/films/300 (2006).mkv", { type: "movie", title: "300", year: 2006 }],
     ["/tv/Show Name (2010)/Specials/02 - A Special.mkv", { type: "episode", title: "Show Name", year: 2010, seasons: [0], episodes: [2] }],
+    ["/tv/Show Name/Season 1/103 - Some Title.mkv", { type: "episode", title: "Show Name", seasons: [1], episodes: [3], alternatives: [] }],
+    ["/tv/Show Name/Season 12/1203 - Some Title.mkv", { type: "episode", title: "Show Name", seasons: [12], episodes: [3], alternatives: [] }],
+    ["/tv/Show Name/Season 2/Disc 1/03.mkv", { type: "episode", title: "Show Name", seasons: [2], episodes: [3] }],
+    ["/films/Movie Title (1999)/CD1/movie.avi", { type: "movie", title: "Movie Title", year: 1999 }],
   ] as const)("%s", (path, expected) => {
     expect(parseMediaName(path)).toMatchObject(expected);
+  });
+  it("a show's folder with ' - ' is the show's whole name, searched before its first part", () => {
+    const p = parseMediaName("/tv/Saga Show - The Next Part/Season 1/03 - Episode Title.mkv");
+    expect([p.title, p.seasons, p.episodes]).toEqual(["Saga Show - The Next Part", [1], [3]]);
+    expect(p.alternatives[0]).toBe("Saga Show");
+    expect(p.alternatives).not.toContain("Episode Title");
   });
   it("a number that does not start with the season folder's number is absolute", () => {
     const p = parseMediaName("/anime/Show/Season 21/Show 1001.mkv");

@@ -107,6 +107,13 @@ function trimWithLibrary(segment: string, title: string): string {
   return title;
 }
 
+/** A file's leading number in a season folder: "03" is episode 3; "103" in Season 1 is episode 3; "1001" alone is none. */
+function episodeInSeason(digits: string, seasons: number[]): number | undefined {
+  const season = seasons.length === 1 ? String(seasons[0]) : undefined;
+  if (season !== undefined && digits.length >= 3 && digits.length === season.length + 2 && digits.startsWith(season)) return Number(digits.slice(season.length));
+  return digits.length <= 3 ? Number(digits) : undefined;
+}
+
 export function parseMediaName(input: string): ParsedName {
   // macOS and some tools write "é" as "e" + a combining accent; the rules read letters composed
   input = toHalfWidth(input.normalize("NFC"));
@@ -191,13 +198,17 @@ export function parseMediaName(input: string): ParsedName {
     titleFrom = "folder";
   }
   // a file named by its number alone inside a show's or a season's folder: "Season 2/02.avi", "Show/02 - Name.avi",
-  // "Season 2/7 - 12 Angry Men.avi" (the leading number is the episode, whatever the name holds after it)
-  const numbered = /^(\d{1,3})(?:\s*-\s*|\.\s*|\s+|$)(?=\D|$)/.exec(fileName);
+  // "Season 2/7 - 12 Angry Men.avi" (the leading number is the episode, whatever the name holds after it); in a season
+  // folder, a number that starts with its season is season and episode ("Season 1/101 - Title.avi", "Season 12/1203")
+  const numbered = /^(\d{1,4})(?:\s*-\s*|\.\s*|\s+|$)(?=\D|$)/.exec(fileName);
   const inSeasonFolder = seasonFolder !== undefined && folders[0] === seasonFolder;
   const inShowFolder = named !== undefined && folders[0] === named && titleFrom === "folder";
-  if (numbered && base.year === undefined && !sameTitle && (inSeasonFolder || inShowFolder)) {
+  const leadingNumber = numbered ? episodeInSeason(numbered[1]!, inSeasonFolder ? seasonFolder.parsed.seasons : []) : undefined;
+  if (leadingNumber !== undefined && base.year === undefined && !sameTitle && (inSeasonFolder || inShowFolder)) {
     const { title: _episodeTitle, ...rest } = result;
-    result = { ...rest, episodes: [Number(numbered[1])], episodic: true, absolute: false, ...(folder?.title !== undefined ? { title: folder.title } : {}) };
+    // what follows the number is the episode's title: neither the title nor another name of the show
+    const alternatives = folder?.title !== undefined ? folder.alternatives : [];
+    result = { ...rest, alternatives, episodes: [leadingNumber], episodic: true, absolute: false, ...(folder?.title !== undefined ? { title: folder.title } : {}) };
     if (result.year === undefined && folder?.year !== undefined) result.year = folder.year;
     titleFrom = folder?.title !== undefined ? "folder" : undefined;
     if (seasonFolder) result.seasons = seasonFolder.parsed.seasons;
@@ -212,7 +223,12 @@ export function parseMediaName(input: string): ParsedName {
   }
 
   const episodic = result.episodic || result.seasons.length > 0 || result.episodes.length > 0 || result.dated;
-  const out: ParsedName = { type: episodic ? "episode" : "movie", alternatives: [...new Set(result.alternatives)] };
+  // "Star Trek - The Next Generation/Season 1/03.mkv": a show's folder is named by the show, " - " standing for
+  // Trakt's colon; the whole name is searched first and its first part only after it
+  if (episodic && titleFrom === "folder" && folder?.whole !== undefined && !folder.releaseLike && result.title === folder.title) {
+    result = { ...result, title: folder.whole, alternatives: [folder.title!, ...result.alternatives.filter((a) => a !== folder.whole)] };
+  }
+  const out: ParsedName = { type: episodic ? "episode" : "movie", alternatives: [...new Set(result.alternatives)].filter((a) => a !== result.title) };
   if (result.title !== undefined) out.title = result.title;
   if (titleFrom !== undefined) out.titleFrom = onDisc ? "folder" : titleFrom;
   if (result.year !== undefined) out.year = result.year;

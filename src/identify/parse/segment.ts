@@ -45,6 +45,8 @@ export interface SegmentParse {
   split?: number;
   /** The name starts with the episode number ("03 - Title"): what follows is the episode's title, not the show's. */
   leadingNumber?: boolean;
+  /** The whole name when the title is only its part before " - " ("Star Trek - The Next Generation"). */
+  whole?: string;
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
@@ -940,6 +942,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   }
   // "Title - 2 (2013)", "Title 7 - Part 1": a sequel's number, or a part of the film, after the dash belongs to the title
   if (cleaned.whole !== undefined && !parsed.episodic && !parsed.dated && SEQUEL_AFTER_DASH.test(cleaned.whole)) parsed.title = cleaned.whole;
+  if (cleaned.whole !== undefined && parsed.title === cleaned.title && cleaned.title !== undefined) parsed.whole = cleaned.whole;
   // a film's name with a run of years ("Some Films (1984-1994)") names several films: no one year
   if (year !== undefined && !(yearMarker?.run && !parsed.episodic && !parsed.dated)) parsed.year = year;
   // nothing usable outside the brackets (no title, only a number: "[Title].148.[x264]", "[REC].2007.720p", a

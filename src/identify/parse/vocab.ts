@@ -57,7 +57,7 @@ export const JUNK_TOKEN = [
 
 /** Folder names that say nothing about the title ("Series", "TV Shows", "/mnt"...). */
 export const GENERIC_FOLDER =
-  /^(?:.*(?:tv ?shows?|tvseries|series|movies?|films?|videos?|anime|downloads?|media|torrents?)|mnt|nas|home|srv|data|volume\d*|share|public|complete|completed|incoming|library|users?|storage|disk\d*|[a-z]:|\d+p?)$/i;
+  /^(?:.*(?:tv ?shows?|tvseries|series|movies?|films?|videos?|anime|downloads?|media|torrents?)|mnt|nas|home|srv|data|volume\d*|share|public|complete|completed|incoming|library|users?|storage|disk\d*|(?:cd|disc|disk|dvd)[ ._-]?\d{1,2}|[a-z]:|\d+p?)$/i;
 
 /** Number words seen in season names ("Saison sept", "Season Two"). */
 export const NUMBER_WORDS: Record<string, number> = {
