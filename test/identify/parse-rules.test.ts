@@ -62,14 +62,16 @@ describe("several names of one thing", () => {
     expect(parseMediaName("First Name / Second Name (2004) 720p").title).toBe("First Name");
     expect(parseMediaName("/media/First Name (2004)/movie.mkv").title).toBe("First Name");
   });
-  it("a show's name with ' - ' where Trakt has a colon is whole when the episode marker follows the last dash", () => {
-    for (const name of ["Saga Show - The Next Part - 1x02.avi", "Saga Show - The Next Part - S01E02 - Title.mkv"]) {
+  it("a show's name with ' - ' where Trakt has a colon is whole when the episode marker follows the name", () => {
+    for (const name of ["Saga Show - The Next Part - 1x02.avi", "Saga Show - The Next Part - S01E02 - Title.mkv", "Saga.Show.-.The.Next.Part.S01E02.720p.mkv"]) {
       const p = parseMediaName(name);
       expect([p.title, p.seasons, p.episodes], name).toEqual(["Saga Show - The Next Part", [1], [2]]);
       expect(p.alternatives, name).toContain("Saga Show");
     }
     // the marker between the name and an episode title: the name is the part before it
     expect(parseMediaName("Saga Show - 1x02 - The Next Part.avi").title).toBe("Saga Show");
+    // a country or year in brackets ends the show's name
+    expect(parseMediaName("Saga Show (US) - The Next Part S01E02.avi").title).toBe("Saga Show");
   });
 });
 

@@ -915,10 +915,11 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
     if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.push(cleaned.title);
     parsed.title = cleaned.whole;
   }
-  // "Star Trek - The Next Generation - 1x02", "CSI - Miami - S01E02": a show's name written with " - " where Trakt
-  // has a colon, when the episode marker follows the last dash. The first part stays an alternative.
-  const markerAfterDash = markers.list.some((m) => m.kind === "se" && m.start === titleEnd && /[ ._]-[ ._]*$/.test(s.slice(0, m.start)));
-  if (cleaned.whole !== undefined && !anime && markerAfterDash) {
+  // "Star Trek - The Next Generation - 1x02", "CSI - Miami S01E02": a show's name written with " - " where Trakt has
+  // a colon, when the episode marker follows the name. The first part stays an alternative.
+  // (not after a bracket: "Show (US) - Episode Title S02E09")
+  const markerAfterName = markers.list.some((m) => m.kind === "se" && m.start === titleEnd) && !/[)\]][ ._]*-[ ._]/.test(s.slice(titleStart, titleEnd));
+  if (cleaned.whole !== undefined && !anime && markerAfterName) {
     if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.unshift(cleaned.title);
     parsed.title = cleaned.whole;
   }
