@@ -919,7 +919,7 @@ function parseText(input: string, fromBrackets: boolean): SegmentParse {
   // a colon, when the episode marker follows the name. The first part stays an alternative.
   // (not after a bracket: "Show (US) - Episode Title S02E09")
   const markerAfterName = markers.list.some((m) => m.kind === "se" && m.start === titleEnd) && !/[)\]][ ._]*-[ ._]/.test(s.slice(titleStart, titleEnd));
-  if (cleaned.whole !== undefined && !anime && markerAfterName) {
+  if (cleaned.whole !== undefined && !anime && markerAfterName && !SEQUEL_AFTER_DASH.test(cleaned.whole)) {
     if (cleaned.title !== undefined && !parsed.alternatives.includes(cleaned.title)) parsed.alternatives.unshift(cleaned.title);
     parsed.title = cleaned.whole;
   }
