@@ -362,7 +362,7 @@ export class TraktIdentifier implements Identifier {
         const se = seasonEpisodes(h, parsed);
         const absolute = !se && parsed.absolute === true && parsed.episodes !== undefined ? parsed.episodes : undefined;
         if (!se && !absolute) {
-          tried.push(`file name gives ${describeParsed(parsed)}: no season and episode number`);
+          tried.push(`file name gives ${describeParsed(parsed)}: no season and episode number (put the file in a "Season N" folder, name it SxxEyy, or add an override with season:)`);
           return undefined;
         }
         for (const title of searchTitles(parsed)) {

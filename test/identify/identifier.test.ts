@@ -51,6 +51,16 @@ describe("search-based identification", () => {
     ]);
   });
 
+  it("a numbered special is not scrobbled as an absolute episode: refused with what to do, before any search", async () => {
+    const a = api();
+    const r = await identifier(a).identify({ mediaTitle: "[Erai-raws] One Piece - OVA 01 [1080p].mkv" });
+    expect(a.calls).toEqual([]);
+    expect(r).toMatchObject({ ok: false, retryable: false });
+    expect(!r.ok && r.reason).toContain('put the file in a "Season N" folder');
+    const inSpecials = await identifier(a).identify({ path: "/anime/One Piece/Specials/[Erai-raws] One Piece - OVA 01 [1080p].mkv" });
+    expect(inSpecials.ok && inSpecials.items[0]).toMatchObject({ type: "episode", episode: { season: 0, number: 1 } });
+  });
+
   it("absolute anime numbering is sent as the absolute number of the found show, never guessed into a season", async () => {
     const a = api();
     const r = await identifier(a).identify({ mediaTitle: "[Erai-raws] One Piece - 1071 [1080p][Multiple Subtitle].mkv" });
