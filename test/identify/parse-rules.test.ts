@@ -686,24 +686,24 @@ describe("movie titles: what files carry beyond scene names", () => {
 });
 
 describe("multi-episode files written season x episode", () => {
+  /** Each NxM name reads as its SxxEyy twin. */
+  function readsLikeSxE(pairs: ReadonlyArray<readonly [string, string]>): void {
+    for (const [name, sxe] of pairs) expect(core(parseMediaName(name)), name).toEqual(core(parseMediaName(sxe)));
+  }
   it("a second NxM after a dash continues the first, as S01E05-S01E06 does", () => {
-    for (const [name, sxe] of [
+    readsLikeSxE([
       ["Some.Show.2x05-2x06.720p.mkv", "Some.Show.S02E05-S02E06.720p.mkv"],
       ["Some Show - 1x01-1x03 - Title.mkv", "Some Show - S01E01-S01E03 - Title.mkv"],
       ["Some.Show.3x07-08.mkv", "Some.Show.S03E07-08.mkv"],
-    ] as const) {
-      expect(core(parseMediaName(name)), name).toEqual(core(parseMediaName(sxe)));
-    }
+    ]);
     expect(parseMediaName("Some.Show.2x05-2x06.720p.mkv").episodes).toEqual([5, 6]);
   });
   it("a second NxM after '+', '&' or ',' is the next episode, as S01E02 & S01E03 is", () => {
-    for (const [name, sxe] of [
+    readsLikeSxE([
       ["Some Show 1x02+1x03.avi", "Some Show S01E02+S01E03.avi"],
       ["Some Show - 1x02 & 1x03 - Title.avi", "Some Show - S01E02 & S01E03 - Title.avi"],
       ["Some Show 2x04, 2x05.avi", "Some Show S02E04, S02E05.avi"],
-    ] as const) {
-      expect(core(parseMediaName(name)), name).toEqual(core(parseMediaName(sxe)));
-    }
+    ]);
     expect(parseMediaName("Some Show 1x02+1x03.avi").episodes).toEqual([2, 3]);
   });
 });

@@ -81,6 +81,11 @@ function roman(token: string): number | undefined {
   return total > 0 && total <= 30 ? total : undefined;
 }
 
+/** "7", "sept", "seven", "vii": a small number in digits, words or Roman numerals (lower case). */
+function smallNumber(token: string): number | undefined {
+  return /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
+}
+
 function isYear(text: string): boolean {
   const n = Number(text);
   return /^(?:19|20)\d\d$/.test(text) && n >= 1900 && n <= maxYear;
@@ -195,8 +200,7 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   }
   // Season 2, Saison sept, Temporada1, Seasons 1 to 5, Season.1&3, S01-S10, S07D1, S01Extras
   for (const m of s.matchAll(SEASON_WORD_NUMBER)) {
-    const token = m[1]!.toLowerCase();
-    const first = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
+    const first = smallNumber(m[1]!.toLowerCase());
     if (first === undefined) continue;
     const tail = readSeasonTail(s, m.index + m[0].length, first, m[1]!.length, "word");
     markers.add({ start: m.index, end: tail.end, kind: "season", seasons: tail.seasons });
@@ -272,8 +276,7 @@ function findEpisodeMarkers(s: string, markers: Markers): void {
   // year: "Some.Film.Part.2.2011"; it is not broadcast-sourced)
   if (TV_SOURCE.test(s) && !/(?<![0-9])(?:19|20)\d\d(?![0-9])/.test(s)) {
     for (const m of s.matchAll(PART_NUMBER)) {
-      const token = m[1]!.toLowerCase();
-      const n = /^\d+$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? roman(token));
+      const n = smallNumber(m[1]!.toLowerCase());
       if (n !== undefined && n > 0) markers.add({ start: m.index, end: m.index + m[0].length, kind: "episode", episodes: [n] });
     }
   }
