@@ -110,10 +110,27 @@ describe.skipIf(!canRun)("the dashboard in Chromium, against the running daemon"
     await play("Bladerunner.Final.Cut.mkv");
     const item = page.locator("#unidentified li", { hasText: "Bladerunner.Final.Cut.mkv" });
     await item.waitFor({ timeout: 20_000 });
+    // The form opens with a search for the guess; hold its answer until the typed search has been answered, so the
+    // late, stale answer (a made-up film) comes last and must not replace the results the user is looking at.
+    let releaseGuess!: () => void;
+    const guessHeld = new Promise<void>((resolve) => (releaseGuess = resolve));
+    const typed = (url: string): boolean => new URL(url).searchParams.get("q") === "Blade Runner";
+    await page.route("**/api/search?*", async (route) => {
+      if (typed(route.request().url())) return route.continue();
+      await guessHeld;
+      await route.fulfill({ json: { results: [{ type: "movie", title: "Stale Guess Film", year: 1999, ids: { trakt: 1, slug: "stale-guess-film" } }] } });
+    });
+    const guessAnswered = page.waitForResponse((r) => r.url().includes("/api/search?") && !typed(r.url()));
     await item.getByRole("button", { name: "Fix the match" }).click();
     const search = item.locator("input[type=search]");
     await search.fill("Blade Runner");
     await search.press("Enter");
+    await item.locator(".results button", { hasText: "Blade Runner 2049" }).waitFor();
+    releaseGuess();
+    await (await guessAnswered).finished();
+    await page.evaluate(() => undefined); // the page has run what was queued when the answer arrived
+    await page.unroute("**/api/search?*");
+    expect(await item.locator(".results button", { hasText: "Stale Guess Film" }).count()).toBe(0);
     await item.locator(".results button", { hasText: "Blade Runner 2049" }).click();
     await item.getByRole("button", { name: "Save and send" }).click();
     await page.locator("#recent li", { hasText: "Bladerunner Final Cut" }).waitFor({ timeout: 20_000 });

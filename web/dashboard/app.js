@@ -284,6 +284,9 @@
 
   async function search(u) {
     const f = fixing[u.what];
+    // the form opens with a search for the guess; one typed meanwhile must not be overwritten by its late answer
+    const ticket = (f.searches = (f.searches || 0) + 1);
+    const stale = () => fixing[u.what] !== f || f.searches !== ticket;
     f.busy = true;
     f.error = null;
     redraw("unidentified", true);
@@ -294,17 +297,21 @@
       let body = await res.json();
       if (res.ok && !body.results.length && params.has("year")) {
         params.delete("year"); // the year in a file name is sometimes wrong: try without
+        if (stale()) return;
         res = await fetch("/api/search?" + params);
         body = await res.json();
       }
+      if (stale()) return;
       if (!res.ok) throw new Error(body.error || "search failed");
       f.results = body.results;
       f.picked = null;
     } catch (error) {
-      f.error = error.message;
+      if (!stale()) f.error = error.message;
     } finally {
-      f.busy = false;
-      redraw("unidentified", true);
+      if (!stale()) {
+        f.busy = false;
+        redraw("unidentified", true);
+      }
     }
   }
 
